@@ -1,0 +1,51 @@
+// Bundles the three programs into dist/: the extension (vscode stays external), the daemon and the
+// command line (everything inlined), and copies sql.js's wasm beside them.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const copyWasm = {
+  name: 'copy-sql-wasm',
+  setup(build) {
+    build.onEnd(() => {
+      mkdirSync('dist', { recursive: true });
+      const wasm = join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
+      copyFileSync(wasm, join('dist', 'sql-wasm.wasm'));
+    });
+  },
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  minify: production,
+  // jsonc-parser's UMD "main" cannot be bundled; its ES module build can.
+  mainFields: ['module', 'main'],
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...common, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...common, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', plugins: [copyWasm] },
+  {
+    ...common,
+    entryPoints: { cli: 'daemon/cli/main.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

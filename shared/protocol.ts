@@ -1,0 +1,213 @@
+/**
+ * Every message between a client (the VS Code extension, the command line, a test) and the daemon,
+ * declared once. Params are always one object, by name.
+ */
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { Component, GenerationOptions, HistoryEntry, Job, JobStatus } from './job';
+
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * Settings a client may pass in `initialize`; each overrides the environment variable of the same
+ * meaning. Keys may be given by their environment name (`GENERATION_MAX_CONCURRENT`) or by the
+ * camelCase name below.
+ */
+export interface ConfigOverrides {
+  baseUrl?: string;
+  useQueue?: boolean | string;
+  maxConcurrent?: number | string;
+  lockTimeoutMs?: number | string;
+  maxRetries?: number | string;
+  backoffBaseMs?: number | string;
+  timeoutMs?: number | string;
+  outputDir?: string;
+  [envName: string]: unknown;
+}
+
+export interface QueueInfo {
+  enabled: boolean;
+  maxConcurrent: number;
+}
+
+// ---- lifecycle ----
+
+export interface InitializeParams {
+  clientName?: string;
+  /** The OpenRouter key. Kept in memory only. */
+  apiKey?: string;
+  config?: ConfigOverrides;
+}
+export interface InitializeResult {
+  protocolVersion: number;
+  daemonVersion: string;
+  /** Absolute path of the workspace folder. */
+  workspace: string;
+  queue: QueueInfo;
+  /** Whether an API key is known (never the key itself). */
+  hasApiKey: boolean;
+  outputDir: string;
+}
+/** Client -> daemon. The first request; may be sent again to change the key or settings. */
+export const InitializeRequest = new RequestType<InitializeParams, InitializeResult, void>('initialize');
+
+export interface StatusResult {
+  queued: number;
+  running: number;
+  queue: QueueInfo;
+  pid: number;
+  workspace: string;
+  daemonVersion: string;
+  hasApiKey: boolean;
+  uptimeMs: number;
+}
+/** Client -> daemon. Counts and settings in force. */
+export const StatusRequest = new RequestType<Record<string, never>, StatusResult, void>('daemon/status');
+
+/** Client -> daemon. Aborts running model calls (the jobs resume on the next start) and exits. */
+export const ShutdownRequest = new RequestType<Record<string, never>, Record<string, never>, void>(
+  'daemon/shutdown',
+);
+
+// ---- templates ----
+
+export interface TemplateSummary {
+  slug: string;
+  name: string;
+  description: string;
+  category: string;
+  source: 'builtin' | 'workspace';
+}
+/** Client -> daemon. Built-in templates, overridden and extended by the workspace's. */
+export const TemplatesListRequest = new RequestType<Record<string, never>, TemplateSummary[], void>(
+  'templates/list',
+);
+
+// ---- generation ----
+
+export interface GenerationStartParams {
+  templateSlug: string;
+  /** OpenRouter model id, or its slug when unambiguous. */
+  model: string;
+  appNum?: number;
+  /** Higher runs first among waiting jobs. Default 0. */
+  priority?: number;
+  components?: Component[];
+  options?: GenerationOptions;
+}
+/** Client -> daemon. Records a job (normally `queued`) and returns it. */
+export const GenerationStartRequest = new RequestType<GenerationStartParams, Job, void>('generation/start');
+
+export interface JobIdParams {
+  jobId: string;
+}
+/** Client -> daemon. One job by id. */
+export const GenerationGetRequest = new RequestType<JobIdParams, Job, void>('generation/get');
+
+export interface GenerationListParams {
+  status?: JobStatus;
+  batchId?: string;
+}
+/** Client -> daemon. Jobs of this workspace, newest first. */
+export const GenerationListRequest = new RequestType<GenerationListParams, Job[], void>('generation/list');
+
+/** Client -> daemon. Cancels a queued job or aborts a running one; nothing is committed. */
+export const GenerationCancelRequest = new RequestType<JobIdParams, { cancelled: boolean }, void>(
+  'generation/cancel',
+);
+
+/** Client -> daemon. Starts a new job for the same app as the given one. */
+export const GenerationRetryRequest = new RequestType<JobIdParams, Job, void>('generation/retry');
+
+// ---- batches ----
+
+export interface BatchStartParams {
+  /** Workspace-relative (or absolute) path of a batch file; default `appgen.batch.json`. */
+  configPath?: string;
+}
+export interface BatchStartResult {
+  batchId: string;
+  jobs: Job[];
+}
+/** Client -> daemon. Validates a batch file and starts all its jobs, or none. */
+export const BatchStartRequest = new RequestType<BatchStartParams, BatchStartResult, void>('batch/start');
+
+export interface BatchProgress {
+  batchId: string;
+  total: number;
+  queued: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  costUsd: number;
+  /** Why the batch stopped queuing work, if it did (budget reached, credits exhausted). */
+  paused?: string;
+  finished: boolean;
+  /** Workspace-relative path of the report, once written. */
+  reportPath?: string;
+}
+/** Client -> daemon. Progress of one batch. */
+export const BatchStatusRequest = new RequestType<{ batchId: string }, BatchProgress, void>('batch/status');
+
+/** Client -> daemon. Cancels every unfinished job of a batch. */
+export const BatchCancelRequest = new RequestType<{ batchId: string }, { cancelled: number }, void>(
+  'batch/cancel',
+);
+
+// ---- history ----
+
+export interface HistoryListParams {
+  limit?: number;
+  model?: string;
+  templateSlug?: string;
+  status?: JobStatus;
+}
+/** Client -> daemon. Recorded jobs, finished or not, newest first. */
+export const HistoryListRequest = new RequestType<HistoryListParams, HistoryEntry[], void>('history/list');
+
+/** Client -> daemon. Imports the old tool's `generated_applications` table. */
+export const HistoryImportLegacyRequest = new RequestType<
+  { dbPath: string },
+  { imported: number; skipped: number },
+  void
+>('history/importLegacy');
+
+// ---- models ----
+
+export interface ModelInfo {
+  id: string;
+  name: string;
+  /** USD per token, when OpenRouter publishes a price. */
+  promptPrice?: number;
+  completionPrice?: number;
+  contextLength?: number;
+}
+/** Client -> daemon. OpenRouter's model list (cached by the daemon). */
+export const ModelsListRequest = new RequestType<{ refresh?: boolean }, ModelInfo[], void>('models/list');
+
+// ---- notifications ----
+
+/** Daemon -> client. A job changed status or phase (and on every other change to its record). */
+export const GenerationChangedNotification = new NotificationType<Job>('generation/changed');
+
+/** Daemon -> client. A batch's counts changed. */
+export const BatchChangedNotification = new NotificationType<BatchProgress>('batch/changed');
+
+/** Every request the daemon must answer; a test checks each has a handler. */
+export const ALL_REQUESTS = [
+  InitializeRequest,
+  StatusRequest,
+  ShutdownRequest,
+  TemplatesListRequest,
+  GenerationStartRequest,
+  GenerationGetRequest,
+  GenerationListRequest,
+  GenerationCancelRequest,
+  GenerationRetryRequest,
+  BatchStartRequest,
+  BatchStatusRequest,
+  BatchCancelRequest,
+  HistoryListRequest,
+  HistoryImportLegacyRequest,
+  ModelsListRequest,
+] as const;
