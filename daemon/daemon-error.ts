@@ -10,6 +10,8 @@ export interface DaemonErrorData {
   rawResponse?: string;
   /** Server-requested wait in ms (Retry-After), when there was one. */
   retryAfterMs?: number;
+  /** Structured facts for the client (for example every problem of a batch file). */
+  details?: unknown;
 }
 
 /** The one error type the daemon's core throws: a contract error code, a message for people, a cause. */

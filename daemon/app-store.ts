@@ -1,0 +1,188 @@
+/**
+ * Writes generated apps. A commit builds the new app in a staging folder (a copy of the current app,
+ * or the scaffold for a new one), then swaps it in with two renames recorded in a journal, so a
+ * reader never sees half an app and a crash leaves the old or the new one; `recover` finishes or
+ * rolls back a swap a crash interrupted. The replaced version is kept under `.appgen/versions/`.
+ */
+import { existsSync, promises as fs, lstatSync, readFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import type { FileWrite } from './merger/file-write';
+
+export type { FileWrite };
+
+export interface CommitRequest {
+  jobId: string;
+  /** Workspace-relative app folder. */
+  appPath: string;
+  /** Files of a new app, written before the job's own files. */
+  scaffold: () => FileWrite[];
+  /** The job's writes, given a reader of the app as it stands before them. */
+  plan: (readCurrent: (appRelPath: string) => string | undefined) => FileWrite[];
+  /** Refuses a path that would escape the staging folder (symlinks); throws. */
+  checkPath: (root: string, appRelPath: string) => Promise<void>;
+}
+
+export interface CommitResult {
+  /** App-relative paths written, sorted. */
+  files: string[];
+  /** Workspace-relative folder holding the replaced version, when there was one. */
+  previousVersionPath?: string;
+}
+
+interface Journal {
+  app: string;
+  staging: string;
+  backup?: string;
+}
+
+export class AppStore {
+  private readonly stagingRoot: string;
+  private readonly journalRoot: string;
+  private readonly versionsRoot: string;
+
+  constructor(
+    private readonly workspace: string,
+    stateDir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.stagingRoot = join(stateDir, 'staging');
+    this.journalRoot = join(stateDir, 'commits');
+    this.versionsRoot = join(stateDir, 'versions');
+  }
+
+  /** Reads one file of an app as committed, or undefined. */
+  async readFile(appPath: string, file: string): Promise<string | undefined> {
+    try {
+      return await fs.readFile(join(this.workspace, appPath, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Must run under the app's lock. Nothing reaches the app unless every step succeeds. */
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    const app = join(this.workspace, request.appPath);
+    const staging = join(this.stagingRoot, request.jobId);
+    await fs.rm(staging, { recursive: true, force: true });
+    await fs.mkdir(dirname(staging), { recursive: true });
+    try {
+      const written = new Set<string>();
+      if (existsSync(app)) {
+        await fs.cp(app, staging, { recursive: true, verbatimSymlinks: true, errorOnExist: false });
+      } else {
+        await fs.mkdir(staging, { recursive: true });
+        for (const file of request.scaffold()) {
+          await writeInside(staging, file);
+          written.add(file.path);
+        }
+      }
+      const writes = request.plan((rel) => readInside(staging, rel));
+      for (const file of writes) await request.checkPath(staging, file.path);
+      for (const file of writes) {
+        await writeInside(staging, file);
+        written.add(file.path);
+      }
+      const previousVersionPath = await this.swap(app, staging, request);
+      return { files: [...written].sort(), ...(previousVersionPath ? { previousVersionPath } : {}) };
+    } catch (error) {
+      await fs.rm(staging, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private async swap(app: string, staging: string, request: CommitRequest): Promise<string | undefined> {
+    const hadApp = existsSync(app);
+    const stamp = this.now().toISOString().replace(/[:.]/g, '-');
+    const backupRel = hadApp
+      ? posix.join('.appgen', 'versions', versionKey(request.appPath), `${stamp}-${request.jobId}`)
+      : undefined;
+    const backup = backupRel
+      ? join(this.versionsRoot, versionKey(request.appPath), `${stamp}-${request.jobId}`)
+      : undefined;
+    const journalFile = join(this.journalRoot, `${request.jobId}.json`);
+    const journal: Journal = { app, staging, ...(backup ? { backup } : {}) };
+    await fs.mkdir(this.journalRoot, { recursive: true });
+    await writeDurably(journalFile, JSON.stringify(journal));
+    if (backup) {
+      await fs.mkdir(dirname(backup), { recursive: true });
+      await fs.rename(app, backup);
+    }
+    await fs.mkdir(dirname(app), { recursive: true });
+    await fs.rename(staging, app);
+    await fs.rm(journalFile, { force: true });
+    return backupRel;
+  }
+
+  /**
+   * Finishes swaps a crash interrupted (the old app already moved away: the staged one goes in) or
+   * rolls them back (the old app still in place: the staged copy is dropped), then clears leftovers.
+   * Returns what it did, for the log.
+   */
+  async recover(): Promise<string[]> {
+    const actions: string[] = [];
+    for (const name of await listDir(this.journalRoot)) {
+      const file = join(this.journalRoot, name);
+      let journal: Journal | undefined;
+      try {
+        journal = JSON.parse(await fs.readFile(file, 'utf8')) as Journal;
+      } catch {
+        // A journal cut off while being written: its swap never started.
+      }
+      if (journal && existsSync(journal.staging)) {
+        if (existsSync(journal.app)) {
+          await fs.rm(journal.staging, { recursive: true, force: true });
+          actions.push(`rolled back an unfinished commit of ${journal.app}`);
+        } else {
+          await fs.mkdir(dirname(journal.app), { recursive: true });
+          await fs.rename(journal.staging, journal.app);
+          actions.push(`completed an interrupted commit of ${journal.app}`);
+        }
+      }
+      await fs.rm(file, { force: true });
+    }
+    for (const name of await listDir(this.stagingRoot)) {
+      await fs.rm(join(this.stagingRoot, name), { recursive: true, force: true });
+      actions.push(`removed staging folder ${name}`);
+    }
+    return actions;
+  }
+}
+
+function versionKey(appPath: string): string {
+  // generated/apps/<slug>/app<N> -> <slug>/app<N>, whatever the output folder is.
+  return appPath.split('/').slice(-2).join('/');
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Reads an app file for the merge; a symlink is never followed (it could point outside the app). */
+function readInside(root: string, rel: string): string | undefined {
+  try {
+    if (!lstatSync(join(root, rel)).isFile()) return undefined;
+    return readFileSync(join(root, rel), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeInside(root: string, file: FileWrite): Promise<void> {
+  const target = join(root, file.path);
+  await fs.mkdir(dirname(target), { recursive: true });
+  await fs.writeFile(target, file.content);
+}
+
+async function writeDurably(file: string, content: string): Promise<void> {
+  const handle = await fs.open(file, 'w');
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

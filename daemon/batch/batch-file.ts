@@ -1,0 +1,187 @@
+/**
+ * Reads a batch file: JSON with comments and trailing commas, checked against the JSON schema the
+ * extension ships. Every problem is reported with its line and column; a file with any problem
+ * yields no config, so no job starts from half a batch.
+ */
+import Ajv, { type ErrorObject } from 'ajv';
+import {
+  findNodeAtLocation,
+  getNodeValue,
+  type Node,
+  type ParseError,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
+import batchSchema from '../../shared/batch.schema.json';
+import type { GenerationOptions } from '../../shared/job';
+
+export interface BatchConfig {
+  models: string[];
+  templates: string[] | 'all';
+  repeat: number;
+  maxConcurrent?: number;
+  outputDir?: string;
+  budgetUsd?: number;
+  options?: GenerationOptions;
+}
+
+export interface BatchProblem {
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** JSON path of the value, e.g. `models[1]`. */
+  path: string;
+  message: string;
+}
+
+export type JsonPath = (string | number)[];
+
+export interface ParsedBatch {
+  config?: BatchConfig;
+  problems: BatchProblem[];
+  /** Where a value sits in the file, for problems found later (an unknown template, say). */
+  locate: (path: JsonPath, message: string) => BatchProblem;
+}
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(batchSchema);
+
+export function parseBatchFile(text: string): ParsedBatch {
+  const lineStarts = computeLineStarts(text);
+  const position = (offset: number) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - lineStarts[low]! + 1 };
+  };
+  const parseErrors: ParseError[] = [];
+  const root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
+  const locate = (path: JsonPath, message: string): BatchProblem => {
+    const node = root ? nodeAt(root, path) : undefined;
+    return { ...position(node?.offset ?? 0), path: formatPath(path), message };
+  };
+  const problems: BatchProblem[] = parseErrors.map((e) => ({
+    ...position(e.offset),
+    path: '',
+    message: `JSON syntax: ${describeParseError(printParseErrorCode(e.error))}`,
+  }));
+  if (problems.length > 0 || !root) {
+    if (!root && problems.length === 0)
+      problems.push({ line: 1, column: 1, path: '', message: 'the file is empty' });
+    return { problems, locate };
+  }
+  const value = getNodeValue(root) as unknown;
+  if (!validate(value)) {
+    for (const error of simplify(validate.errors ?? [])) {
+      const path = pointerToPath(error.instancePath);
+      if (error.keyword === 'additionalProperties') {
+        const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+        const keyNode = root ? findNodeAtLocation(root, [...path, extra])?.parent?.children?.[0] : undefined;
+        problems.push({
+          ...position(keyNode?.offset ?? 0),
+          path: formatPath([...path, extra]),
+          message: `unknown property "${extra}"`,
+        });
+      } else if (error.keyword === 'required') {
+        const missing = String((error.params as { missingProperty: string }).missingProperty);
+        problems.push(locate(path, `missing required property "${missing}"`));
+      } else {
+        problems.push(locate(path, describe(path, error)));
+      }
+    }
+  }
+  if (problems.length > 0) return { problems: sortProblems(problems), locate };
+  const raw = value as Omit<BatchConfig, 'repeat'> & { repeat?: number };
+  return { config: { ...raw, repeat: raw.repeat ?? 1 }, problems: [], locate };
+}
+
+/** Formats problems for people, one per line: `file:line:column: path: message`. */
+export function formatProblems(file: string, problems: BatchProblem[]): string {
+  return problems
+    .map((p) => `${file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`)
+    .join('\n');
+}
+
+function nodeAt(root: Node, path: JsonPath): Node | undefined {
+  // The deepest node that exists, so a problem inside a missing value points at its parent.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = findNodeAtLocation(root, path.slice(0, depth));
+    if (node) return node;
+  }
+  return root;
+}
+
+/** A failed `oneOf` reports every branch; keep one clear message for the value instead. */
+function simplify(errors: ErrorObject[]): ErrorObject[] {
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const deeper = (path: string) => errors.some((e) => e.instancePath.startsWith(`${path}/`));
+  return errors.filter((e) => {
+    if (e.keyword === 'oneOf') return !deeper(e.instancePath);
+    if (oneOfPaths.has(e.instancePath)) return false;
+    return !(e.keyword === 'if' || (e.keyword === 'not' && e.instancePath === ''));
+  });
+}
+
+function describe(path: JsonPath, error: ErrorObject): string {
+  const name = formatPath(path) || 'the file';
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'oneOf':
+      return name === 'templates' ? 'must be "all" or a list of template slugs' : 'has the wrong shape';
+    case 'type':
+      return `must be ${article(String(params.type))}`;
+    case 'minItems':
+      return `must list at least ${params.limit} item${params.limit === 1 ? '' : 's'}`;
+    case 'uniqueItems':
+      return `has duplicates (items ${params.j} and ${params.i} are equal)`;
+    case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
+      return `must be ${error.keyword === 'maximum' ? '<=' : error.keyword === 'minimum' ? '>=' : '>'} ${params.limit}`;
+    case 'not':
+      return 'must be a folder inside the workspace';
+    case 'pattern':
+      return path[0] === 'templates'
+        ? 'is not a template slug (letters, digits, "_" and "-")'
+        : 'must not be blank';
+    default:
+      return error.message ?? 'is invalid';
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describeParseError(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function pointerToPath(pointer: string): JsonPath {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function formatPath(path: JsonPath): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function sortProblems(problems: BatchProblem[]): BatchProblem[] {
+  return [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,92 @@
+/**
+ * The Markdown report of a finished batch: a models x templates matrix (status, duration, tokens,
+ * cost, link to each app) and the failures with their errors. Pure: jobs in, text out.
+ */
+import type { Job } from '../../shared/job';
+
+export interface BatchReportInput {
+  batchId: string;
+  file: string;
+  startedAt: string;
+  finishedAt: string;
+  jobs: Job[];
+  note?: string;
+}
+
+const ICONS: Record<Job['status'], string> = {
+  succeeded: '✅',
+  failed: '❌',
+  cancelled: '⏹',
+  queued: '⏳',
+  running: '🔄',
+};
+
+export function renderBatchReport(input: BatchReportInput): string {
+  const jobs = [...input.jobs].sort((a, b) => a.model.localeCompare(b.model) || a.appNum - b.appNum);
+  const models = [...new Set(jobs.map((j) => j.model))].sort();
+  const templates = [...new Set(jobs.map((j) => j.templateSlug))].sort();
+  const count = (status: Job['status']) => jobs.filter((j) => j.status === status).length;
+  const cost = jobs.reduce((sum, j) => sum + (j.usage?.costUsd ?? 0), 0);
+  const tokens = jobs.reduce(
+    (sum, j) => sum + (j.usage ? j.usage.promptTokens + j.usage.completionTokens : 0),
+    0,
+  );
+  const lines: string[] = [
+    `# Batch ${input.batchId}`,
+    '',
+    `- File: \`${input.file || '(unknown)'}\``,
+    `- Started: ${input.startedAt}`,
+    `- Finished: ${input.finishedAt}`,
+    `- Jobs: ${jobs.length} (${count('succeeded')} succeeded, ${count('failed')} failed, ${count('cancelled')} cancelled)`,
+    `- Tokens: ${tokens}`,
+    `- Cost: $${cost.toFixed(4)}`,
+  ];
+  if (input.note) lines.push(`- Note: ${input.note}`);
+  lines.push(
+    '',
+    '## Results',
+    '',
+    `| model | ${templates.join(' | ')} |`,
+    `| --- |${templates.map(() => ' --- |').join('')}`,
+  );
+  for (const model of models) {
+    const cells = templates.map((template) =>
+      jobs
+        .filter((j) => j.model === model && j.templateSlug === template)
+        .map(cell)
+        .join('<br>'),
+    );
+    lines.push(`| \`${model}\` | ${cells.join(' | ')} |`);
+  }
+  const failures = jobs.filter((j) => j.status === 'failed' || j.status === 'cancelled');
+  if (failures.length > 0) {
+    lines.push('', '## Failures', '');
+    for (const job of failures) {
+      const error = job.error
+        ? `\`${job.error.code}\`${job.error.status ? ` (HTTP ${job.error.status})` : ''}: ${oneLine(job.error.message)}`
+        : 'no error recorded';
+      lines.push(`- \`${job.model}\` ${job.templateSlug} app${job.appNum}: ${error}`);
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function cell(job: Job): string {
+  const parts = [`${ICONS[job.status]} [app${job.appNum}](../../${job.appPath})`];
+  const duration = durationOf(job);
+  if (duration !== undefined) parts.push(`${(duration / 1000).toFixed(1)} s`);
+  if (job.usage) parts.push(`${job.usage.promptTokens + job.usage.completionTokens} tok`);
+  if (job.usage?.costUsd !== undefined) parts.push(`$${job.usage.costUsd.toFixed(4)}`);
+  if (job.error) parts.push(`\`${job.error.code}\``);
+  return parts.join(' · ');
+}
+
+function durationOf(job: Job): number | undefined {
+  if (!job.startedAt || !job.finishedAt) return undefined;
+  return Date.parse(job.finishedAt) - Date.parse(job.startedAt);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 300);
+}

@@ -1,0 +1,217 @@
+/**
+ * Batches: a batch file becomes models x templates x repeat jobs, all validated before any is
+ * recorded. Tracks each batch's progress and cost from job changes, stops queuing work once a
+ * budget is spent, and writes a report when the batch ends.
+ */
+import { promises as fs } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import type { Job } from '../../shared/job';
+import type { BatchProgress, BatchStartResult } from '../../shared/protocol';
+import { DaemonError } from '../daemon-error';
+import type { GenerationService } from '../generation-service';
+import type { Logger } from '../logger';
+import type { Template } from '../templates/template';
+import { type BatchProblem, formatProblems, parseBatchFile } from './batch-file';
+import { renderBatchReport } from './batch-report';
+
+export const DEFAULT_BATCH_FILE = 'appgen.batch.json';
+
+export interface BatchServiceDeps {
+  workspace: string;
+  service: GenerationService;
+  listTemplates: () => Promise<Template[]>;
+  listJobs: (batchId: string) => Job[];
+  newId: () => string;
+  now: () => Date;
+  log: Logger;
+  onProgress: (progress: BatchProgress) => void;
+  /** Applies a batch's concurrency override; returns a function that restores the previous limit. */
+  overrideConcurrency: (maxConcurrent: number) => () => void;
+}
+
+interface ActiveBatch {
+  id: string;
+  file: string;
+  budgetUsd?: number;
+  paused?: string;
+  reportPath?: string;
+  restoreConcurrency?: () => void;
+  jobs: Map<string, Job>;
+  startedAt: string;
+}
+
+export class BatchService {
+  private readonly batches = new Map<string, ActiveBatch>();
+
+  constructor(private readonly deps: BatchServiceDeps) {}
+
+  /** Validates the whole file, then records and queues every job; on any problem nothing starts. */
+  async start(configPath: unknown): Promise<BatchStartResult> {
+    if (configPath !== undefined && (typeof configPath !== 'string' || configPath.trim() === '')) {
+      throw new DaemonError('invalid_params', 'configPath must be a file path');
+    }
+    const rel = (configPath as string | undefined) ?? DEFAULT_BATCH_FILE;
+    const file = isAbsolute(rel) ? rel : join(this.deps.workspace, rel);
+    const shown = relative(this.deps.workspace, file) || rel;
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (error) {
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+      throw new DaemonError('invalid_params', `Cannot read batch file ${shown}: ${reason}`);
+    }
+    const parsed = parseBatchFile(text);
+    const problems: BatchProblem[] = [...parsed.problems];
+    const config = parsed.config;
+    const jobs: Job[] = [];
+    const batchId = this.deps.newId();
+    if (config) {
+      const templates = await this.deps.listTemplates();
+      const known = new Set(templates.map((t) => t.slug));
+      const slugs = config.templates === 'all' ? templates.map((t) => t.slug) : config.templates;
+      if (config.templates !== 'all') {
+        config.templates.forEach((slug, i) => {
+          if (!known.has(slug)) problems.push(parsed.locate(['templates', i], `unknown template "${slug}"`));
+        });
+      }
+      if (problems.length === 0) {
+        for (const [m, model] of config.models.entries()) {
+          for (const templateSlug of slugs) {
+            for (let r = 0; r < config.repeat; r++) {
+              try {
+                jobs.push(
+                  await this.deps.service.prepare(
+                    { templateSlug, model, ...(config.options ? { options: config.options } : {}) },
+                    { batchId, ...(config.outputDir ? { outputDir: config.outputDir } : {}) },
+                  ),
+                );
+              } catch (error) {
+                problems.push(parsed.locate(['models', m], (error as Error).message));
+                break;
+              }
+            }
+          }
+        }
+      }
+    }
+    if (problems.length > 0 || !config) {
+      throw new DaemonError(
+        'invalid_params',
+        `Invalid batch file ${shown} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${formatProblems(shown, problems)}`,
+        { details: { file: shown, problems } },
+      );
+    }
+    const batch: ActiveBatch = {
+      id: batchId,
+      file: shown,
+      ...(config.budgetUsd !== undefined ? { budgetUsd: config.budgetUsd } : {}),
+      jobs: new Map(jobs.map((j) => [j.id, j])),
+      startedAt: this.deps.now().toISOString(),
+    };
+    if (config.maxConcurrent !== undefined)
+      batch.restoreConcurrency = this.deps.overrideConcurrency(config.maxConcurrent);
+    this.batches.set(batchId, batch);
+    this.deps.service.enqueueAll(jobs);
+    this.deps.log.info('batch started', { batchId, file: shown, jobs: jobs.length });
+    return { batchId, jobs };
+  }
+
+  /** Called on every job change; keeps batch counts, applies the budget, ends batches. */
+  observe(job: Job): void {
+    if (!job.batchId) return;
+    const batch = this.batches.get(job.batchId);
+    if (!batch) return;
+    batch.jobs.set(job.id, job);
+    const progress = this.progressOf(batch);
+    if (batch.budgetUsd !== undefined && !batch.paused && progress.costUsd >= batch.budgetUsd) {
+      batch.paused = `Budget of $${batch.budgetUsd.toFixed(2)} reached ($${progress.costUsd.toFixed(4)} spent); no new jobs started`;
+      this.deps.log.warn(batch.paused, { batchId: batch.id });
+      for (const other of batch.jobs.values()) {
+        if (other.status === 'queued') this.deps.service.cancel(other.id, batch.paused);
+      }
+      return; // the cancellations above report the new counts
+    }
+    if (progress.finished && !batch.reportPath) {
+      batch.reportPath = `.appgen/reports/${batch.id}.md`;
+      batch.restoreConcurrency?.();
+      void this.writeReport(batch).catch((error) =>
+        this.deps.log.error('writing the batch report failed', { error }),
+      );
+    }
+    this.deps.onProgress(this.progressOf(batch));
+  }
+
+  status(batchId: unknown): BatchProgress {
+    return this.progressOf(this.find(batchId));
+  }
+
+  cancel(batchId: unknown): number {
+    const batch = this.find(batchId);
+    let cancelled = 0;
+    for (const job of batch.jobs.values()) {
+      if ((job.status === 'queued' || job.status === 'running') && this.deps.service.cancel(job.id))
+        cancelled++;
+    }
+    return cancelled;
+  }
+
+  private find(batchId: unknown): ActiveBatch {
+    if (typeof batchId !== 'string' || batchId === '')
+      throw new DaemonError('invalid_params', 'batchId is required');
+    const active = this.batches.get(batchId);
+    if (active) return active;
+    // A batch from an earlier daemon: rebuild it from the store so status and cancel still work.
+    const jobs = this.deps.listJobs(batchId);
+    if (jobs.length === 0) throw new DaemonError('invalid_params', `Unknown batch "${batchId}"`);
+    const batch: ActiveBatch = {
+      id: batchId,
+      file: '',
+      jobs: new Map(jobs.map((j) => [j.id, j])),
+      startedAt: jobs.map((j) => j.createdAt).sort()[0]!,
+    };
+    this.batches.set(batchId, batch);
+    return batch;
+  }
+
+  /** Re-attaches batches whose jobs an earlier daemon left unfinished. */
+  adopt(jobs: Job[]): void {
+    for (const batchId of new Set(jobs.map((j) => j.batchId).filter((b): b is string => !!b))) {
+      if (!this.batches.has(batchId)) this.find(batchId);
+    }
+  }
+
+  private progressOf(batch: ActiveBatch): BatchProgress {
+    const counts = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    let costUsd = 0;
+    for (const job of batch.jobs.values()) {
+      counts[job.status]++;
+      costUsd += job.usage?.costUsd ?? 0;
+    }
+    return {
+      batchId: batch.id,
+      total: batch.jobs.size,
+      ...counts,
+      costUsd,
+      finished: counts.queued === 0 && counts.running === 0,
+      ...(batch.paused ? { paused: batch.paused } : {}),
+      ...(batch.reportPath ? { reportPath: batch.reportPath } : {}),
+    };
+  }
+
+  private async writeReport(batch: ActiveBatch): Promise<void> {
+    const file = join(this.deps.workspace, batch.reportPath!);
+    await fs.mkdir(join(this.deps.workspace, '.appgen', 'reports'), { recursive: true });
+    const markdown = renderBatchReport({
+      batchId: batch.id,
+      file: batch.file,
+      startedAt: batch.startedAt,
+      finishedAt: this.deps.now().toISOString(),
+      jobs: [...batch.jobs.values()],
+      ...(batch.paused ? { note: batch.paused } : {}),
+    });
+    await fs.writeFile(`${file}.tmp`, markdown);
+    await fs.rename(`${file}.tmp`, file);
+    this.deps.onProgress(this.progressOf(batch));
+  }
+}

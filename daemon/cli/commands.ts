@@ -1,0 +1,279 @@
+/**
+ * The `appgen` commands. Each returns the process exit code: 0 all good, 1 a job failed,
+ * 2 invalid input (arguments, batch file, missing key).
+ */
+import { resolve } from 'node:path';
+import { ResponseError } from 'vscode-jsonrpc';
+import type { Job } from '../../shared/job';
+import * as P from '../../shared/protocol';
+import { type DaemonLink, lastMessages, openDaemon } from './daemon-link';
+import { ProgressView } from './progress-view';
+import { formatAgo, formatCost, jobSummaryTable, renderTable } from './summary-table';
+
+export interface CliContext {
+  workspace: string;
+  env: NodeJS.ProcessEnv;
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+  /** Settings for the daemon beyond the environment (the demo uses it). */
+  config?: P.ConfigOverrides;
+}
+
+export class UsageError extends Error {}
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_INVALID = 2;
+
+function requireKey(ctx: CliContext): void {
+  if (!ctx.env.OPENROUTER_API_KEY) {
+    throw new UsageError(
+      'OPENROUTER_API_KEY is not set. Export your OpenRouter key first, e.g. `export OPENROUTER_API_KEY=...` (the key is read from the environment only, never from arguments).',
+    );
+  }
+}
+
+async function withDaemon<T>(ctx: CliContext, fn: (link: DaemonLink) => Promise<T>): Promise<T> {
+  const link = await openDaemon(ctx.workspace, ctx.env, ctx.config);
+  try {
+    return await fn(link);
+  } finally {
+    await link.shutdown();
+  }
+}
+
+/** A request error as one line for people; batch file problems come one per line. */
+export function describeError(error: unknown): string {
+  if (error instanceof ResponseError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs a batch file with live progress; Ctrl-C stops cleanly and the rest resumes later. */
+export async function runBatch(ctx: CliContext, batchFile: string | undefined): Promise<number> {
+  requireKey(ctx);
+  return withDaemon(ctx, async (link) => {
+    const view = new ProgressView(ctx.out, Boolean(ctx.out.isTTY));
+    const pending: Job[] = [];
+    let tracking = false;
+    link.onJobChanged((job) => {
+      if (tracking) view.update(job);
+      else pending.push(job);
+    });
+    let started: P.BatchStartResult;
+    try {
+      started = await link.connection.sendRequest(
+        P.BatchStartRequest,
+        batchFile ? { configPath: resolve(batchFile) } : {},
+      );
+    } catch (error) {
+      ctx.err.write(`${describeError(error)}\n`);
+      return EXIT_INVALID;
+    }
+    ctx.out.write(`Batch ${started.batchId}: ${started.jobs.length} job(s)\n`);
+    view.track(started.jobs);
+    tracking = true;
+    for (const job of pending) view.update(job);
+    const outcome = await waitForJobs(
+      link,
+      view,
+      started.jobs.map((j) => j.id),
+    );
+    view.stop();
+    if (outcome === 'interrupted') {
+      const unfinished = view.all().filter((j) => j.status === 'queued' || j.status === 'running').length;
+      ctx.err.write(
+        `\nInterrupted. ${unfinished} unfinished job(s) are kept and resume the next time AppGen starts on this workspace: run \`appgen resume\`${ctx.workspace !== process.cwd() ? ` --workspace ${ctx.workspace}` : ''} (or open the folder in VS Code).\n`,
+      );
+      return 130;
+    }
+    if (outcome === 'daemon-exited') {
+      ctx.err.write(`\nThe daemon stopped unexpectedly:\n${lastMessages(link.recentLog())}\n`);
+      return EXIT_FAILED;
+    }
+    const status = await link.connection
+      .sendRequest(P.BatchStatusRequest, { batchId: started.batchId })
+      .catch(() => undefined);
+    ctx.out.write(`\n${jobSummaryTable(view.all())}\n\n`);
+    const counts = view.counts();
+    ctx.out.write(
+      `${counts.succeeded} succeeded, ${counts.failed} failed${counts.cancelled ? `, ${counts.cancelled} cancelled` : ''}; cost ${formatCost(counts.costUsd)}\n`,
+    );
+    if (status?.paused) ctx.out.write(`Note: ${status.paused}\n`);
+    const report = status?.reportPath ?? `.appgen/reports/${started.batchId}.md`;
+    ctx.out.write(`Apps: ${link.initialized.outputDir}/   Report: ${report}\n`);
+    return counts.succeeded === counts.total ? EXIT_OK : EXIT_FAILED;
+  });
+}
+
+/** Waits until every job has finished, the user presses Ctrl-C, or the daemon goes away. */
+async function waitForJobs(
+  link: DaemonLink,
+  view: ProgressView,
+  ids: string[],
+): Promise<'done' | 'interrupted' | 'daemon-exited'> {
+  const isDone = () =>
+    ids.every((id) =>
+      ['succeeded', 'failed', 'cancelled'].includes(view.all().find((j) => j.id === id)?.status ?? ''),
+    );
+  if (isDone()) return 'done';
+  return new Promise((resolveOutcome) => {
+    const onSigint = () => {
+      process.off('SIGINT', onSigint);
+      resolveOutcome('interrupted');
+    };
+    process.on('SIGINT', onSigint);
+    const unsubscribe = link.onJobChanged(() => {
+      if (isDone()) {
+        unsubscribe();
+        process.off('SIGINT', onSigint);
+        resolveOutcome('done');
+      }
+    });
+    void link.exited.then(() => {
+      process.off('SIGINT', onSigint);
+      resolveOutcome(isDone() ? 'done' : 'daemon-exited');
+    });
+  });
+}
+
+/** Waits for the jobs an earlier run left unfinished (the daemon resumes them when it starts). */
+export async function resume(ctx: CliContext): Promise<number> {
+  requireKey(ctx);
+  return withDaemon(ctx, async (link) => {
+    const unfinished = [
+      ...(await link.connection.sendRequest(P.GenerationListRequest, { status: 'queued' })),
+      ...(await link.connection.sendRequest(P.GenerationListRequest, { status: 'running' })),
+    ];
+    if (unfinished.length === 0) {
+      ctx.out.write('Nothing to resume.\n');
+      return EXIT_OK;
+    }
+    ctx.out.write(`Resuming ${unfinished.length} job(s)\n`);
+    const view = new ProgressView(ctx.out, Boolean(ctx.out.isTTY));
+    view.track(unfinished);
+    link.onJobChanged((job) => view.update(job));
+    for (const job of unfinished)
+      view.update(await link.connection.sendRequest(P.GenerationGetRequest, { jobId: job.id }));
+    const outcome = await waitForJobs(
+      link,
+      view,
+      unfinished.map((j) => j.id),
+    );
+    view.stop();
+    if (outcome !== 'done') return outcome === 'interrupted' ? 130 : EXIT_FAILED;
+    ctx.out.write(`\n${jobSummaryTable(view.all())}\n`);
+    const counts = view.counts();
+    return counts.succeeded === counts.total ? EXIT_OK : EXIT_FAILED;
+  });
+}
+
+export async function generate(
+  ctx: CliContext,
+  options: { template: string; model: string; app?: number },
+): Promise<number> {
+  requireKey(ctx);
+  return withDaemon(ctx, async (link) => {
+    const finished = new Map<string, Job>();
+    const waiters = new Map<string, (job: Job) => void>();
+    link.onJobChanged((job) => {
+      if (!['succeeded', 'failed', 'cancelled'].includes(job.status)) return;
+      finished.set(job.id, job);
+      waiters.get(job.id)?.(job);
+    });
+    let job: Job;
+    try {
+      job = await link.connection.sendRequest(P.GenerationStartRequest, {
+        templateSlug: options.template,
+        model: options.model,
+        ...(options.app !== undefined ? { appNum: options.app } : {}),
+      });
+    } catch (error) {
+      ctx.err.write(`${describeError(error)}\n`);
+      return EXIT_INVALID;
+    }
+    ctx.out.write(`Generating ${job.templateSlug} with ${job.model} into ${job.appPath} (job ${job.id})\n`);
+    const view = new ProgressView(ctx.out, Boolean(ctx.out.isTTY));
+    view.track([job]);
+    link.onJobChanged((j) => view.update(j));
+    const done =
+      finished.get(job.id) ??
+      (await Promise.race([
+        new Promise<Job>((r) => waiters.set(job.id, r)),
+        link.exited.then(() => undefined),
+      ]));
+    view.stop();
+    if (!done) {
+      ctx.err.write(`The daemon stopped unexpectedly:\n${lastMessages(link.recentLog())}\n`);
+      return EXIT_FAILED;
+    }
+    ctx.out.write(`\n${jobSummaryTable([done])}\n`);
+    if (done.status === 'succeeded')
+      ctx.out.write(`Files: ${done.files?.length ?? 0} written to ${done.appPath}\n`);
+    return done.status === 'succeeded' ? EXIT_OK : EXIT_FAILED;
+  });
+}
+
+export async function history(ctx: CliContext, options: { limit?: number; json: boolean }): Promise<number> {
+  return withDaemon(ctx, async (link) => {
+    const entries = await link.connection.sendRequest(P.HistoryListRequest, { limit: options.limit ?? 20 });
+    if (options.json) {
+      ctx.out.write(`${JSON.stringify(entries, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    if (entries.length === 0) {
+      ctx.out.write('No generations recorded yet.\n');
+      return EXIT_OK;
+    }
+    const now = new Date();
+    ctx.out.write(
+      `${renderTable(
+        ['when', 'model', 'template', 'app', 'status', 'tokens', 'cost', 'error'],
+        entries.map((e) => [
+          formatAgo(e.createdAt, now),
+          e.model,
+          e.templateSlug,
+          `app${e.appNum}`,
+          e.status,
+          e.usage ? String(e.usage.promptTokens + e.usage.completionTokens) : '',
+          formatCost(e.usage?.costUsd),
+          e.error ? e.error.code : '',
+        ]),
+      )}\n`,
+    );
+    return EXIT_OK;
+  });
+}
+
+export async function importHistory(ctx: CliContext, file: string): Promise<number> {
+  return withDaemon(ctx, async (link) => {
+    try {
+      const result = await link.connection.sendRequest(P.HistoryImportLegacyRequest, {
+        dbPath: resolve(file),
+      });
+      ctx.out.write(
+        `Imported ${result.imported} generation(s); skipped ${result.skipped} already imported.\n`,
+      );
+      return EXIT_OK;
+    } catch (error) {
+      ctx.err.write(`${describeError(error)}\n`);
+      return EXIT_INVALID;
+    }
+  });
+}
+
+export async function templates(ctx: CliContext, options: { json: boolean }): Promise<number> {
+  return withDaemon(ctx, async (link) => {
+    const list = await link.connection.sendRequest(P.TemplatesListRequest, {});
+    if (options.json) {
+      ctx.out.write(`${JSON.stringify(list, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    ctx.out.write(
+      `${renderTable(
+        ['slug', 'name', 'category', 'source'],
+        list.map((t) => [t.slug, t.name, t.category, t.source]),
+      )}\n`,
+    );
+    return EXIT_OK;
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * The command line is a client of the daemon like the extension: it starts `daemon.js` (which
+ * relays to a daemon already serving the workspace) and speaks JSON-RPC to it over stdio.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  createMessageConnection,
+  type MessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-jsonrpc/node';
+import type { Job } from '../../shared/job';
+import * as P from '../../shared/protocol';
+
+export interface DaemonLink {
+  connection: MessageConnection;
+  child: ChildProcess;
+  initialized: P.InitializeResult;
+  /** Resolves when the daemon process has exited. */
+  exited: Promise<number | null>;
+  /** Asks the daemon to stop (unfinished jobs stay recorded) and waits for it. */
+  shutdown: () => Promise<void>;
+  /** The last lines the daemon logged, for error messages. */
+  recentLog: () => string[];
+  /**
+   * Subscribes to `generation/changed`. A connection holds one handler per notification, so every
+   * listener goes through this one.
+   */
+  onJobChanged: (listener: (job: Job) => void) => () => void;
+}
+
+export async function openDaemon(
+  workspace: string,
+  env: NodeJS.ProcessEnv,
+  config?: P.ConfigOverrides,
+): Promise<DaemonLink> {
+  const child = spawn(process.execPath, [join(__dirname, 'daemon.js'), '--stdio', '--workspace', workspace], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const recent: string[] = [];
+  let buffered = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    recent.push(...lines.filter((l) => l.trim() !== ''));
+    if (recent.length > 50) recent.splice(0, recent.length - 50);
+    if (env.APPGEN_DEBUG) for (const line of lines) process.stderr.write(`${line}\n`);
+  });
+  const connection = createMessageConnection(
+    new StreamMessageReader(child.stdout!),
+    new StreamMessageWriter(child.stdin!),
+  );
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => {
+      connection.dispose();
+      resolve(code);
+    });
+  });
+  const listeners = new Set<(job: Job) => void>();
+  connection.onNotification(P.GenerationChangedNotification, (job) => {
+    for (const listener of [...listeners]) listener(job);
+  });
+  connection.listen();
+  const initialized = await Promise.race([
+    connection.sendRequest(P.InitializeRequest, { clientName: 'appgen-cli', ...(config ? { config } : {}) }),
+    exited.then((code) => {
+      throw new Error(`the daemon exited (code ${code}) before answering:\n${lastMessages(recent)}`);
+    }),
+  ]);
+  return {
+    connection,
+    child,
+    initialized,
+    exited,
+    recentLog: () => [...recent],
+    onJobChanged: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    shutdown: async () => {
+      if (child.exitCode !== null) return;
+      await connection.sendRequest(P.ShutdownRequest, {}).catch(() => undefined);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The messages of JSON log lines, for showing to a person. */
+export function lastMessages(lines: string[], count = 5): string {
+  return lines
+    .slice(-count)
+    .map((line) => {
+      try {
+        const entry = JSON.parse(line) as { message?: string };
+        return `  ${entry.message ?? line}`;
+      } catch {
+        return `  ${line}`;
+      }
+    })
+    .join('\n');
+}

@@ -1,0 +1,151 @@
+/**
+ * `appgen`: the same engine as the extension, from a terminal. Parses arguments and hands each
+ * command to commands.ts; `daemon` runs the daemon itself in this process.
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as commands from './commands';
+import { runDemo } from './demo';
+
+const HELP: Record<string, string> = {
+  main: `appgen - generate Flask + React apps with many models through OpenRouter
+
+Usage:
+  appgen run [batch-file] [--workspace dir]     run a batch (default appgen.batch.json)
+  appgen resume [--workspace dir]               finish jobs an interrupted run left
+  appgen generate --template <slug> --model <id> [--app <n>] [--workspace dir]
+  appgen history [--limit n] [--json] [--workspace dir]
+  appgen history import <file> [--workspace dir]
+  appgen templates [--json] [--workspace dir]
+  appgen demo                                   a demo batch against the built-in simulator
+  appgen daemon --stdio --workspace <dir>       the JSON-RPC daemon the extension uses
+
+The OpenRouter key is read from OPENROUTER_API_KEY. --workspace defaults to the current folder.
+Exit codes: 0 every job succeeded, 1 a job failed, 2 invalid input, 130 interrupted.
+Run "appgen <command> --help" for more.`,
+  run: `appgen run [batch-file] [--workspace dir]
+
+Runs every job of a batch file (models x templates x repeat) with live progress, then prints a
+summary table and writes .appgen/reports/<batchId>.md. An invalid batch file is refused with every
+problem listed (line:column) and nothing starts. Ctrl-C stops cleanly; "appgen resume" finishes
+the rest. Exits 0 only if every job succeeded, 1 if any failed, 2 on invalid input.`,
+  resume: `appgen resume [--workspace dir]
+
+Waits for the jobs that an interrupted run (or a crashed daemon) left queued or running; the
+daemon starts them again as soon as it starts.`,
+  generate: `appgen generate --template <slug> --model <id> [--app <n>] [--workspace dir]
+
+Generates one app. Without --app the next free app number of the model is used.`,
+  history: `appgen history [--limit n] [--json] [--workspace dir]
+appgen history import <file> [--workspace dir]
+
+Lists recorded generations, newest first (default 20), or imports the history database of the
+earlier Flask tool (table generated_applications); rows already imported are skipped.`,
+  templates: `appgen templates [--json] [--workspace dir]
+
+Lists the built-in templates and the workspace's .appgen/templates/*.json.`,
+  demo: `appgen demo [--workspace dir]
+
+Starts the built-in OpenRouter simulator on 127.0.0.1, writes an example batch into
+demo-workspace/ (or --workspace) and runs it. No key and no network needed.`,
+  daemon: `appgen daemon --stdio --workspace <dir>
+
+Speaks JSON-RPC 2.0 on stdin/stdout (Content-Length framing); logs go to stderr.`,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP.main}\n`);
+    return command ? 0 : 2;
+  }
+  if (command === 'daemon') {
+    // The bundled daemon exports its entry point; it is the same program as dist/daemon.js.
+    const daemon = require(join(__dirname, 'daemon.js')) as {
+      runDaemon: (a: string[], e: NodeJS.ProcessEnv) => Promise<void>;
+    };
+    if (rest.includes('--help')) {
+      process.stdout.write(`${HELP.daemon}\n`);
+      return 0;
+    }
+    await daemon.runDaemon(rest, process.env);
+    return -1; // the daemon ends the process itself
+  }
+  if (!(command in HELP)) throw new commands.UsageError(`unknown command "${command}"\n\n${HELP.main}`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      workspace: { type: 'string', short: 'w' },
+      template: { type: 'string', short: 't' },
+      model: { type: 'string', short: 'm' },
+      app: { type: 'string' },
+      limit: { type: 'string', short: 'n' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP[command]}\n`);
+    return 0;
+  }
+  const ctx: commands.CliContext = {
+    workspace: resolve(values.workspace ?? process.cwd()),
+    env: process.env,
+    out: process.stdout,
+    err: process.stderr,
+  };
+  switch (command) {
+    case 'run':
+      if (positionals.length > 1) throw new commands.UsageError('run takes one batch file');
+      return commands.runBatch(ctx, positionals[0]);
+    case 'resume':
+      return commands.resume(ctx);
+    case 'generate': {
+      if (!values.template || !values.model)
+        throw new commands.UsageError(`generate needs --template and --model\n\n${HELP.generate}`);
+      return commands.generate(ctx, {
+        template: values.template,
+        model: values.model,
+        ...(values.app !== undefined ? { app: positiveInt(values.app, '--app') } : {}),
+      });
+    }
+    case 'history':
+      if (positionals[0] === 'import') {
+        if (!positionals[1]) throw new commands.UsageError('history import needs a file');
+        return commands.importHistory(ctx, positionals[1]);
+      }
+      return commands.history(ctx, {
+        json: Boolean(values.json),
+        ...(values.limit !== undefined ? { limit: positiveInt(values.limit, '--limit') } : {}),
+      });
+    case 'templates':
+      return commands.templates(ctx, { json: Boolean(values.json) });
+    case 'demo':
+      return runDemo({ ...ctx, workspace: resolve(values.workspace ?? 'demo-workspace') });
+    default:
+      throw new commands.UsageError(`unknown command "${command}"`);
+  }
+}
+
+function positiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new commands.UsageError(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (error: unknown) => {
+      const usage =
+        error instanceof commands.UsageError ||
+        (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      process.stderr.write(`appgen: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = usage ? 2 : 1;
+    },
+  );
+}

@@ -1,0 +1,336 @@
+/**
+ * Owns the jobs of one workspace: validates and records requests, reserves app numbers, schedules
+ * jobs on the queue, runs them, records every change and announces it. Knows nothing of JSON-RPC.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMPONENTS, type Component, type Job, type JobStatus, type Usage } from '../shared/job';
+import { appRelativePath, modelSlug } from '../shared/model-slug';
+import type { GenerationListParams, GenerationStartParams, HistoryListParams } from '../shared/protocol';
+import { asDaemonError, DaemonError } from './daemon-error';
+import type { JobQueue } from './job-queue';
+import { type JobRunnerDeps, runJob } from './job-runner';
+import type { Logger } from './logger';
+import type { Template } from './templates/template';
+
+/** The parts of the history store the service needs. */
+export interface JobStore {
+  upsertJob(job: Job): void;
+  getJob(id: string): Job | undefined;
+  listJobs(filter: HistoryListParams & { batchId?: string }): Job[];
+  listUnfinished(): Job[];
+  maxAppNum(modelSlug: string): number;
+  portsFor(modelSlug: string, appNum: number): { backend: number; frontend: number };
+  flush(): Promise<void>;
+}
+
+export interface GenerationServiceDeps extends JobRunnerDeps {
+  workspace: string;
+  store: JobStore;
+  queue: JobQueue;
+  log: Logger;
+  outputDir: () => string;
+  findTemplate: (slug: string) => Promise<Template | undefined>;
+  newId: () => string;
+  onChanged: (job: Job) => void;
+}
+
+/** Where a job belongs: its batch, and the batch's output folder when it has its own. */
+export interface JobContext {
+  batchId?: string;
+  outputDir?: string;
+}
+
+const SHUTDOWN = Symbol('shutdown');
+
+export class GenerationService {
+  private readonly running = new Map<string, AbortController>();
+  private readonly waiting = new Set<string>();
+  /** Highest app number handed out per model slug, so concurrent starts never share one. */
+  private readonly reserved = new Map<string, number>();
+  private stopping = false;
+
+  constructor(private readonly deps: GenerationServiceDeps) {}
+
+  /** Validates, records and queues one job. Invalid params throw `invalid_params`; nothing is recorded then. */
+  async start(params: GenerationStartParams): Promise<Job> {
+    const job = await this.prepare(params);
+    this.record(job);
+    await this.deps.store.flush();
+    this.schedule(job);
+    return job;
+  }
+
+  /** Builds a job from params without recording it; used to validate a whole batch before starting any. */
+  async prepare(params: GenerationStartParams, context: JobContext = {}): Promise<Job> {
+    const { batchId } = context;
+    const outputDir = context.outputDir ?? this.deps.outputDir();
+    const p = (params ?? {}) as Partial<GenerationStartParams>;
+    if (typeof p.templateSlug !== 'string' || p.templateSlug.trim() === '') {
+      throw invalid('templateSlug is required');
+    }
+    const template = await this.deps.findTemplate(p.templateSlug);
+    if (!template) throw invalid(`Unknown template "${p.templateSlug}"`);
+    if (typeof p.model !== 'string' || p.model.trim() === '') throw invalid('model is required');
+    const model = this.resolveModel(p.model.trim());
+    if (p.appNum !== undefined && (!Number.isInteger(p.appNum) || p.appNum < 1)) {
+      throw invalid(`appNum must be a positive integer, got ${JSON.stringify(p.appNum)}`);
+    }
+    if (p.priority !== undefined && (typeof p.priority !== 'number' || !Number.isFinite(p.priority))) {
+      throw invalid(`priority must be a number, got ${JSON.stringify(p.priority)}`);
+    }
+    const components = validateComponents(p.components);
+    const options = validateOptions(p.options);
+    const slug = modelSlug(model);
+    const appNum = p.appNum ?? this.reserveAppNum(slug, outputDir);
+    if (p.appNum !== undefined) this.reserved.set(slug, Math.max(this.reserved.get(slug) ?? 0, p.appNum));
+    const job: Job = {
+      id: this.deps.newId(),
+      ...(batchId ? { batchId } : {}),
+      templateSlug: template.slug,
+      model,
+      modelSlug: slug,
+      appNum,
+      appPath: appRelativePath(outputDir, slug, appNum),
+      status: 'queued',
+      phase: 'waiting',
+      attempts: 0,
+      createdAt: this.deps.now().toISOString(),
+      ...(p.priority ? { priority: p.priority } : {}),
+      ...(components ? { components } : {}),
+      ...(options ? { options } : {}),
+      artifactsPath: this.deps.artifacts.folderOf(slug, appNum),
+    };
+    return job;
+  }
+
+  /** Records prepared jobs (one save for all of them) and queues them. */
+  enqueueAll(jobs: Job[]): void {
+    for (const job of jobs) this.record(job);
+    void this.deps.store.flush().catch((error) => this.deps.log.error('saving history failed', { error }));
+    for (const job of jobs) this.schedule(job);
+  }
+
+  get(jobId: unknown): Job {
+    if (typeof jobId !== 'string' || jobId === '') throw invalid('jobId is required');
+    const job = this.deps.store.getJob(jobId);
+    if (!job) throw invalid(`Unknown job "${jobId}"`);
+    return job;
+  }
+
+  list(params: GenerationListParams): Job[] {
+    return this.deps.store.listJobs({ status: params?.status, batchId: params?.batchId });
+  }
+
+  /** Cancels a queued job at once, or aborts a running one's model call; a finished job stays as it is. */
+  cancel(jobId: unknown, reason = 'Cancelled before it started'): boolean {
+    const job = this.get(jobId);
+    if (job.status === 'queued') {
+      this.waiting.delete(job.id);
+      this.finish(job, 'cancelled', { error: { code: 'cancelled', message: reason } });
+      return true;
+    }
+    const controller = this.running.get(job.id);
+    if (job.status === 'running' && controller) {
+      controller.abort();
+      return true;
+    }
+    return false;
+  }
+
+  async retry(jobId: unknown): Promise<Job> {
+    const old = this.get(jobId);
+    const job = await this.prepare(
+      {
+        templateSlug: old.templateSlug,
+        model: old.model,
+        appNum: old.appNum,
+        ...(old.priority ? { priority: old.priority } : {}),
+        ...(old.components ? { components: old.components } : {}),
+        ...(old.options ? { options: old.options } : {}),
+      },
+      {
+        ...(old.batchId ? { batchId: old.batchId } : {}),
+        outputDir: old.appPath.split('/').slice(0, -2).join('/'),
+      },
+    );
+    job.retryOf = old.id;
+    this.record(job);
+    await this.deps.store.flush();
+    this.schedule(job);
+    return job;
+  }
+
+  /** Queues again the jobs an earlier daemon left queued or running; a running one starts over. */
+  resumeUnfinished(): number {
+    const jobs = this.deps.store.listUnfinished();
+    for (const job of jobs) {
+      const resumed: Job = { ...job, status: 'queued', phase: 'waiting' };
+      delete resumed.startedAt;
+      delete resumed.retryAt;
+      this.record(resumed);
+      this.schedule(resumed);
+    }
+    return jobs.length;
+  }
+
+  counts(): { queued: number; running: number } {
+    return { queued: this.waiting.size, running: this.running.size };
+  }
+
+  /** Aborts running calls; their jobs stay recorded as unfinished and resume on the next start. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    this.deps.queue.clearWaiting();
+    for (const controller of this.running.values()) controller.abort(SHUTDOWN);
+    await Promise.allSettled([...this.settling]);
+    await this.deps.store.flush();
+  }
+
+  private readonly settling = new Set<Promise<void>>();
+
+  private schedule(job: Job): void {
+    this.waiting.add(job.id);
+    const done = this.deps.queue
+      .add(() => this.execute(job.id), job.priority ?? 0)
+      .catch((error) => this.deps.log.error('job scheduling failed', { jobId: job.id, error }));
+    this.settling.add(done);
+    void done.finally(() => this.settling.delete(done));
+  }
+
+  private async execute(jobId: string): Promise<void> {
+    this.waiting.delete(jobId);
+    const current = this.deps.store.getJob(jobId);
+    if (current?.status !== 'queued' || this.stopping) return;
+    const controller = new AbortController();
+    this.running.set(jobId, controller);
+    let job: Job = { ...current, status: 'running', startedAt: this.deps.now().toISOString() };
+    const update = (patch: Partial<Job>) => {
+      job = { ...job, ...patch };
+      if (patch.phase !== 'retry-wait') delete job.retryAt;
+      this.record(job);
+    };
+    try {
+      const template = await this.deps.findTemplate(job.templateSlug);
+      if (!template) throw new DaemonError('invalid_params', `Unknown template "${job.templateSlug}"`);
+      const ports = this.deps.store.portsFor(job.modelSlug, job.appNum);
+      update({ phase: (job.components ?? ['backend'])[0] });
+      const outcome = await runJob(
+        job,
+        template,
+        ports,
+        this.deps,
+        {
+          phase: (phase, retryAt) => update(retryAt ? { phase, retryAt } : { phase }),
+          attempt: () => update({ attempts: job.attempts + 1 }),
+          usage: (add, generationId, provider) =>
+            update({
+              usage: addUsage(job.usage, add),
+              ...(generationId ? { generationIds: [...(job.generationIds ?? []), generationId] } : {}),
+              ...(provider ? { provider } : {}),
+            }),
+        },
+        controller.signal,
+      );
+      this.finish(job, 'succeeded', {
+        files: outcome.files,
+        ...(outcome.previousVersionPath ? { previousVersionPath: outcome.previousVersionPath } : {}),
+      });
+    } catch (thrown) {
+      if (controller.signal.reason === SHUTDOWN) return; // stays unfinished; resumes on the next start
+      const error = controller.signal.aborted
+        ? new DaemonError('cancelled', 'Cancelled while running')
+        : asDaemonError(thrown);
+      if (error.code === 'internal') this.deps.log.error('job failed unexpectedly', { jobId, error: thrown });
+      this.finish(job, error.code === 'cancelled' ? 'cancelled' : 'failed', { error: error.toJobError() });
+    } finally {
+      this.running.delete(jobId);
+    }
+  }
+
+  private finish(job: Job, status: JobStatus, patch: Partial<Job>): void {
+    const finished: Job = {
+      ...job,
+      ...patch,
+      status,
+      phase: status,
+      finishedAt: this.deps.now().toISOString(),
+    };
+    delete finished.retryAt;
+    this.record(finished);
+    void this.deps.store.flush().catch((error) => this.deps.log.error('saving history failed', { error }));
+  }
+
+  private record(job: Job): void {
+    this.deps.store.upsertJob(job);
+    this.deps.onChanged(job);
+  }
+
+  private reserveAppNum(slug: string, outputDir: string): number {
+    const next =
+      Math.max(
+        this.reserved.get(slug) ?? 0,
+        this.deps.store.maxAppNum(slug),
+        this.highestFolder(slug, outputDir),
+      ) + 1;
+    this.reserved.set(slug, next);
+    return next;
+  }
+
+  /** Apps already on disk count too, so a number is never reused for a folder someone made by hand. */
+  private highestFolder(slug: string, outputDir: string): number {
+    try {
+      const names = readdirSync(join(this.deps.workspace, outputDir, slug));
+      return Math.max(0, ...names.map((n) => /^app(\d+)$/.exec(n)).map((m) => (m ? Number(m[1]) : 0)));
+    } catch {
+      return 0;
+    }
+  }
+
+  /** A slug is accepted for a model id when exactly one known model has it. */
+  private resolveModel(input: string): string {
+    if (input.includes('/')) return input;
+    const known = new Set(this.deps.store.listJobs({ limit: 1000 }).map((j) => j.model));
+    const matches = [...known].filter((id) => modelSlug(id) === input);
+    return matches.length === 1 ? matches[0]! : input;
+  }
+}
+
+function invalid(message: string): DaemonError {
+  return new DaemonError('invalid_params', message);
+}
+
+function addUsage(a: Usage | undefined, b: Usage): Usage {
+  const cost = (a?.costUsd ?? 0) + (b.costUsd ?? 0);
+  return {
+    promptTokens: (a?.promptTokens ?? 0) + b.promptTokens,
+    completionTokens: (a?.completionTokens ?? 0) + b.completionTokens,
+    ...(a?.costUsd !== undefined || b.costUsd !== undefined ? { costUsd: cost } : {}),
+  };
+}
+
+function validateComponents(raw: unknown): Component[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw) || raw.length === 0 || raw.some((c) => !COMPONENTS.includes(c))) {
+    throw invalid(
+      `components must be a non-empty list of "backend" and "frontend", got ${JSON.stringify(raw)}`,
+    );
+  }
+  return COMPONENTS.filter((c) => raw.includes(c));
+}
+
+function validateOptions(raw: unknown): Job['options'] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('options must be an object');
+  const { temperature, maxTokens } = raw as Record<string, unknown>;
+  if (temperature !== undefined && (typeof temperature !== 'number' || temperature < 0 || temperature > 2)) {
+    throw invalid(`options.temperature must be a number from 0 to 2, got ${JSON.stringify(temperature)}`);
+  }
+  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || (maxTokens as number) < 1)) {
+    throw invalid(`options.maxTokens must be a positive integer, got ${JSON.stringify(maxTokens)}`);
+  }
+  return {
+    ...(temperature !== undefined ? { temperature: temperature as number } : {}),
+    ...(maxTokens !== undefined ? { maxTokens: maxTokens as number } : {}),
+  };
+}

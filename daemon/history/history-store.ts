@@ -1,0 +1,353 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import type { Job, JobStatus } from '../../shared/job';
+import { modelSlug } from '../../shared/model-slug';
+import { DaemonError } from '../daemon-error';
+import { type AppPorts, allocateAppPorts, findAppPorts } from './app-ports';
+import { atomicWriteFile } from './atomic-write-file';
+import { type BatchRecord, batchToRow, rowToBatch } from './batch-record';
+import { JOB_COLUMNS, type JobColumn, type JobOrigin, jobToRow, rowToJob } from './job-row';
+import { readLegacyJobs } from './legacy-import';
+import { loadSqlJs } from './load-sql-js';
+import { type MigrationResult, migrateDatabase } from './migrations';
+import { type HistoryLog, openDatabaseFile } from './open-database-file';
+import { SaveScheduler, type SaveTimers } from './save-scheduler';
+import { type Clock, normalizeTimestamp, nowIso } from './timestamps';
+
+export interface HistoryStoreOptions {
+  /** The database file, normally `<workspace>/.appgen/history.sqlite`. */
+  file: string;
+  /** Path of `sql-wasm.wasm`; not needed when `sqlJs` is given. */
+  wasmPath?: string;
+  /** An already loaded engine, shared between stores. */
+  sqlJs?: SqlJsStatic;
+  now?: Clock;
+  /** How long changes gather before they are written; default 250 ms. */
+  saveDelayMs?: number;
+  log?: HistoryLog;
+  timers?: SaveTimers;
+  /** Replaces the file with new content atomically; tests substitute it to count or fail writes. */
+  writeFile?: (file: string, data: Uint8Array) => Promise<void>;
+}
+
+/** Which jobs `listJobs` returns. */
+export interface JobFilter {
+  /** At most this many, newest first. */
+  limit?: number;
+  /** A model id or its slug. */
+  model?: string;
+  templateSlug?: string;
+  status?: JobStatus;
+  batchId?: string;
+}
+
+const DEFAULT_SAVE_DELAY_MS = 250;
+const READ_COLUMNS = JOB_COLUMNS.filter(
+  (column) => !['source', 'legacy_key', 'legacy_data'].includes(column),
+);
+const SELECT_JOBS = `SELECT ${READ_COLUMNS.join(', ')} FROM jobs`;
+// A job's origin is fixed when it is first recorded; later updates never change it.
+const FIXED_ON_UPDATE = new Set<JobColumn>(['id', 'source', 'legacy_key', 'legacy_data']);
+const UPSERT_JOB = `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})
+  ON CONFLICT (id) DO UPDATE SET ${JOB_COLUMNS.filter((column) => !FIXED_ON_UPDATE.has(column))
+    .map((column) => `${column} = excluded.${column}`)
+    .join(', ')}`;
+const INSERT_LEGACY_JOB = `INSERT OR IGNORE INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})`;
+
+/**
+ * The workspace's job history: an in-memory SQLite database (sql.js) written back to its file
+ * atomically. Changes are grouped: each marks the store dirty and one timer saves them together;
+ * `flush` saves at once, for terminal states and shutdown.
+ */
+export class HistoryStore {
+  /** What opening did to the schema. */
+  readonly migration: MigrationResult;
+  /** Where an unreadable file was moved on open, if it was. */
+  readonly movedAside: string | undefined;
+
+  private readonly statements = new Map<string, Statement>();
+  private readonly scheduler: SaveScheduler;
+  private readonly now: Clock;
+  private readonly log: HistoryLog;
+  private readonly write: (file: string, data: Uint8Array) => Promise<void>;
+  private saves = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly sql: SqlJsStatic,
+    private readonly options: HistoryStoreOptions,
+    opened: { migration: MigrationResult; movedAside: string | undefined },
+  ) {
+    this.migration = opened.migration;
+    this.movedAside = opened.movedAside;
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? (() => undefined);
+    this.write = options.writeFile ?? ((file, data) => atomicWriteFile(file, data));
+    this.scheduler = new SaveScheduler({
+      save: () => this.save(),
+      delayMs: options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS,
+      timers: options.timers,
+      onError: (error) =>
+        this.log('history save failed; the changes stay in memory and are written on the next save', {
+          file: options.file,
+          reason: error instanceof Error ? error.message : String(error),
+        }),
+    });
+  }
+
+  /** Opens (or creates) the database file, migrating it to the current schema. */
+  static async open(options: HistoryStoreOptions): Promise<HistoryStore> {
+    const sql = options.sqlJs ?? (await loadEngine(options.wasmPath));
+    const log = options.log ?? (() => undefined);
+    const opened = await openDatabaseFile(sql, options.file, { now: options.now ?? (() => new Date()), log });
+    let migration: MigrationResult;
+    try {
+      migration = migrateDatabase(opened.db);
+    } catch (error) {
+      opened.db.close();
+      throw error;
+    }
+    if (migration.to !== migration.from) {
+      log('history database migrated', { file: options.file, from: migration.from, to: migration.to });
+    }
+    for (const report of migration.timestamps) {
+      if (report.changed === 0 && report.unparseable === 0) continue;
+      log('history timestamps normalised', { file: options.file, ...report });
+    }
+    tuneConnection(opened.db);
+    const store = new HistoryStore(opened.db, sql, options, { migration, movedAside: opened.movedAside });
+    if (!opened.loaded || migration.to !== migration.from) store.scheduler.markDirty();
+    return store;
+  }
+
+  /** Records a new job or replaces the record of an existing one (by id). */
+  upsertJob(job: Job): void {
+    this.ensureOpen();
+    const row = jobToRow(job, nowIso(this.now));
+    this.run(
+      UPSERT_JOB,
+      JOB_COLUMNS.map((column) => row[column]),
+    );
+    this.scheduler.markDirty();
+  }
+
+  getJob(id: string): Job | undefined {
+    this.ensureOpen();
+    const [row] = this.all(`${SELECT_JOBS} WHERE id = ?`, [id]);
+    return row && rowToJob(row);
+  }
+
+  /** Jobs matching every given filter, newest first (by creation time, then recording order). */
+  listJobs(filter: JobFilter = {}): Job[] {
+    this.ensureOpen();
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.model !== undefined) {
+      // A slug matches every model with that slug; an id narrows to that exact model.
+      const slug = modelSlug(filter.model);
+      where.push('model_slug = ?');
+      params.push(slug);
+      if (slug !== filter.model) {
+        where.push('model = ?');
+        params.push(filter.model);
+      }
+    }
+    for (const [column, value] of [
+      ['template_slug', filter.templateSlug],
+      ['status', filter.status],
+      ['batch_id', filter.batchId],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    let query = `${SELECT_JOBS}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC`;
+    if (filter.limit !== undefined) {
+      if (!Number.isInteger(filter.limit) || filter.limit < 0) {
+        throw new DaemonError(
+          'invalid_params',
+          `limit must be a whole number of 0 or more, not ${filter.limit}`,
+        );
+      }
+      query += ' LIMIT ?';
+      params.push(filter.limit);
+    }
+    return this.all(query, params).map(rowToJob);
+  }
+
+  /** Jobs an earlier run left queued or running, oldest first, to be queued again. */
+  listUnfinished(): Job[] {
+    this.ensureOpen();
+    return this.all(
+      `${SELECT_JOBS} WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`,
+      [],
+    ).map(rowToJob);
+  }
+
+  /** The highest app number recorded for a model slug; 0 when there is none. */
+  maxAppNum(modelSlug: string): number {
+    this.ensureOpen();
+    const [row] = this.all('SELECT MAX(app_num) AS n FROM jobs WHERE model_slug = ?', [modelSlug]);
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * The ports of an app: allocated on first request (backend from 5001, frontend from 8001 up),
+   * the same ever after, and never shared with another app of the workspace.
+   */
+  portsFor(modelSlug: string, appNum: number): AppPorts {
+    this.ensureOpen();
+    const known = findAppPorts(this.db, modelSlug, appNum);
+    if (known) return known;
+    const ports = allocateAppPorts(this.db, modelSlug, appNum);
+    this.scheduler.markDirty();
+    return ports;
+  }
+
+  /** Records a batch or replaces its record (by id). */
+  recordBatch(batch: BatchRecord): void {
+    this.ensureOpen();
+    const normalized: BatchRecord = {
+      ...batch,
+      createdAt: normalizeTimestamp(batch.createdAt) ?? batch.createdAt,
+    };
+    if (batch.finishedAt !== undefined)
+      normalized.finishedAt = normalizeTimestamp(batch.finishedAt) ?? batch.finishedAt;
+    this.run(
+      `INSERT INTO batches (id, config_path, created_at, finished_at, options) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET config_path = excluded.config_path, created_at = excluded.created_at,
+         finished_at = excluded.finished_at, options = excluded.options`,
+      batchToRow(normalized),
+    );
+    this.scheduler.markDirty();
+  }
+
+  getBatch(id: string): BatchRecord | undefined {
+    this.ensureOpen();
+    const [row] = this.all(
+      'SELECT id, config_path, created_at, finished_at, options FROM batches WHERE id = ?',
+      [id],
+    );
+    return row && rowToBatch(row);
+  }
+
+  /**
+   * Adds the jobs of the old tool's database at `dbPath`. Rows imported before (same model, app,
+   * template and creation time) and rows that cannot be mapped are skipped. Saved before it returns.
+   */
+  async importLegacy(dbPath: string): Promise<{ imported: number; skipped: number }> {
+    this.ensureOpen();
+    const { jobs, invalid } = await readLegacyJobs(this.sql, dbPath, this.now);
+    this.ensureOpen();
+    for (const problem of invalid) this.log('legacy row skipped', { dbPath, ...problem });
+    const updatedAt = nowIso(this.now);
+    let imported = 0;
+    this.db.exec('BEGIN');
+    try {
+      for (const legacy of jobs) {
+        const origin: JobOrigin = {
+          source: 'legacy',
+          legacyKey: legacy.legacyKey,
+          legacyData: legacy.legacyData,
+        };
+        const row = jobToRow(legacy.job, updatedAt, origin);
+        this.run(
+          INSERT_LEGACY_JOB,
+          JOB_COLUMNS.map((column) => row[column]),
+        );
+        imported += this.db.getRowsModified();
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    const result = { imported, skipped: jobs.length - imported + invalid.length };
+    this.log('legacy history imported', { dbPath, ...result });
+    if (imported > 0) {
+      this.scheduler.markDirty();
+      await this.flush();
+    }
+    return result;
+  }
+
+  /** Counters for status displays and benchmarks. */
+  stats(): { saves: number; dirty: boolean } {
+    return { saves: this.saves, dirty: this.scheduler.isDirty };
+  }
+
+  /** Writes pending changes now; resolves once they are on disk. */
+  flush(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.scheduler.flush();
+  }
+
+  /** Writes pending changes and releases the database; later calls fail. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.scheduler.flush();
+    this.closed = true;
+    this.statements.clear();
+    this.db.close();
+  }
+
+  private async save(): Promise<void> {
+    // export() closes and reopens the connection, which frees every prepared statement.
+    const data = this.db.export();
+    this.statements.clear();
+    tuneConnection(this.db);
+    await mkdir(dirname(this.options.file), { recursive: true });
+    await this.write(this.options.file, data);
+    this.saves++;
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private run(sql: string, params: BindParams): void {
+    const statement = this.statement(sql);
+    try {
+      statement.run(params);
+    } finally {
+      statement.reset();
+    }
+  }
+
+  private all(sql: string, params: BindParams): Array<Record<string, SqlValue>> {
+    const statement = this.statement(sql);
+    const rows: Array<Record<string, SqlValue>> = [];
+    try {
+      statement.bind(params);
+      while (statement.step()) rows.push(statement.getAsObject());
+    } finally {
+      statement.reset();
+    }
+    return rows;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new DaemonError('internal', 'the history store is closed');
+  }
+}
+
+/**
+ * The database lives in sql.js's in-memory file system and durability comes from `save`, so a
+ * journal written there per statement only costs time. Kept in memory it still allows ROLLBACK.
+ * Applied again after every export, which reopens the connection.
+ */
+function tuneConnection(db: Database): void {
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
+}
+
+async function loadEngine(wasmPath: string | undefined): Promise<SqlJsStatic> {
+  if (wasmPath === undefined) throw new DaemonError('internal', 'HistoryStore.open needs wasmPath or sqlJs');
+  return loadSqlJs(wasmPath);
+}

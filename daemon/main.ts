@@ -1,0 +1,317 @@
+/**
+ * The daemon's entry point and the only place that creates things: it reads the command line and the
+ * environment, opens the workspace's stores, builds the services and serves JSON-RPC on stdio.
+ * stdout carries the protocol and nothing else; logs are JSON lines on stderr.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join, resolve } from 'node:path';
+import {
+  createMessageConnection,
+  type MessageConnection,
+  SocketMessageReader,
+  SocketMessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-jsonrpc/node';
+import type { Job } from '../shared/job';
+import * as P from '../shared/protocol';
+import { AppLocks } from './app-locks';
+import { AppStore } from './app-store';
+import { ArtifactStore } from './artifacts';
+import { BatchService } from './batch/batch-service';
+import { applyOverrides, ConfigError, configFromEnv, type DaemonConfig } from './config';
+import { DaemonError } from './daemon-error';
+import { GenerationService } from './generation-service';
+import { HistoryStore } from './history/history-store';
+import { JobQueue } from './job-queue';
+import { createLogger } from './logger';
+import { OpenRouterClient } from './openrouter/openrouter-client';
+import { connectWithRetry, relay } from './relay';
+import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
+import { loadTemplates } from './templates/template-catalog';
+import { DAEMON_VERSION } from './version';
+import { acquireWorkspaceLock, socketPathFor } from './workspace-lock';
+
+interface Args {
+  workspace: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  let workspace = process.cwd();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--stdio') continue;
+    if (arg === '--workspace') {
+      const value = argv[++i];
+      if (!value) throw new ConfigError('--workspace needs a folder');
+      workspace = value;
+    } else if (arg?.startsWith('--workspace=')) {
+      workspace = arg.slice('--workspace='.length);
+    } else {
+      throw new ConfigError(`unknown argument "${arg}"; usage: daemon --stdio --workspace <dir>`);
+    }
+  }
+  return { workspace: resolve(workspace) };
+}
+
+/** Serves the workspace's socket; a socket file left by a dead owner is replaced. */
+async function listenOnSocket(path: string): Promise<Server> {
+  if (process.platform !== 'win32') await rm(path, { force: true });
+  const server = createServer();
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolvePromise();
+    });
+  });
+  return server;
+}
+
+/** Runs the daemon until stdin closes or `daemon/shutdown`. */
+export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const log = createLogger((line) => process.stderr.write(line));
+  const fail = (message: string) => {
+    log.error(message);
+    process.stderr.write(`appgen daemon: ${message}\n`);
+    process.exit(2);
+  };
+  process.on('uncaughtException', (error) => {
+    log.error('uncaught exception', { error: error.stack ?? String(error) });
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (error) => {
+    log.error('unhandled rejection', {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    process.exit(1);
+  });
+
+  let args: Args;
+  let envConfig: DaemonConfig;
+  try {
+    args = parseArgs(argv);
+    envConfig = configFromEnv(env);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+  let config = envConfig;
+  let apiKey = env.OPENROUTER_API_KEY || undefined;
+  log.redact(apiKey);
+
+  const stateDir = join(args.workspace, '.appgen');
+  try {
+    mkdirSync(stateDir, { recursive: true });
+  } catch (error) {
+    return fail(`cannot use workspace ${args.workspace}: ${(error as Error).message}`);
+  }
+
+  const started = Date.now();
+  const socketPath = socketPathFor(args.workspace);
+  const lock = await acquireWorkspaceLock(stateDir, {
+    pid: process.pid,
+    socket: socketPath,
+    startedAt: new Date().toISOString(),
+  });
+  if (lock.kind === 'taken') {
+    // Another daemon owns this workspace: share its engine instead of opening the stores twice.
+    log.info('workspace served by another daemon; relaying', { pid: lock.holder.pid });
+    let socket: Socket;
+    try {
+      socket = await connectWithRetry(lock.holder.socket, 5000);
+    } catch {
+      return fail(
+        `workspace ${args.workspace} is in use by another AppGen process (pid ${lock.holder.pid}) that does not answer on ${lock.holder.socket}`,
+      );
+    }
+    await relay(socket, process.stdin, process.stdout);
+    process.exit(0);
+  }
+  const server = await listenOnSocket(socketPath);
+
+  const now = () => new Date();
+  const store = await HistoryStore.open({
+    file: join(stateDir, 'history.sqlite'),
+    wasmPath: join(__dirname, 'sql-wasm.wasm'),
+    now,
+    log: (message, fields) => log.info(message, fields as Record<string, unknown>),
+  });
+  const appStore = new AppStore(args.workspace, stateDir, now);
+  for (const action of await appStore.recover()) log.warn(action);
+
+  const clients = new Set<MessageConnection>();
+  const queue = new JobQueue({ enabled: config.useQueue, maxConcurrent: config.maxConcurrent });
+  const logQueue = () =>
+    log.info(
+      config.useQueue
+        ? `Generation queue enabled with max_concurrent=${config.maxConcurrent}`
+        : 'Generation queue disabled: every job starts at once',
+    );
+  logQueue();
+  const scrub = (text: string) => (apiKey ? text.split(apiKey).join('***') : text);
+  const client = () =>
+    new OpenRouterClient({
+      baseUrl: config.baseUrl,
+      apiKey,
+      maxRetries: config.maxRetries,
+      backoffBaseMs: config.backoffBaseMs,
+      timeoutMs: config.timeoutMs,
+      referer: 'https://github.com/appgen/appgen',
+      title: 'AppGen',
+    });
+  const templates = () => loadTemplates({ workspaceDir: args.workspace });
+  const service = new GenerationService({
+    workspace: args.workspace,
+    store,
+    queue,
+    log,
+    now,
+    newId: randomUUID,
+    outputDir: () => config.outputDir,
+    findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
+    callModel: (request, options) => client().complete(request, options),
+    appStore,
+    artifacts: new ArtifactStore(args.workspace, scrub),
+    locks: new AppLocks(() => config.lockTimeoutMs),
+    onChanged: (job: Job) => {
+      for (const client of clients) void client.sendNotification(P.GenerationChangedNotification, job);
+      batches.observe(job);
+    },
+  });
+  const batches = new BatchService({
+    workspace: args.workspace,
+    service,
+    listTemplates: async () => (await templates()).templates,
+    listJobs: (batchId) => store.listJobs({ batchId }),
+    newId: randomUUID,
+    now,
+    log,
+    onProgress: (progress) => {
+      for (const client of clients) void client.sendNotification(P.BatchChangedNotification, progress);
+    },
+    overrideConcurrency: (maxConcurrent) => {
+      const previous = queue.info;
+      queue.configure({ enabled: true, maxConcurrent });
+      return () => queue.configure(previous);
+    },
+  });
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (code: number) => {
+    shuttingDown ??= (async () => {
+      log.info('daemon stopping');
+      await service.shutdown();
+      await store.close();
+      server.close();
+      await lock.release();
+      log.info('daemon stopped');
+    })()
+      .catch((error) => log.error('shutdown failed', { error }))
+      .finally(() => setImmediate(() => process.exit(code)));
+    return shuttingDown;
+  };
+
+  const queueInfo = () => queue.info;
+  /** `viaSocket`: a relayed client, whose shutdown ends its own connection, not the shared daemon. */
+  const handlersFor = (endClient: (() => void) | undefined): DaemonHandlers => ({
+    initialize: (params: P.InitializeParams) => {
+      const overrides = { ...(params.config ?? {}) };
+      const key =
+        params.apiKey ??
+        (overrides.OPENROUTER_API_KEY as string | undefined) ??
+        (overrides.apiKey as string | undefined);
+      config = applyOverrides(envConfig, overrides);
+      if (key !== undefined && key !== '') {
+        apiKey = key;
+        log.redact(apiKey);
+      }
+      queue.configure({ enabled: config.useQueue, maxConcurrent: config.maxConcurrent });
+      log.info('initialized', { client: params.clientName });
+      logQueue();
+      return {
+        protocolVersion: P.PROTOCOL_VERSION,
+        daemonVersion: DAEMON_VERSION,
+        workspace: args.workspace,
+        queue: queueInfo(),
+        hasApiKey: apiKey !== undefined,
+        outputDir: config.outputDir,
+      } satisfies P.InitializeResult;
+    },
+    'daemon/status': () =>
+      ({
+        ...service.counts(),
+        queue: queueInfo(),
+        pid: process.pid,
+        workspace: args.workspace,
+        daemonVersion: DAEMON_VERSION,
+        hasApiKey: apiKey !== undefined,
+        uptimeMs: Date.now() - started,
+      }) satisfies P.StatusResult,
+    'daemon/shutdown': () => {
+      // Answer first, then stop: the reply must reach the client before the process ends.
+      setImmediate(() => (endClient ? endClient() : void shutdown(0)));
+      return {};
+    },
+    'templates/list': async () => {
+      const { templates: list, problems } = await templates();
+      for (const problem of problems)
+        log.warn('template skipped', { file: problem.file, reason: problem.reason });
+      return list.map(
+        (t): P.TemplateSummary => ({
+          slug: t.slug,
+          name: t.name,
+          description: t.description ?? '',
+          category: t.category ?? '',
+          source: t.source,
+        }),
+      );
+    },
+    'generation/start': (params: P.GenerationStartParams) => service.start(params),
+    'generation/get': (params: P.JobIdParams) => service.get(params.jobId),
+    'generation/list': (params: P.GenerationListParams) => service.list(params),
+    'generation/cancel': (params: P.JobIdParams) => ({ cancelled: service.cancel(params.jobId) }),
+    'generation/retry': (params: P.JobIdParams) => service.retry(params.jobId),
+    'batch/start': (params: P.BatchStartParams) => batches.start(params.configPath),
+    'batch/status': (params: { batchId?: unknown }) => batches.status(params.batchId),
+    'batch/cancel': (params: { batchId?: unknown }) => ({ cancelled: batches.cancel(params.batchId) }),
+    'history/list': (params: P.HistoryListParams) => store.listJobs(params),
+    'history/importLegacy': (params: { dbPath?: unknown }) => {
+      if (typeof params.dbPath !== 'string' || params.dbPath === '') {
+        throw new DaemonError('invalid_params', 'dbPath is required');
+      }
+      return store.importLegacy(resolve(args.workspace, params.dbPath));
+    },
+    'models/list': () => client().listModels(),
+  });
+
+  const serve = (connection: MessageConnection, endClient?: () => void) => {
+    registerHandlers(connection, handlersFor(endClient), log);
+    clients.add(connection);
+    connection.onClose(() => {
+      clients.delete(connection);
+      if (!endClient) void shutdown(0);
+    });
+    connection.listen();
+  };
+  server.on('connection', (socket) => {
+    socket.on('error', () => socket.destroy());
+    serve(createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket)), () =>
+      socket.end(),
+    );
+  });
+  serve(
+    createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)),
+  );
+  process.stdin.on('end', () => void shutdown(0));
+  batches.adopt(store.listUnfinished());
+  const resumed = service.resumeUnfinished();
+  if (resumed > 0) log.info(`resumed ${resumed} unfinished job(s)`);
+  log.info('daemon ready', { workspace: args.workspace, pid: process.pid, startupMs: Date.now() - started });
+}
+
+if (require.main === module) {
+  void runDaemon(process.argv.slice(2), process.env);
+}

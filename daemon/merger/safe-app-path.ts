@@ -1,0 +1,100 @@
+import type { Component } from '../../shared/job';
+import { DaemonError } from '../daemon-error';
+
+/** The app folder each component's files live in. */
+export const COMPONENT_FOLDERS: Readonly<Record<Component, string>> = {
+  backend: 'backend',
+  frontend: 'frontend',
+};
+
+const MAX_PATH_LENGTH = 512;
+const MAX_SEGMENT_LENGTH = 255;
+
+// C0/C1 controls (NUL included) and the bidi overrides that make a name read differently than it is.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+// Characters Windows refuses in names; ':' also covers drive letters and NTFS alternate streams.
+const NON_PORTABLE_CHARS = /[<>:"|?*]/;
+const DRIVE_LETTER = /^[A-Za-z]:/;
+// Only dots and spaces: Windows trims these, so '...' or '. .' can mean '..' there.
+const DOTS_AND_SPACES = /^[. ]+$/;
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+// Folders that belong to version control and to the tool itself, never to generated code.
+const RESERVED_SEGMENTS = new Set(['.git', '.appgen']);
+
+/**
+ * Normalises a path a model named into safe relative segments, or throws `unsafe_path`.
+ *
+ * Backslashes count as separators, `.` segments are dropped; anything that could leave the folder it
+ * is resolved against on any platform (absolute, UNC, drive letters, `..`, names Windows silently
+ * rewrites, device names, control characters) is refused rather than repaired.
+ */
+export function normaliseRelativePath(rawPath: string): string[] {
+  if (rawPath.length > MAX_PATH_LENGTH)
+    throw unsafePath(rawPath, `longer than ${MAX_PATH_LENGTH} characters`);
+  const trimmed = rawPath.trim();
+  if (CONTROL_CHARS.test(trimmed)) throw unsafePath(rawPath, 'contains control characters');
+  const path = trimmed.replaceAll('\\', '/');
+  if (path === '') throw unsafePath(rawPath, 'is empty');
+  if (path.startsWith('/')) throw unsafePath(rawPath, 'is absolute');
+  if (DRIVE_LETTER.test(path)) throw unsafePath(rawPath, 'names a drive');
+  if (path.endsWith('/')) throw unsafePath(rawPath, 'names a folder, not a file');
+
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '.') continue;
+    if (segment === '') throw unsafePath(rawPath, 'has an empty segment');
+    if (segment === '..') throw unsafePath(rawPath, 'leaves its folder with ".."');
+    if (DOTS_AND_SPACES.test(segment)) throw unsafePath(rawPath, `has a segment "${segment}" of only dots`);
+    if (NON_PORTABLE_CHARS.test(segment))
+      throw unsafePath(rawPath, 'contains a character not allowed in file names');
+    if (segment.endsWith('.') || segment.endsWith(' ')) {
+      throw unsafePath(rawPath, 'has a segment ending in a dot or space');
+    }
+    if (segment.length > MAX_SEGMENT_LENGTH) throw unsafePath(rawPath, 'has a segment that is too long');
+    if (RESERVED_SEGMENTS.has(segment.toLowerCase())) throw unsafePath(rawPath, `writes into ${segment}`);
+    if (WINDOWS_DEVICE.test(segment)) throw unsafePath(rawPath, `uses the reserved device name "${segment}"`);
+    segments.push(segment);
+  }
+  if (segments.length === 0) throw unsafePath(rawPath, 'names no file');
+  return segments;
+}
+
+/**
+ * Resolves a path from one component's answer against that component's folder and returns the
+ * app-relative posix path (`src/App.jsx` in a frontend answer -> `frontend/src/App.jsx`). A path that
+ * already starts with the component's folder (in any case) is not doubled. Throws `unsafe_path`.
+ */
+export function safeAppPath(component: Component, rawPath: string): string {
+  const segments = normaliseRelativePath(rawPath);
+  const folder = COMPONENT_FOLDERS[component];
+  // Compared without case: on case-insensitive disks `Frontend/` is the same folder.
+  if (segments[0]!.toLowerCase() === folder) {
+    if (segments.length === 1) throw unsafePath(rawPath, 'names the component folder itself');
+    segments.shift();
+  }
+  return [folder, ...segments].join('/');
+}
+
+/**
+ * Checks that a path is already a normalised app-relative path inside a component folder
+ * (`backend/...` or `frontend/...`); throws `unsafe_path` otherwise. A second line of defence for
+ * callers that receive paths from elsewhere.
+ */
+export function assertAppRelativePath(path: string): void {
+  const segments = normaliseRelativePath(path);
+  if (segments.join('/') !== path) throw unsafePath(path, 'is not in normal form');
+  const folders: readonly string[] = Object.values(COMPONENT_FOLDERS);
+  if (segments.length < 2 || !folders.includes(segments[0]!)) {
+    throw unsafePath(path, 'is not inside a component folder');
+  }
+}
+
+/** The `unsafe_path` error, naming the path (escaped and shortened, so it is safe to show). */
+export function unsafePath(rawPath: string, reason: string): DaemonError {
+  const short = rawPath.length > 200 ? `${rawPath.slice(0, 200)}...` : rawPath;
+  const shown = short.replace(
+    new RegExp(CONTROL_CHARS.source, 'g'),
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return new DaemonError('unsafe_path', `Unsafe path "${shown}": ${reason}.`);
+}

@@ -1,0 +1,303 @@
+import type { Dispatcher } from 'undici';
+import { DaemonError } from '../daemon-error';
+import { abortableSleep } from './abortable-sleep';
+import type { CallOptions, ChatRequest, ChatResult, ModelSummary } from './chat-types';
+import type { BodyOutcome } from './completion';
+import { describeTextBody, extractErrorMessage } from './error-message';
+import { type AttemptFailure, type AttemptOutcome, httpAttempt } from './http-attempt';
+import { parseJsonBody, readJsonCompletion } from './json-completion';
+import { readModelList } from './model-list';
+import { raceAbort } from './race-abort';
+import { bodyProblemFailure, httpStatusFailure } from './response-failures';
+import { headerValue, readBodyText } from './response-text';
+import { RetryPolicy } from './retry-policy';
+import { scrubSecret } from './scrub-secret';
+import { SseCompletionReader } from './sse-completion-reader';
+
+export type {
+  CallOptions,
+  ChatMessage,
+  ChatRequest,
+  ChatResult,
+  ChatUsage,
+  ModelSummary,
+  RetryNotice,
+} from './chat-types';
+
+export interface OpenRouterClientOptions {
+  /** Any OpenAI-compatible base, e.g. `https://openrouter.ai/api/v1`; trailing slashes are ignored. */
+  baseUrl: string;
+  apiKey: string | undefined;
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** Backoff before retry k is `backoffBaseMs * 2^(k-1)` plus jitter. */
+  backoffBaseMs: number;
+  /** One attempt's limit, headers and body together; 0 means none. */
+  timeoutMs: number;
+  /** Longest wait between attempts, `Retry-After` included. Default 60 000. */
+  maxBackoffMs?: number;
+  /** Sent as `HTTP-Referer` (OpenRouter's app attribution). */
+  referer?: string;
+  /** Sent as `X-Title`. */
+  title?: string;
+  dispatcher?: Dispatcher;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const DEFAULT_REFERER = 'https://github.com/appgen/appgen';
+const DEFAULT_TITLE = 'AppGen';
+
+/** What one successful attempt yields; the call adds attempts, duration and payload. */
+type AttemptResult = Omit<ChatResult, 'attempts' | 'durationMs' | 'requestPayload'>;
+
+/**
+ * Calls an OpenAI-compatible chat completions API (OpenRouter) with retries. Every failure is a
+ * `DaemonError` with a contract code and `data.attempts`; the API key appears in no message, log or
+ * returned value.
+ */
+export class OpenRouterClient {
+  private readonly policy: RetryPolicy;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly options: OpenRouterClientOptions) {
+    this.policy = new RetryPolicy({
+      maxRetries: options.maxRetries,
+      baseMs: options.backoffBaseMs,
+      maxDelayMs: options.maxBackoffMs,
+      random: options.random,
+    });
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? abortableSleep;
+  }
+
+  /** Sends one chat request (streamed) and returns the assembled answer. */
+  async complete(request: ChatRequest, opts: CallOptions = {}): Promise<ChatResult> {
+    const apiKey = this.options.apiKey;
+    if (apiKey === undefined || apiKey.trim() === '') {
+      throw new DaemonError(
+        'unauthorized',
+        'No OpenRouter API key is set: set OPENROUTER_API_KEY or enter the key in AppGen',
+        { attempts: 0 },
+      );
+    }
+    const url = this.endpoint('chat/completions');
+    const payload = chatPayload(request);
+    const body = JSON.stringify(payload);
+    const started = this.now();
+    const { value, attempts } = await this.withRetries(opts, (signal) =>
+      httpAttempt(
+        {
+          method: 'POST',
+          url,
+          headers: { ...this.headers(apiKey), 'Content-Type': 'application/json' },
+          body,
+          timeoutMs: this.options.timeoutMs,
+          signal,
+          dispatcher: this.options.dispatcher,
+        },
+        (response) => this.readChat(response),
+      ),
+    );
+    return {
+      ...value,
+      attempts,
+      durationMs: Math.max(0, this.now() - started),
+      requestPayload: payload,
+    };
+  }
+
+  /** The server's model list (`GET {base}/models`), with retries like a chat call. */
+  async listModels(opts: Pick<CallOptions, 'signal'> = {}): Promise<ModelSummary[]> {
+    const url = this.endpoint('models');
+    const apiKey = this.options.apiKey?.trim() ? this.options.apiKey : undefined;
+    const { value } = await this.withRetries(opts, (signal) =>
+      httpAttempt(
+        {
+          method: 'GET',
+          url,
+          headers: this.headers(apiKey),
+          timeoutMs: this.options.timeoutMs,
+          signal,
+          dispatcher: this.options.dispatcher,
+        },
+        (response) => this.readModels(response),
+      ),
+    );
+    return value;
+  }
+
+  private async withRetries<T>(
+    opts: CallOptions,
+    attempt: (signal: AbortSignal | undefined) => Promise<AttemptOutcome<T>>,
+  ): Promise<{ value: T; attempts: number }> {
+    for (let attemptNo = 1; ; attemptNo += 1) {
+      if (opts.signal?.aborted) throw this.cancelled(attemptNo - 1);
+      opts.onAttempt?.(attemptNo);
+      const outcome = await attempt(opts.signal);
+      if (outcome.ok) return { value: outcome.value, attempts: attemptNo };
+      const failure = outcome.failure;
+      if (failure.kind === 'cancelled' || opts.signal?.aborted) throw this.cancelled(attemptNo);
+      const decision = this.policy.decide(failure, attemptNo - 1);
+      if (!decision.retry) throw this.toError(failure, attemptNo, true);
+      opts.onRetry?.({
+        attempt: attemptNo,
+        delayMs: decision.delayMs,
+        error: this.toError(failure, attemptNo, false),
+      });
+      try {
+        await raceAbort(this.sleep(decision.delayMs, opts.signal), opts.signal);
+      } catch (error) {
+        if (opts.signal?.aborted) throw this.cancelled(attemptNo);
+        throw error;
+      }
+    }
+  }
+
+  private async readModels(response: Dispatcher.ResponseData): Promise<AttemptOutcome<ModelSummary[]>> {
+    const text = await readBodyText(response.body);
+    if (!isSuccess(response)) return { ok: false, failure: this.statusFailure(response, text) };
+    const body = parseJsonBody(text);
+    const models = readModelList(body);
+    if (models) return { ok: true, value: models };
+    const detail = extractErrorMessage(body) || 'no data array';
+    return {
+      ok: false,
+      failure: {
+        kind: 'unusable-body',
+        code: 'upstream',
+        status: response.statusCode,
+        message: `The model list could not be read: ${detail}`,
+        rawResponse: text,
+      },
+    };
+  }
+
+  private async readChat(response: Dispatcher.ResponseData): Promise<AttemptOutcome<AttemptResult>> {
+    const status = response.statusCode;
+    if (!isSuccess(response)) {
+      return { ok: false, failure: this.statusFailure(response, await readBodyText(response.body)) };
+    }
+    const contentType = headerValue(response.headers['content-type'])?.toLowerCase() ?? '';
+    const streamed = contentType.includes('text/event-stream');
+    let raw: string;
+    let outcome: BodyOutcome;
+    if (streamed) {
+      const reader = new SseCompletionReader();
+      raw = await readBodyText(response.body, (piece) => {
+        reader.feed(piece);
+        return !reader.finished;
+      });
+      outcome = reader.finish();
+    } else if (contentType === '' || contentType.includes('json')) {
+      raw = await readBodyText(response.body);
+      outcome = readJsonCompletion(raw);
+    } else {
+      raw = await readBodyText(response.body);
+      const message = describeTextBody(raw) || `an empty ${contentType} body`;
+      outcome = { ok: false, problem: { reason: 'unusable', message, contentReceived: false } };
+    }
+    const rawResponse = this.scrub(raw);
+    if (!outcome.ok) {
+      return { ok: false, failure: bodyProblemFailure(outcome.problem, status, raw, streamed) };
+    }
+    const completion = outcome.completion;
+    if (completion.finishReason === 'length') {
+      return {
+        ok: false,
+        failure: {
+          kind: 'truncated',
+          code: 'truncated',
+          status,
+          message: 'The answer was cut off at the output token limit (finish_reason "length")',
+          rawResponse,
+        },
+      };
+    }
+    const generationId = headerValue(response.headers['x-generation-id']) ?? completion.id;
+    const result: AttemptResult = {
+      content: completion.content,
+      finishReason: completion.finishReason,
+      status,
+      rawResponse,
+    };
+    if (completion.usage) result.usage = completion.usage;
+    if (generationId) result.generationId = generationId;
+    if (completion.provider) result.provider = completion.provider;
+    if (completion.model) result.model = completion.model;
+    return { ok: true, value: result };
+  }
+
+  private statusFailure(response: Dispatcher.ResponseData, text: string): AttemptFailure {
+    const retryAfter = headerValue(response.headers['retry-after']);
+    return httpStatusFailure(response.statusCode, text, retryAfter, this.now());
+  }
+
+  private toError(failure: AttemptFailure, attempts: number, final: boolean): DaemonError {
+    const suffix = final && attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
+    const data: DaemonError['data'] = { attempts };
+    if (failure.status !== undefined) data.status = failure.status;
+    if (failure.rawResponse !== undefined) data.rawResponse = this.scrub(failure.rawResponse);
+    if (failure.retryAfterMs !== undefined) data.retryAfterMs = failure.retryAfterMs;
+    return new DaemonError(failure.code, this.scrub(failure.message) + suffix, data, {
+      cause: failure.cause,
+    });
+  }
+
+  private cancelled(attempts: number): DaemonError {
+    return new DaemonError('cancelled', 'The model call was cancelled', { attempts });
+  }
+
+  private headers(apiKey: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = {
+      'HTTP-Referer': this.options.referer ?? DEFAULT_REFERER,
+      'X-Title': this.options.title ?? DEFAULT_TITLE,
+      Accept: 'text/event-stream, application/json',
+    };
+    if (apiKey !== undefined) headers.Authorization = `Bearer ${apiKey}`;
+    return headers;
+  }
+
+  private endpoint(path: string): string {
+    const base = this.options.baseUrl.trim().replace(/\/+$/, '');
+    let url: URL;
+    try {
+      url = new URL(`${base}/${path}`);
+    } catch {
+      throw new DaemonError(
+        'invalid_params',
+        `The OpenRouter base URL "${this.scrub(base)}" is not a valid URL`,
+      );
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new DaemonError(
+        'invalid_params',
+        `The OpenRouter base URL must use http or https, not ${url.protocol}`,
+      );
+    }
+    return url.toString();
+  }
+
+  private scrub(text: string): string {
+    return scrubSecret(text, this.options.apiKey);
+  }
+}
+
+function isSuccess(response: Dispatcher.ResponseData): boolean {
+  return response.statusCode >= 200 && response.statusCode < 300;
+}
+
+function chatPayload(request: ChatRequest): Record<string, unknown> {
+  const payload: Record<string, unknown> = {
+    model: request.model,
+    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+  };
+  if (request.temperature !== undefined) payload.temperature = request.temperature;
+  if (request.maxTokens !== undefined) payload.max_tokens = request.maxTokens;
+  payload.stream = true;
+  // Makes OpenRouter report tokens and cost in the last event.
+  payload.usage = { include: true };
+  return payload;
+}

@@ -1,0 +1,108 @@
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import {
+  type BodyOutcome,
+  type BodyProblem,
+  type Completion,
+  contentText,
+  copyMeta,
+  errorStatusOf,
+  isRecord,
+  readUsage,
+} from './completion';
+import { extractErrorMessage } from './error-message';
+
+/**
+ * Assembles a streamed chat completion from Server-Sent Events text, fed in arbitrary pieces.
+ * Comment lines (`: OPENROUTER PROCESSING`) are keep-alives and ignored; `data: [DONE]` ends the
+ * stream; an event carrying `error`, or a choice finishing with `"error"`, is a failure.
+ */
+export class SseCompletionReader {
+  private readonly parser: EventSourceParser;
+  private readonly completion: Completion = { content: '', finishReason: null };
+  private problem: BodyProblem | undefined;
+  private done = false;
+  private events = 0;
+
+  constructor() {
+    this.parser = createParser({ onEvent: (event) => this.onEvent(event) });
+  }
+
+  /** Feeds the next piece of the body text. */
+  feed(text: string): void {
+    this.parser.feed(text);
+  }
+
+  /** Whether answer text has arrived. */
+  get contentReceived(): boolean {
+    return this.completion.content !== '';
+  }
+
+  /** Whether the stream has ended itself, by `[DONE]` or an error event. */
+  get finished(): boolean {
+    return this.done || this.problem !== undefined;
+  }
+
+  /** The outcome once the body has ended. */
+  finish(): BodyOutcome {
+    // A last event whose closing blank line never came still counts.
+    this.parser.feed('\n\n');
+    if (this.problem) return { ok: false, problem: this.problem };
+    if (this.done || this.completion.finishReason !== null) return { ok: true, completion: this.completion };
+    if (this.events === 0) {
+      return {
+        ok: false,
+        problem: { reason: 'unusable', message: 'The event stream held no events', contentReceived: false },
+      };
+    }
+    return {
+      ok: false,
+      problem: {
+        reason: 'incomplete',
+        message: 'The event stream ended before the answer was complete',
+        contentReceived: this.contentReceived,
+      },
+    };
+  }
+
+  private onEvent(event: EventSourceMessage): void {
+    if (this.problem) return;
+    const data = event.data.trim();
+    if (data === '') return;
+    this.events += 1;
+    if (data === '[DONE]') {
+      this.done = true;
+      return;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      // A malformed event carries nothing usable; if nothing better follows the stream counts as incomplete.
+      return;
+    }
+    if (!isRecord(chunk)) return;
+    if (chunk.error !== undefined && chunk.error !== null) {
+      this.fail(chunk.error);
+      return;
+    }
+    copyMeta(chunk, this.completion);
+    const usage = readUsage(chunk.usage);
+    if (usage) this.completion.usage = usage;
+    const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+    if (!isRecord(choice)) return;
+    if (isRecord(choice.delta)) this.completion.content += contentText(choice.delta.content);
+    if (typeof choice.finish_reason === 'string') {
+      this.completion.finishReason = choice.finish_reason;
+      if (choice.finish_reason === 'error') this.fail(choice.error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.problem = {
+      reason: 'error',
+      message: extractErrorMessage(error) || 'The provider reported an error mid-stream',
+      errorStatus: errorStatusOf(error),
+      contentReceived: this.contentReceived,
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { modelConvention } from './model-conventions';
+import {
+  type ContentFn,
+  type ModelBehavior,
+  type SimStep,
+  type SimStepOptions,
+  toStepOptions,
+} from './sim-step';
+import { type PromptMessage, simulatedReply } from './simulated-reply';
+
+/** What to serve for one request. */
+export interface ScriptedReply {
+  step: SimStepOptions;
+  /** The model's defaults (latency, format, keep-alives), when it has any. */
+  behavior?: ModelBehavior;
+  content: ContentFn;
+}
+
+interface BehaviorState {
+  behavior: ModelBehavior;
+  used: number;
+}
+
+/**
+ * Decides what the simulator serves next: queued faults first, then the model's script, then the
+ * convention its id selects, else a normal answer.
+ */
+export class StepScript {
+  private readonly queue: SimStepOptions[] = [];
+  private readonly behaviors = new Map<string, BehaviorState>();
+  /** Calls whose first attempt has been seen, for per-call conventions. */
+  private readonly seenCalls = new Set<string>();
+
+  constructor(private readonly slowLatencyMs: number) {}
+
+  enqueue(steps: SimStep[]): void {
+    this.queue.push(...steps.map(toStepOptions));
+  }
+
+  setModelBehavior(model: string, behavior: ModelBehavior): void {
+    this.behaviors.set(model, { behavior, used: 0 });
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+    this.behaviors.clear();
+    this.seenCalls.clear();
+  }
+
+  next(model: string, messages: PromptMessage[]): ScriptedReply {
+    const state = this.behaviors.get(model);
+    const convention = modelConvention(model, this.slowLatencyMs);
+    const scripted = state?.behavior.content;
+    const content: ContentFn =
+      typeof scripted === 'string' ? () => scripted : (scripted ?? convention?.content ?? simulatedReply);
+    const behavior =
+      state?.behavior ?? (convention?.latencyMs ? { latencyMs: convention.latencyMs } : undefined);
+    return { step: this.pickStep(model, messages, state, convention), behavior, content };
+  }
+
+  private pickStep(
+    model: string,
+    messages: PromptMessage[],
+    state: BehaviorState | undefined,
+    convention: ReturnType<typeof modelConvention>,
+  ): SimStepOptions {
+    const queued = this.queue.shift();
+    if (queued) return queued;
+    if (state) {
+      const faults = state.behavior.faults ?? [];
+      const next = state.used < faults.length ? faults[state.used] : state.behavior.afterFaults;
+      state.used += 1;
+      return toStepOptions(next ?? 'ok');
+    }
+    if (!convention?.step) return { kind: 'ok' };
+    if (!convention.perCall) return toStepOptions(convention.step(true));
+    const key = callKey(model, messages);
+    const first = !this.seenCalls.has(key);
+    if (first) this.seenCalls.add(key);
+    else this.seenCalls.delete(key);
+    return toStepOptions(convention.step(first));
+  }
+}
+
+/** Identifies a call across its attempts: a retry sends the same model and prompt. */
+function callKey(model: string, messages: PromptMessage[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify([model, messages]))
+    .digest('hex');
+}
