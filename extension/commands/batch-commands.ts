@@ -1,0 +1,229 @@
+/** "Run Batch" (plan, confirm, start, follow with a cancellable progress) and "Create Batch File". */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isFinished, type Job } from '../../shared/job';
+import {
+  BatchCancelRequest,
+  BatchStartRequest,
+  type BatchStartResult,
+  GenerationCancelRequest,
+  ModelsListRequest,
+  TemplatesListRequest,
+} from '../../shared/protocol';
+import { type BatchPlan, describeBatchPlan, type ModelPrice, readBatchPlan } from '../batch-plan';
+import { CommandIds, JOBS_VIEW_ID } from '../command-ids';
+import type { DaemonClient } from '../daemon-client';
+import { exampleBatchFile } from '../example-batch';
+import { folderSettings } from '../settings';
+import { type CommandContext, checkTrusted, exists, showError } from './command-context';
+
+export const BATCH_FILE = 'appgen.batch.json';
+
+/** Arguments that let scripts and tests skip the pickers and the confirmation. */
+export interface RunBatchArgs {
+  folder?: string;
+  /** Workspace-relative or absolute path of the batch file. */
+  configPath?: string;
+  /** Ask before starting (default true). */
+  confirm?: boolean;
+}
+
+export function registerBatchCommands(ctx: CommandContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(CommandIds.runBatch, (args?: RunBatchArgs | vscode.Uri) =>
+      runBatch(
+        ctx,
+        args instanceof vscode.Uri
+          ? { configPath: args.fsPath, folder: vscode.workspace.getWorkspaceFolder(args)?.uri.fsPath }
+          : args,
+      ),
+    ),
+    vscode.commands.registerCommand(CommandIds.createBatchFile, (args?: { folder?: string }) =>
+      createBatchFile(ctx, args),
+    ),
+  ];
+}
+
+async function chooseBatchFile(folder: vscode.WorkspaceFolder): Promise<vscode.Uri | undefined> {
+  const preset = vscode.Uri.joinPath(folder.uri, BATCH_FILE);
+  if (await exists(preset)) {
+    const other = 'Choose another file…';
+    const choice = await vscode.window.showQuickPick([BATCH_FILE, other], {
+      placeHolder: 'Batch file to run',
+    });
+    if (choice === BATCH_FILE) return preset;
+    if (choice === undefined) return undefined;
+  } else {
+    const create = 'Create Batch File';
+    const choice = await vscode.window.showInformationMessage(
+      `AppGen: there is no ${BATCH_FILE} in ${folder.name}. Create one, or choose another batch file?`,
+      create,
+      'Choose File…',
+    );
+    if (choice === create) {
+      await vscode.commands.executeCommand(CommandIds.createBatchFile, { folder: folder.uri.fsPath });
+      return undefined;
+    }
+    if (choice === undefined) return undefined;
+  }
+  const picked = await vscode.window.showOpenDialog({
+    defaultUri: folder.uri,
+    canSelectMany: false,
+    filters: { 'Batch files': ['json', 'jsonc'] },
+    openLabel: 'Run Batch',
+  });
+  return picked?.[0];
+}
+
+async function loadPlan(client: DaemonClient, text: string): Promise<BatchPlan | undefined> {
+  const [templates, models] = await Promise.all([
+    client.request(TemplatesListRequest, {}).catch(() => []),
+    // Prices are a nicety: a daemon that cannot list models still runs the batch.
+    client.request(ModelsListRequest, {}).catch(() => []),
+  ]);
+  const prices = new Map<string, ModelPrice>();
+  for (const model of models) {
+    if (model.promptPrice !== undefined && model.completionPrice !== undefined) {
+      prices.set(model.id, { prompt: model.promptPrice, completion: model.completionPrice });
+    }
+  }
+  return readBatchPlan(
+    text,
+    templates.map((template) => template.slug),
+    prices,
+  );
+}
+
+async function runBatch(ctx: CommandContext, args: RunBatchArgs = {}): Promise<BatchStartResult | undefined> {
+  if (!checkTrusted('run batches')) return undefined;
+  const folder = await ctx.pool.pickFolder(args.folder, 'Run a batch in which folder?');
+  if (!folder) return undefined;
+  const fileUri = args.configPath
+    ? path.isAbsolute(args.configPath)
+      ? vscode.Uri.file(args.configPath)
+      : vscode.Uri.joinPath(folder.uri, args.configPath)
+    : await chooseBatchFile(folder);
+  if (!fileUri) return undefined;
+  const relative = path.relative(folder.uri.fsPath, fileUri.fsPath).split(path.sep).join('/');
+  const configPath = relative.startsWith('..') ? fileUri.fsPath : relative;
+  const client = ctx.pool.clientFor(folder);
+  try {
+    if (args.confirm !== false) {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri));
+      const plan = await loadPlan(client, text);
+      // A file the plan reader cannot understand goes straight to the daemon, which lists its problems.
+      if (plan) {
+        const start = 'Start';
+        const choice = await vscode.window.showInformationMessage(
+          `Run batch ${configPath}?`,
+          { modal: true, detail: describeBatchPlan(plan) },
+          start,
+        );
+        if (choice !== start) return undefined;
+      }
+    }
+    const result = await client.request(BatchStartRequest, { configPath });
+    const folderKey = folder.uri.toString();
+    for (const job of result.jobs) ctx.store.upsert(folderKey, job);
+    void vscode.commands.executeCommand(`${JOBS_VIEW_ID}.focus`);
+    void followBatch(ctx, client, folderKey, result);
+    return result;
+  } catch (error) {
+    const open = 'Open Batch File';
+    void vscode.window
+      .showErrorMessage(
+        `AppGen: the batch was not started: ${error instanceof Error ? error.message : String(error)}`,
+        open,
+      )
+      .then((choice) => {
+        if (choice === open) void vscode.window.showTextDocument(fileUri);
+      });
+    if (args.confirm === false) throw error;
+    return undefined;
+  }
+}
+
+/** A progress notification that follows the batch's jobs until all finish; cancelling cancels the batch. */
+function followBatch(
+  ctx: CommandContext,
+  client: DaemonClient,
+  folderKey: string,
+  result: BatchStartResult,
+): Thenable<void> {
+  const ids = new Set(result.jobs.map((job) => job.id));
+  const total = ids.size;
+  const batchJobs = (): Job[] =>
+    ctx.store.jobs(folderKey).filter((job) => ids.has(job.id) || job.batchId === result.batchId);
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `AppGen batch (${total} ${total === 1 ? 'job' : 'jobs'})`,
+      cancellable: true,
+    },
+    (progress, token) =>
+      new Promise<void>((resolve) => {
+        let reported = 0;
+        const update = () => {
+          const jobs = batchJobs();
+          const done = jobs.filter((job) => isFinished(job.status)).length;
+          const failed = jobs.filter((job) => job.status === 'failed').length;
+          const running = jobs.filter((job) => job.status === 'running').length;
+          const increment = total > 0 ? ((done - reported) / total) * 100 : 100;
+          reported = done;
+          progress.report({
+            increment,
+            message: `${done}/${total} done${failed ? `, ${failed} failed` : ''}${running ? `, ${running} running` : ''}`,
+          });
+          if (done >= total) finish();
+        };
+        const subscription = ctx.store.onDidChange((key) => {
+          if (key === folderKey) update();
+        });
+        const stateSubscription = client.onDidChangeState((state) => {
+          if (state === 'failed') finish();
+        });
+        const finish = () => {
+          subscription.dispose();
+          stateSubscription.dispose();
+          resolve();
+        };
+        token.onCancellationRequested(() => {
+          void cancelBatch(client, result.batchId, batchJobs()).catch((error) =>
+            showError('could not cancel the batch', error),
+          );
+        });
+        update();
+      }),
+  );
+}
+
+async function cancelBatch(client: DaemonClient, batchId: string, jobs: Job[]): Promise<void> {
+  try {
+    await client.request(BatchCancelRequest, { batchId });
+  } catch {
+    // A daemon without batch/cancel still cancels job by job.
+    await Promise.all(
+      jobs
+        .filter((job) => !isFinished(job.status))
+        .map((job) => client.request(GenerationCancelRequest, { jobId: job.id }).catch(() => undefined)),
+    );
+  }
+}
+
+async function createBatchFile(
+  ctx: CommandContext,
+  args: { folder?: string } = {},
+): Promise<vscode.Uri | undefined> {
+  const folder = await ctx.pool.pickFolder(args.folder, 'Create the batch file in which folder?');
+  if (!folder) return undefined;
+  const uri = vscode.Uri.joinPath(folder.uri, BATCH_FILE);
+  if (!(await exists(uri))) {
+    const settings = folderSettings(folder.uri);
+    const text = exampleBatchFile(settings.defaultModels, ['crud_todo_list']);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  } else {
+    void vscode.window.showInformationMessage(`AppGen: ${BATCH_FILE} already exists; opened it.`);
+  }
+  await vscode.window.showTextDocument(uri);
+  return uri;
+}

@@ -1,0 +1,198 @@
+/** "Generate App": pick a template, one or more models and an optional app number, then start jobs. */
+import * as vscode from 'vscode';
+import type { GenerationOptions, Job } from '../../shared/job';
+import {
+  GenerationStartRequest,
+  type ModelInfo,
+  ModelsListRequest,
+  type TemplateSummary,
+  TemplatesListRequest,
+} from '../../shared/protocol';
+import { CommandIds, JOBS_VIEW_ID } from '../command-ids';
+import { toGenerationOptions } from '../config-reader';
+import type { DaemonClient } from '../daemon-client';
+import { folderSettings } from '../settings';
+import { type CommandContext, checkTrusted, describeError, showError } from './command-context';
+
+/** Arguments that let scripts and tests skip the pickers. */
+export interface GenerateAppArgs {
+  folder?: string;
+  templateSlug?: string;
+  models?: string[];
+  appNum?: number;
+  options?: GenerationOptions;
+}
+
+const OTHER_MODEL = '$(edit) Other model id…';
+
+export function registerGenerateCommands(ctx: CommandContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(CommandIds.generateApp, (args?: GenerateAppArgs) =>
+      generateApp(ctx, args),
+    ),
+  ];
+}
+
+async function generateApp(ctx: CommandContext, args: GenerateAppArgs = {}): Promise<Job[] | undefined> {
+  if (!checkTrusted('generate apps')) return undefined;
+  const folder = await ctx.pool.pickFolder(args.folder, 'Generate the app in which folder?');
+  if (!folder) return undefined;
+  const client = ctx.pool.clientFor(folder);
+  const settings = folderSettings(folder.uri);
+  const interactive = args.templateSlug === undefined || args.models === undefined;
+  try {
+    await client.ensureStarted();
+    if (client.initializeResult?.hasApiKey === false && !(await ctx.keys.get())) {
+      const choice = await vscode.window.showWarningMessage(
+        'AppGen: no OpenRouter API key is set.',
+        'Set API Key',
+      );
+      if (choice) await vscode.commands.executeCommand(CommandIds.setApiKey);
+      return undefined;
+    }
+    const templateSlug = args.templateSlug ?? (await pickTemplate(client));
+    if (!templateSlug) return undefined;
+    const models = args.models ?? (await pickModels(client, settings.defaultModels));
+    if (!models || models.length === 0) return undefined;
+    let appNum = args.appNum;
+    if (appNum === undefined && interactive) {
+      const answer = await askAppNumber();
+      if (answer === null) return undefined;
+      appNum = answer;
+    }
+    const options = args.options ?? toGenerationOptions(settings);
+    const jobs: Job[] = [];
+    for (const model of models) {
+      const job = await client.request(GenerationStartRequest, {
+        templateSlug,
+        model,
+        ...(appNum === undefined ? {} : { appNum }),
+        ...(options ? { options } : {}),
+      });
+      ctx.store.upsert(folder.uri.toString(), job);
+      jobs.push(job);
+    }
+    void vscode.commands.executeCommand(`${JOBS_VIEW_ID}.focus`);
+    void vscode.window.showInformationMessage(
+      `AppGen: started ${jobs.length} ${jobs.length === 1 ? 'job' : 'jobs'} for ${templateSlug}.`,
+    );
+    return jobs;
+  } catch (error) {
+    showError('could not start the generation', error);
+    if (!interactive) throw error;
+    return undefined;
+  }
+}
+
+async function pickTemplate(client: DaemonClient): Promise<string | undefined> {
+  const templates = await client.request(TemplatesListRequest, {});
+  const picked = await vscode.window.showQuickPick(
+    templates.map((template: TemplateSummary) => ({
+      label: template.name,
+      description: `${template.category ? `${template.category} · ` : ''}${template.slug}${template.source === 'workspace' ? ' · workspace' : ''}`,
+      detail: template.description,
+      slug: template.slug,
+    })),
+    {
+      placeHolder: 'Template to generate',
+      matchOnDescription: true,
+      matchOnDetail: true,
+      ignoreFocusOut: true,
+    },
+  );
+  return picked?.slug;
+}
+
+function perMillion(price: number | undefined): string | undefined {
+  return price === undefined ? undefined : `$${(price * 1_000_000).toFixed(2)}`;
+}
+
+function priceText(info: ModelInfo | undefined): string | undefined {
+  const input = perMillion(info?.promptPrice);
+  const output = perMillion(info?.completionPrice);
+  return input && output ? `${input} in / ${output} out per M tokens` : undefined;
+}
+
+type ModelItem = vscode.QuickPickItem & { model: string };
+
+/** A multi-select of the default models, extended by OpenRouter's list (with prices) once it loads. */
+async function pickModels(client: DaemonClient, defaults: readonly string[]): Promise<string[] | undefined> {
+  const pick = vscode.window.createQuickPick<ModelItem>();
+  pick.canSelectMany = true;
+  pick.ignoreFocusOut = true;
+  pick.matchOnDescription = true;
+  pick.placeholder = 'Models to generate with (from appgen.defaultModels and OpenRouter)';
+  const defaultItems: ModelItem[] = defaults.map((model) => ({
+    label: model,
+    model,
+    description: 'default',
+  }));
+  const other: ModelItem = { label: OTHER_MODEL, model: '', alwaysShow: true };
+  pick.items = [...defaultItems, other];
+  pick.selectedItems = defaultItems;
+  pick.busy = true;
+  client
+    .request(ModelsListRequest, {})
+    .then((models) => {
+      const byId = new Map(models.map((info) => [info.id, info]));
+      const selected = new Set(pick.selectedItems.map((item) => item.model));
+      const withPrices = defaultItems.map((item) => ({
+        ...item,
+        description: ['default', priceText(byId.get(item.model))].filter(Boolean).join(' · '),
+      }));
+      const rest = models
+        .filter((info) => !defaults.includes(info.id))
+        .map(
+          (info): ModelItem => ({
+            label: info.id,
+            model: info.id,
+            description: priceText(info),
+            detail: info.name,
+          }),
+        );
+      pick.items = [...withPrices, ...rest, other];
+      pick.selectedItems = pick.items.filter((item) => selected.has(item.model));
+    })
+    .catch((error) => {
+      pick.title = `Model list unavailable: ${describeError(error)}`;
+    })
+    .finally(() => {
+      pick.busy = false;
+    });
+  const accepted = await new Promise<readonly ModelItem[] | undefined>((resolve) => {
+    pick.onDidAccept(() => resolve(pick.selectedItems));
+    pick.onDidHide(() => resolve(undefined));
+    pick.show();
+  });
+  pick.dispose();
+  if (!accepted) return undefined;
+  const models = accepted.filter((item) => item !== other && item.model !== '').map((item) => item.model);
+  if (accepted.some((item) => item.label === OTHER_MODEL)) {
+    const typed = await vscode.window.showInputBox({
+      prompt: 'OpenRouter model id (several may be separated by commas)',
+      placeHolder: 'openai/gpt-4o',
+      ignoreFocusOut: true,
+    });
+    if (typed)
+      models.push(
+        ...typed
+          .split(',')
+          .map((model) => model.trim())
+          .filter(Boolean),
+      );
+  }
+  return models;
+}
+
+/** Undefined for "next free number", null when dismissed. */
+async function askAppNumber(): Promise<number | undefined | null> {
+  const answer = await vscode.window.showInputBox({
+    prompt: 'App number (leave empty for the next free number)',
+    placeHolder: 'next free',
+    ignoreFocusOut: true,
+    validateInput: (value) =>
+      value.trim() === '' || /^[1-9]\d*$/.test(value.trim()) ? undefined : 'A whole number from 1, or empty',
+  });
+  if (answer === undefined) return null;
+  return answer.trim() === '' ? undefined : Number(answer.trim());
+}

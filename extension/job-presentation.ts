@@ -1,0 +1,128 @@
+/**
+ * How a job reads in the tree: label, description, icon, context value and tooltip text. Pure
+ * (the current time comes in), so every wording can be tested without VS Code.
+ */
+import { formatDistance } from 'date-fns';
+import type { Job, JobStatus } from '../shared/job';
+
+/** A codicon id and an optional theme colour id. */
+export interface JobIcon {
+  id: string;
+  color?: string;
+}
+
+const ICONS: Record<JobStatus, JobIcon> = {
+  running: { id: 'sync~spin' },
+  queued: { id: 'clock' },
+  succeeded: { id: 'check', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  cancelled: { id: 'circle-slash' },
+};
+
+export function jobIcon(job: Job): JobIcon {
+  return ICONS[job.status] ?? { id: 'question' };
+}
+
+export function jobLabel(job: Job): string {
+  return `${job.model} · app${job.appNum}`;
+}
+
+/** Relative time such as "5 minutes ago", from an ISO timestamp. */
+export function relativeTime(iso: string | undefined, now: Date): string | undefined {
+  if (!iso) return undefined;
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return undefined;
+  return formatDistance(at, now, { addSuffix: true });
+}
+
+/** Seconds left of a retry wait, or undefined when the job is not waiting to retry. */
+export function retryWaitSeconds(job: Job, now: Date): number | undefined {
+  if (job.status !== 'running' || !job.retryAt) return undefined;
+  const left = new Date(job.retryAt).getTime() - now.getTime();
+  return Number.isNaN(left) ? undefined : Math.max(0, Math.ceil(left / 1000));
+}
+
+export function jobDescription(job: Job, now: Date): string {
+  const parts: string[] = [];
+  if (job.status === 'running') {
+    const wait = retryWaitSeconds(job, now);
+    parts.push(wait === undefined ? (job.phase ?? 'running') : `retrying in ${wait} s`);
+    if (job.attempts > 0) parts.push(`attempt ${job.attempts}`);
+    parts.push(job.templateSlug);
+    const since = relativeTime(job.startedAt, now);
+    if (since) parts.push(`started ${since}`);
+    return parts.join(' · ');
+  }
+  if (job.status === 'queued') parts.push('queued');
+  if (job.status === 'failed' && job.error) parts.push(job.error.code);
+  if (job.status === 'cancelled') parts.push('cancelled');
+  parts.push(job.templateSlug);
+  const when = relativeTime(job.finishedAt ?? job.createdAt, now);
+  if (when) parts.push(when);
+  return parts.join(' · ');
+}
+
+/** The tree item's context value, matched by `viewItem` in package.json menus. */
+export function jobContextValue(job: Job): string {
+  // Artifacts exist once a model call was attempted; only then is there a raw response to show.
+  return `job:${job.status}${job.attempts > 0 || job.artifactsPath ? ':raw' : ''}`;
+}
+
+/** A duration such as "850 ms", "12.3 s" or "2 min 5 s". */
+export function formatDurationMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return seconds > 0 ? `${minutes} min ${seconds} s` : `${minutes} min`;
+}
+
+export function jobDurationMs(job: Job, now: Date): number | undefined {
+  if (!job.startedAt) return undefined;
+  const start = new Date(job.startedAt).getTime();
+  const end = job.finishedAt ? new Date(job.finishedAt).getTime() : now.getTime();
+  return Number.isNaN(start) || Number.isNaN(end) ? undefined : Math.max(0, end - start);
+}
+
+export function formatUsd(value: number): string {
+  return value >= 0.01 || value === 0 ? `$${value.toFixed(2)}` : `$${value.toPrecision(2)}`;
+}
+
+/**
+ * Escapes text so Markdown shows it literally. Our values never start a line, so only the
+ * characters that act inside a line need it.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>|~]/g, (char) => `\\${char}`);
+}
+
+/** The tooltip as Markdown: model, template, status, duration, tokens, cost and error. */
+export function jobTooltipMarkdown(job: Job, now: Date): string {
+  const lines = [`**${escapeMarkdown(job.model)}** · app ${job.appNum}`, ''];
+  lines.push(`Template: ${escapeMarkdown(job.templateSlug)}`);
+  const attempts = job.attempts === 1 ? '1 attempt' : `${job.attempts} attempts`;
+  lines.push(
+    `Status: ${job.status}${job.phase && job.status === 'running' ? ` (${escapeMarkdown(job.phase)})` : ''}, ${attempts}`,
+  );
+  if (job.batchId) lines.push(`Batch: ${escapeMarkdown(job.batchId)}`);
+  const duration = jobDurationMs(job, now);
+  if (duration !== undefined) lines.push(`Duration: ${formatDurationMs(duration)}`);
+  if (job.usage) {
+    const { promptTokens, completionTokens, costUsd } = job.usage;
+    lines.push(
+      `Tokens: ${promptTokens.toLocaleString('en-US')} prompt, ${completionTokens.toLocaleString('en-US')} completion`,
+    );
+    if (costUsd !== undefined) lines.push(`Cost: ${escapeMarkdown(formatUsd(costUsd))}`);
+  }
+  lines.push(`Created: ${relativeTime(job.createdAt, now) ?? job.createdAt}`);
+  lines.push(`Folder: ${escapeMarkdown(job.appPath)}`);
+  if (job.error) {
+    const status = job.error.status === undefined ? '' : ` (HTTP ${job.error.status})`;
+    lines.push(
+      '',
+      `**Error** ${escapeMarkdown(job.error.code)}${status}: ${escapeMarkdown(job.error.message)}`,
+    );
+  }
+  // Two trailing spaces make Markdown keep each line break.
+  return lines.join('  \n');
+}

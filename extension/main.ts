@@ -1,0 +1,90 @@
+/**
+ * The extension's entry point: builds the parts and wires them together, nothing else. The
+ * daemon is not started here but on first use (a command, or the jobs view being shown).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ApiKeyStore } from './api-key-store';
+import { JOBS_VIEW_ID } from './command-ids';
+import { registerBatchCommands } from './commands/batch-commands';
+import type { CommandContext } from './commands/command-context';
+import { registerDaemonCommands } from './commands/daemon-commands';
+import { registerGenerateCommands } from './commands/generate-commands';
+import { registerJobCommands } from './commands/job-commands';
+import { DaemonPool } from './daemon-pool';
+import { JobStore } from './job-store';
+import { JobsTreeProvider } from './jobs-tree-provider';
+import { StatusBar } from './status-bar';
+import { type AppGenApi, createTestApi } from './test-api';
+import { countByStatus } from './tree-model';
+
+let pool: DaemonPool | undefined;
+
+export function activate(context: vscode.ExtensionContext): AppGenApi {
+  const log = vscode.window.createOutputChannel('AppGen', { log: true });
+  const store = new JobStore();
+  const keys = new ApiKeyStore(context.secrets);
+  pool = new DaemonPool(path.join(context.extensionPath, 'dist', 'daemon.js'), log, keys, store);
+  const daemons = pool;
+  const tree = new JobsTreeProvider(store, () => void loadFoldersWithHistory(daemons));
+  const view = vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const statusBar = new StatusBar(store);
+  const ctx: CommandContext = { pool: daemons, store, keys, log, tree, view };
+
+  const updateBadge = () => {
+    const counts = countByStatus(store.allJobs());
+    const active = counts.running + counts.queued;
+    view.badge =
+      active > 0
+        ? { value: active, tooltip: `AppGen: ${active} ${active === 1 ? 'job' : 'jobs'} running or queued` }
+        : undefined;
+  };
+  const updateKeyContext = async () => {
+    await vscode.commands.executeCommand('setContext', 'appgen.hasApiKey', Boolean(await keys.get()));
+  };
+  void updateKeyContext();
+
+  const api = createTestApi(daemons, store, tree, statusBar);
+  context.subscriptions.push(
+    log,
+    daemons,
+    tree,
+    view,
+    statusBar,
+    api,
+    ...registerGenerateCommands(ctx),
+    ...registerBatchCommands(ctx),
+    ...registerJobCommands(ctx),
+    ...registerDaemonCommands(ctx),
+    store.onDidChange(updateBadge),
+    keys.onDidChange(() => {
+      void updateKeyContext();
+      void daemons.reinitializeAll();
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('appgen') && !event.affectsConfiguration('appgen.tree')) {
+        void daemons.reinitializeAll();
+      }
+    }),
+  );
+  return api;
+}
+
+/** Shows the history of folders that have been used with AppGen before; others stay daemon-free. */
+async function loadFoldersWithHistory(daemons: DaemonPool): Promise<void> {
+  if (!vscode.workspace.isTrusted) return;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    try {
+      await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, '.appgen', 'history.sqlite'));
+    } catch {
+      continue;
+    }
+    await daemons.reload(folder);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  // daemon/shutdown first, then a kill after the grace period (see DaemonClient.stop).
+  await pool?.disposeAsync();
+  pool = undefined;
+}

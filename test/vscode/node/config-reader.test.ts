@@ -1,0 +1,55 @@
+import * as assert from 'node:assert/strict';
+import {
+  DEFAULT_MODELS,
+  readSettings,
+  toConfigOverrides,
+  toGenerationOptions,
+} from '../../../extension/config-reader';
+
+const lookup =
+  (values: Record<string, unknown>) =>
+  (key: string): unknown =>
+    values[key];
+
+describe('config reader', () => {
+  it('sends the daemon nothing for settings the user did not set', () => {
+    const settings = readSettings(lookup({}));
+    assert.deepEqual(toConfigOverrides(settings), {});
+    assert.deepEqual(settings.defaultModels, DEFAULT_MODELS);
+    assert.equal(settings.groupBy, 'batch');
+    assert.equal(toGenerationOptions(settings), undefined);
+  });
+
+  it('maps set settings to the initialize config by their protocol names', () => {
+    const settings = readSettings(
+      lookup({
+        baseUrl: ' http://127.0.0.1:9/api/v1 ',
+        useQueue: false,
+        maxConcurrent: 2,
+        backoffBaseMs: 0,
+        outputDir: 'apps',
+      }),
+    );
+    assert.deepEqual(toConfigOverrides(settings), {
+      baseUrl: 'http://127.0.0.1:9/api/v1',
+      useQueue: false,
+      maxConcurrent: 2,
+      backoffBaseMs: 0,
+      outputDir: 'apps',
+    });
+  });
+
+  it('treats values of the wrong type as unset', () => {
+    const settings = readSettings(
+      lookup({ maxConcurrent: 'many', useQueue: 'yes', baseUrl: '', defaultModels: 'x' }),
+    );
+    assert.deepEqual(toConfigOverrides(settings), {});
+    assert.deepEqual(settings.defaultModels, DEFAULT_MODELS);
+  });
+
+  it('turns temperature and maxTokens into generation options', () => {
+    const settings = readSettings(lookup({ temperature: 0.2, maxTokens: 800, 'tree.groupBy': 'model' }));
+    assert.deepEqual(toGenerationOptions(settings), { temperature: 0.2, maxTokens: 800 });
+    assert.equal(settings.groupBy, 'model');
+  });
+});

@@ -1,0 +1,97 @@
+import * as assert from 'node:assert/strict';
+import {
+  escapeMarkdown,
+  formatDurationMs,
+  jobContextValue,
+  jobDescription,
+  jobIcon,
+  jobLabel,
+  jobTooltipMarkdown,
+} from '../../../extension/job-presentation';
+import { makeJob } from './job-fixtures';
+
+const now = new Date('2025-02-09T10:05:00.000Z');
+
+describe('job presentation', () => {
+  it('gives each status its codicon', () => {
+    const icons = (['running', 'queued', 'succeeded', 'failed', 'cancelled'] as const).map(
+      (status) => jobIcon(makeJob({ id: 'j', status })).id,
+    );
+    assert.deepEqual(icons, ['sync~spin', 'clock', 'check', 'error', 'circle-slash']);
+  });
+
+  it('labels a job by model and app number', () => {
+    assert.equal(jobLabel(makeJob({ id: 'j', appNum: 3 })), 'openai/gpt-4o · app3');
+  });
+
+  it('describes a running job by phase, attempt, template and start', () => {
+    const job = makeJob({
+      id: 'j',
+      status: 'running',
+      phase: 'frontend',
+      attempts: 2,
+      startedAt: '2025-02-09T10:03:00Z',
+    });
+    assert.equal(jobDescription(job, now), 'frontend · attempt 2 · crud_todo_list · started 2 minutes ago');
+  });
+
+  it('counts down a retry wait', () => {
+    const job = makeJob({
+      id: 'j',
+      status: 'running',
+      phase: 'retry-wait',
+      retryAt: '2025-02-09T10:05:04.200Z',
+    });
+    assert.match(jobDescription(job, now), /^retrying in 5 s · attempt 2/);
+  });
+
+  it('describes finished jobs relative to when they finished, failures by error code', () => {
+    const failed = makeJob({
+      id: 'j',
+      status: 'failed',
+      error: { code: 'rate_limited', message: 'slow down', status: 429 },
+      finishedAt: '2025-02-09T09:05:00Z',
+    });
+    assert.equal(jobDescription(failed, now), 'rate_limited · crud_todo_list · about 1 hour ago');
+    assert.equal(
+      jobDescription(makeJob({ id: 'q', status: 'queued', attempts: 0 }), now),
+      'queued · crud_todo_list · 5 minutes ago',
+    );
+  });
+
+  it('marks jobs that made a model call as having a raw response', () => {
+    assert.equal(jobContextValue(makeJob({ id: 'j', status: 'failed', attempts: 1 })), 'job:failed:raw');
+    assert.equal(jobContextValue(makeJob({ id: 'j', status: 'queued', attempts: 0 })), 'job:queued');
+  });
+
+  it('puts model, template, duration, tokens, cost and error in the tooltip', () => {
+    const job = makeJob({
+      id: 'j',
+      status: 'failed',
+      startedAt: '2025-02-09T10:00:00Z',
+      finishedAt: '2025-02-09T10:00:12.500Z',
+      usage: { promptTokens: 1234, completionTokens: 5678, costUsd: 0.0123 },
+      error: { code: 'upstream', message: 'Bad <html> *answer*', status: 502 },
+    });
+    const text = jobTooltipMarkdown(job, now);
+    assert.match(text, /^\*\*openai\/gpt-4o\*\* · app 1/);
+    assert.match(text, /Template: crud\\_todo\\_list/);
+    assert.match(text, /Duration: 12\.5 s/);
+    assert.match(text, /Tokens: 1,234 prompt, 5,678 completion/);
+    assert.match(text, /Cost: \$0\.01/);
+    assert.match(text, /\*\*Error\*\* upstream \(HTTP 502\): Bad \\<html\\> \\\*answer\\\*/);
+  });
+
+  it('escapes every Markdown character in model output', () => {
+    assert.equal(escapeMarkdown('[x](y) `z`'), '\\[x\\]\\(y\\) \\`z\\`');
+  });
+
+  it('formats durations for people', () => {
+    assert.deepEqual([850, 12_340, 125_000, 120_000].map(formatDurationMs), [
+      '850 ms',
+      '12.3 s',
+      '2 min 5 s',
+      '2 min',
+    ]);
+  });
+});

@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { extensionApi, generate, sharedSimulator, treeItemOf, waitFor, waitForJob } from './helpers';
+
+describe('daemon crash recovery', () => {
+  after(async () => (await sharedSimulator()).resume());
+
+  it('restarts a daemon killed from outside, and the interrupted job finishes in the tree', async () => {
+    const api = await extensionApi();
+    const simulator = await sharedSimulator();
+    simulator.pause();
+    const [job] = await generate('crud_todo_list', ['sim/alpha']);
+    await waitFor(
+      api.onDidChangeJobs,
+      () =>
+        simulator.inFlight > 0 && api.jobs().some((j) => j.id === job!.id && j.status === 'running')
+          ? true
+          : undefined,
+      'the job to be running',
+    );
+    const oldPid = api.daemons()[0]?.pid;
+    assert.ok(oldPid, 'no daemon pid');
+    process.kill(oldPid, 'SIGKILL');
+
+    const restarted = await waitFor(
+      api.onDidChangeDaemons,
+      () => {
+        const daemon = api.daemons()[0];
+        return daemon?.state === 'running' && daemon.pid !== undefined && daemon.pid !== oldPid
+          ? daemon
+          : undefined;
+      },
+      'the daemon to be restarted',
+    );
+    assert.notEqual(restarted.pid, oldPid);
+    simulator.resume();
+    const finished = await waitForJob(api, job!.id, ['succeeded', 'failed', 'cancelled']);
+    assert.equal(finished.status, 'succeeded', JSON.stringify(finished.error));
+    assert.equal(treeItemOf(api, job!.id)?.icon, 'check');
+    assert.equal(api.statusBarText(), '$(rocket) AppGen');
+  });
+
+  it('restarts the daemon on request with a new process', async () => {
+    const api = await extensionApi();
+    const before = (await api.status()).pid;
+    await vscode.commands.executeCommand('appgen.restartDaemon');
+    const after = (await api.status()).pid;
+    assert.notEqual(after, before);
+  });
+});
