@@ -143,6 +143,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   for (const action of await appStore.recover()) log.warn(action);
 
   const clients = new Set<MessageConnection>();
+  let resumeAfterInitialize: () => void = () => {};
   const queue = new JobQueue({ enabled: config.useQueue, maxConcurrent: config.maxConcurrent });
   const logQueue = () =>
     log.info(
@@ -224,7 +225,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         (overrides.OPENROUTER_API_KEY as string | undefined) ??
         (overrides.apiKey as string | undefined);
       config = applyOverrides(envConfig, overrides);
-      if (key !== undefined && key !== '') {
+      if (key === '') {
+        apiKey = undefined; // an empty key clears it ("Clear API Key")
+      } else if (key !== undefined) {
         apiKey = key;
         log.redact(apiKey);
       }
@@ -307,8 +310,16 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   );
   process.stdin.on('end', () => void shutdown(0));
   batches.adopt(store.listUnfinished());
-  const resumed = service.resumeUnfinished();
-  if (resumed > 0) log.info(`resumed ${resumed} unfinished job(s)`);
+  // Jobs an earlier daemon left resume once the client has sent its key and settings (or soon
+  // after start when no client says anything), so they do not run with the wrong ones.
+  resumeAfterInitialize = () => {
+    clearTimeout(resumeTimer);
+    resumeAfterInitialize = () => {};
+    const resumed = service.resumeUnfinished();
+    if (resumed > 0) log.info(`resumed ${resumed} unfinished job(s)`);
+  };
+  const resumeTimer = setTimeout(() => resumeAfterInitialize(), 5000);
+  resumeTimer.unref();
   log.info('daemon ready', { workspace: args.workspace, pid: process.pid, startupMs: Date.now() - started });
 }
 

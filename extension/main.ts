@@ -61,6 +61,10 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
       void updateKeyContext();
       void daemons.reinitializeAll();
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      // The view stayed empty in Restricted Mode; show the history now if someone is looking.
+      if (view.visible) void loadFoldersWithHistory(daemons);
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('appgen') && !event.affectsConfiguration('appgen.tree')) {
         void daemons.reinitializeAll();

@@ -19,7 +19,7 @@ const testsPath = resolve(process.env.EXT_TESTS_PATH);
 const limitMs = Number(process.env.TEST_TIMEOUT_MS ?? 300_000);
 // Workbench chatter that is not test output.
 const noise =
-  /open-vsx|ENOTFOUND|vsda|Failed to load resource|^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\])/;
+  /authentication provider 'github'|static\/out\/vs\/|open-vsx|ENOTFOUND|vsda|Failed to load resource|^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\])/;
 
 const authority = new URL(base).host;
 const remote = (path) => `vscode-remote://${authority}${path}`;

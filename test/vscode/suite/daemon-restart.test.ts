@@ -1,6 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { extensionApi, generate, sharedSimulator, treeItemOf, waitFor, waitForJob } from './helpers';
+import {
+  extensionApi,
+  generate,
+  sharedSimulator,
+  treeItemOf,
+  waitFor,
+  waitForHeldCall,
+  waitForJob,
+} from './helpers';
 
 describe('daemon crash recovery', () => {
   after(async () => (await sharedSimulator()).resume());
@@ -10,14 +18,7 @@ describe('daemon crash recovery', () => {
     const simulator = await sharedSimulator();
     simulator.pause();
     const [job] = await generate('crud_todo_list', ['sim/alpha']);
-    await waitFor(
-      api.onDidChangeJobs,
-      () =>
-        simulator.inFlight > 0 && api.jobs().some((j) => j.id === job!.id && j.status === 'running')
-          ? true
-          : undefined,
-      'the job to be running',
-    );
+    await waitForHeldCall(api, simulator, job!.id);
     const oldPid = api.daemons()[0]?.pid;
     assert.ok(oldPid, 'no daemon pid');
     process.kill(oldPid, 'SIGKILL');

@@ -8,7 +8,7 @@ import {
   generate,
   sharedSimulator,
   treeItemOf,
-  waitFor,
+  waitForHeldCall,
   waitForJob,
   workspaceFolder,
 } from './helpers';
@@ -44,14 +44,7 @@ describe('failures and cancellation', () => {
     const simulator = await sharedSimulator();
     simulator.pause();
     const [job] = await generate('crud_todo_list', ['sim/alpha']);
-    await waitFor(
-      api.onDidChangeJobs,
-      () =>
-        simulator.inFlight > 0 && api.jobs().some((j) => j.id === job!.id && j.status === 'running')
-          ? true
-          : undefined,
-      'the job to be running with its model call in flight',
-    );
+    await waitForHeldCall(api, simulator, job!.id);
     const result = await vscode.commands.executeCommand<{ cancelled: boolean }>('appgen.cancelJob', {
       jobId: job!.id,
     });

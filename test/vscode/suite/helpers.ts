@@ -70,6 +70,39 @@ export function waitFor<T>(
   });
 }
 
+/** An event that fires when any of the given events fires. */
+export function anyEvent(...events: vscode.Event<unknown>[]): vscode.Event<unknown> {
+  return (listener) => {
+    const subscriptions = events.map((event) => event(listener));
+    return {
+      dispose: () => {
+        for (const subscription of subscriptions) subscription.dispose();
+      },
+    };
+  };
+}
+
+/** Fires when a chat request reaches the simulator. */
+export function simulatorRequests(sim: Simulator): vscode.Event<unknown> {
+  return (listener) => {
+    const handler = (request: unknown) => listener(request);
+    sim.on('request', handler);
+    return { dispose: () => sim.off('request', handler) };
+  };
+}
+
+/** Waits until the job runs and its model call is held by the (paused) simulator. */
+export function waitForHeldCall(api: AppGenApi, sim: Simulator, jobId: string): Promise<true> {
+  return waitFor(
+    anyEvent(api.onDidChangeJobs, simulatorRequests(sim)),
+    () =>
+      sim.inFlight > 0 && api.jobs().some((job) => job.id === jobId && job.status === 'running')
+        ? true
+        : undefined,
+    `job ${jobId} to be running with its model call in flight`,
+  );
+}
+
 /** Waits until the job's status is one of `statuses`, as the extension knows it. */
 export function waitForJob(api: AppGenApi, jobId: string, statuses: Job['status'][]): Promise<Job> {
   return waitFor(

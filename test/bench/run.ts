@@ -1,0 +1,331 @@
+/**
+ * `npm run bench`: how close the daemon comes to the physical limit (the model's latency) and how its
+ * costs grow with the work. Runs the real bundled daemon against the simulator with fixed latencies,
+ * each case several times, and prints medians with their spread; writes bench/results.json.
+ * Never part of `npm test`. BENCH_RUNS (default 3) and BENCH_QUICK=1 (smaller sizes) adjust it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppStore } from '../../daemon/app-store';
+import { extractComponentFiles } from '../../daemon/merger/extract-files';
+import { planAppMerge } from '../../daemon/merger/plan-app-merge';
+import { assertNoSymlinkEscape } from '../../daemon/merger/symlink-guard';
+import { startSimulator } from '../../daemon/simulator/simulator';
+import type { Job } from '../../shared/job';
+import * as P from '../../shared/protocol';
+import { DAEMON_JS, spawnDaemon } from '../support/daemon-process';
+import { runHistoryBench } from './history-bench';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const QUICK = process.env.BENCH_QUICK === '1';
+const CALL_LATENCY_MS = 50;
+
+interface Stat {
+  median: number;
+  min: number;
+  max: number;
+}
+
+function stat(values: number[]): Stat {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+function show(s: Stat, digits = 2): string {
+  return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}-${s.max.toFixed(digits)})`;
+}
+
+const CLOCK_TICKS = 100; // Linux USER_HZ
+
+/** CPU time (ms) and resident memory (MB) of a process, from /proc. */
+function processUsage(pid: number): { cpuMs: number; rssMb: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return { cpuMs: (ticks * 1000) / CLOCK_TICKS, rssMb: rssKb / 1024 };
+}
+
+/** About `bytes` of plausible code in two annotated blocks, so the merger has real work. */
+function answerOfSize(component: 'backend' | 'frontend', bytes: number): string {
+  const line =
+    component === 'backend'
+      ? "    items.append({'id': len(items) + 1, 'title': payload.get('title', ''), 'done': False})\n"
+      : '  const [items, setItems] = useState([]); // keeps the list the API returned\n';
+  const body = line.repeat(Math.max(1, Math.floor(bytes / line.length)));
+  return component === 'backend'
+    ? `\`\`\`python app.py\nfrom flask import Flask, jsonify\napp = Flask(__name__)\n\n@app.get('/api/health')\ndef health():\n    items = []\n    payload = {}\n${body}    return jsonify(status='ok')\n\`\`\`\n`
+    : `\`\`\`jsx src/App.jsx\nimport { useState } from 'react';\nimport axios from 'axios';\nexport default function App() {\n${body}  return null;\n}\n\`\`\`\n`;
+}
+
+interface SchedulingRow {
+  jobs: number;
+  concurrency: number;
+  wallMs: Stat;
+  idealMs: number;
+  ratio: Stat;
+  cpuMsPerJob: Stat;
+}
+
+/** N jobs (two calls each) through a batch at concurrency C; wall time against N x 2 x L / C. */
+async function scheduling(jobs: number, concurrency: number, responseBytes: number): Promise<SchedulingRow> {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const sim = await startSimulator({ latencyMs: CALL_LATENCY_MS });
+    sim.setModelBehavior('bench/model', {
+      content: (messages) =>
+        answerOfSize(
+          /React|frontend/.test(messages[0]?.content ?? '') ? 'frontend' : 'backend',
+          responseBytes / 2,
+        ),
+    });
+    const daemon = spawnDaemon({
+      env: {
+        OPENROUTER_BASE_URL: sim.url,
+        OPENROUTER_API_KEY: 'bench-key',
+        GENERATION_MAX_CONCURRENT: String(concurrency),
+      },
+    });
+    try {
+      await daemon.initialize();
+      writeFileSync(
+        join(daemon.workspace, 'appgen.batch.json'),
+        JSON.stringify({ models: ['bench/model'], templates: ['crud_todo_list'], repeat: jobs }),
+      );
+      const pid = daemon.child.pid!;
+      const before = processUsage(pid);
+      const finished = new Set<string>();
+      const allDone = new Promise<void>((resolve) => {
+        daemon.connection.onNotification(P.GenerationChangedNotification, (job: Job) => {
+          if (['succeeded', 'failed', 'cancelled'].includes(job.status)) {
+            if (job.status !== 'succeeded') throw new Error(`bench job failed: ${JSON.stringify(job.error)}`);
+            finished.add(job.id);
+            if (finished.size === jobs) resolve();
+          }
+        });
+      });
+      const started = performance.now();
+      await daemon.connection.sendRequest(P.BatchStartRequest, {});
+      await allDone;
+      walls.push(performance.now() - started);
+      cpus.push((processUsage(pid).cpuMs - before.cpuMs) / jobs);
+    } finally {
+      await daemon.stop();
+      await sim.close();
+      rmSync(daemon.workspace, { recursive: true, force: true });
+    }
+  }
+  const idealMs = (jobs * 2 * CALL_LATENCY_MS) / concurrency;
+  return {
+    jobs,
+    concurrency,
+    wallMs: stat(walls),
+    idealMs,
+    ratio: stat(walls.map((w) => w / idealMs)),
+    cpuMsPerJob: stat(cpus),
+  };
+}
+
+/** Parse, validate and stage a 1 MB answer of 200 annotated files. */
+async function mergeThroughput(): Promise<{ parseMs: Stat; planMs: Stat; stageMs: Stat; totalMs: Stat }> {
+  const files = Array.from({ length: 200 }, (_, i) => {
+    const body = `export function Part${i}() {\n${'  const value = compute(); // a line of generated code\n'.repeat(90)}  return null;\n}\n`;
+    return `\`\`\`jsx src/components/Part${i}.jsx\nimport { compute } from '../lib/compute';\n${body}\`\`\`\n`;
+  });
+  const answer = `Here is the frontend.\n\n\`\`\`jsx src/App.jsx\nimport React from 'react';\nexport default function App() { return null; }\n\`\`\`\n${files.join('\n')}`;
+  const parse: number[] = [];
+  const plan: number[] = [];
+  const stage: number[] = [];
+  for (let run = 0; run < Math.max(RUNS, 5); run++) {
+    const workspace = mkdtempSync(join(tmpdir(), 'appgen-bench-merge-'));
+    try {
+      let t = performance.now();
+      const writes = extractComponentFiles('frontend', answer, 'stop');
+      parse.push(performance.now() - t);
+      t = performance.now();
+      planAppMerge({ writes, readCurrent: () => undefined });
+      plan.push(performance.now() - t);
+      const store = new AppStore(workspace, join(workspace, '.appgen'));
+      t = performance.now();
+      await store.commit({
+        jobId: `bench-${run}`,
+        appPath: 'generated/apps/bench/app1',
+        scaffold: () => [],
+        plan: (readCurrent) => planAppMerge({ writes, readCurrent }),
+        checkPath: assertNoSymlinkEscape,
+      });
+      stage.push(performance.now() - t);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  }
+  if (Buffer.byteLength(answer) < 1_000_000)
+    throw new Error(`merge answer is only ${Buffer.byteLength(answer)} bytes`);
+  return {
+    parseMs: stat(parse),
+    planMs: stat(plan),
+    stageMs: stat(stage),
+    totalMs: stat(parse.map((p, i) => p + plan[i]! + stage[i]!)),
+  };
+}
+
+/** Spawn to `initialize` answered, on an empty workspace. */
+async function coldStart(): Promise<Stat> {
+  const times: number[] = [];
+  for (let run = 0; run < Math.max(RUNS, 5); run++) {
+    const started = performance.now();
+    const daemon = spawnDaemon();
+    await daemon.initialize();
+    times.push(performance.now() - started);
+    await daemon.stop();
+    rmSync(daemon.workspace, { recursive: true, force: true });
+  }
+  return stat(times);
+}
+
+/** The daemon on a workspace whose history holds `rows` jobs: open time, list time, memory. */
+async function daemonWithHistory(
+  rows: number,
+): Promise<{ rows: number; openMs: Stat; listMs: Stat; rssMb: Stat }> {
+  const { HistoryStore } = await import('../../daemon/history/history-store');
+  const { loadSqlJs } = await import('../../daemon/history/load-sql-js');
+  const sqlJs = await loadSqlJs(join(__dirname, '../../dist/sql-wasm.wasm'));
+  const workspace = mkdtempSync(join(tmpdir(), 'appgen-bench-history-'));
+  mkdirSync(join(workspace, '.appgen'), { recursive: true });
+  const store = await HistoryStore.open({
+    file: join(workspace, '.appgen', 'history.sqlite'),
+    sqlJs,
+    saveDelayMs: 3_600_000,
+  });
+  const start = Date.UTC(2025, 0, 1);
+  for (let i = 0; i < rows; i++) {
+    const created = new Date(start + i * 1000).toISOString();
+    store.upsertJob({
+      id: `row-${i}`,
+      templateSlug: 'crud_todo_list',
+      model: `vendor/model-${i % 10}`,
+      modelSlug: `vendor_model-${i % 10}`,
+      appNum: Math.floor(i / 10) + 1,
+      appPath: `generated/apps/vendor_model-${i % 10}/app${Math.floor(i / 10) + 1}`,
+      status: 'succeeded',
+      attempts: 2,
+      files: ['backend/app.py', 'frontend/src/App.jsx'],
+      usage: { promptTokens: 1000, completionTokens: 3000, costUsd: 0.01 },
+      createdAt: created,
+      startedAt: created,
+      finishedAt: created,
+    });
+  }
+  await store.close();
+  const open: number[] = [];
+  const list: number[] = [];
+  const rss: number[] = [];
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const started = performance.now();
+      const daemon = spawnDaemon({ workspace });
+      await daemon.initialize();
+      open.push(performance.now() - started);
+      const t = performance.now();
+      const newest = await daemon.connection.sendRequest(P.HistoryListRequest, { limit: 100 });
+      list.push(performance.now() - t);
+      if (newest.length !== Math.min(100, rows)) throw new Error('history/list returned the wrong count');
+      rss.push(processUsage(daemon.child.pid!).rssMb);
+      await daemon.stop();
+    }
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
+  return { rows, openMs: stat(open), listMs: stat(list), rssMb: stat(rss) };
+}
+
+function growth(first: number, last: number, sizeFactor: number): string {
+  const factor = last / first;
+  if (factor < 1.5) return `flat (x${factor.toFixed(2)} over x${sizeFactor} work)`;
+  if (factor < sizeFactor * 1.5) return `linear (x${factor.toFixed(2)} over x${sizeFactor} work)`;
+  return `worse than linear (x${factor.toFixed(2)} over x${sizeFactor} work)`;
+}
+
+async function main(): Promise<void> {
+  if (!DAEMON_JS) throw new Error('build first');
+  const sizes = QUICK ? [50, 200] : [50, 200, 1000];
+  const concurrencies = QUICK ? [8] : [4, 8, 32];
+  const results: Record<string, unknown> = {
+    runs: RUNS,
+    callLatencyMs: CALL_LATENCY_MS,
+    date: new Date().toISOString(),
+  };
+
+  console.log(
+    `\n1-2. Scheduling efficiency and daemon CPU per job (L = ${CALL_LATENCY_MS} ms per call, 20 KB answers)`,
+  );
+  const scheduling_: SchedulingRow[] = [];
+  for (const jobs of sizes) {
+    for (const concurrency of concurrencies) {
+      const row = await scheduling(jobs, concurrency, 20_000);
+      scheduling_.push(row);
+      console.log(
+        `  N=${String(jobs).padStart(4)} C=${String(concurrency).padStart(2)}  wall ${show(row.wallMs, 0)} ms  ideal ${row.idealMs.toFixed(0)} ms  wall/ideal ${show(row.ratio)}  CPU ${show(row.cpuMsPerJob)} ms/job`,
+      );
+    }
+  }
+  results.scheduling = scheduling_;
+
+  console.log('\n3. Merge throughput (1 MB answer, 200 annotated files)');
+  const merge = await mergeThroughput();
+  console.log(
+    `  parse ${show(merge.parseMs)} ms  plan ${show(merge.planMs)} ms  stage+commit ${show(merge.stageMs)} ms  total ${show(merge.totalMs)} ms`,
+  );
+  results.merge = merge;
+
+  console.log('\n4. History store (in process)');
+  results.history = await runHistoryBench(QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000]);
+  console.log('   History through the daemon');
+  const historyRows = [];
+  for (const rows of QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000]) {
+    const row = await daemonWithHistory(rows);
+    historyRows.push(row);
+    console.log(
+      `  rows ${String(rows).padStart(6)}  spawn to initialize ${show(row.openMs, 0)} ms  history/list 100 ${show(row.listMs)} ms  RSS ${show(row.rssMb, 0)} MB`,
+    );
+  }
+  results.daemonHistory = historyRows;
+
+  console.log('\n5. Cold start (spawn to initialize answered, empty workspace)');
+  const cold = await coldStart();
+  console.log(`  ${show(cold, 0)} ms`);
+  results.coldStartMs = cold;
+
+  console.log('\n6. Growth from the smallest to the largest N');
+  const c8 = scheduling_.filter((r) => r.concurrency === 8);
+  if (c8.length >= 2) {
+    const [a, b] = [c8[0]!, c8[c8.length - 1]!];
+    const factor = b.jobs / a.jobs;
+    console.log(`  wall/ideal at C=8: ${growth(a.ratio.median, b.ratio.median, factor)}`);
+    console.log(`  CPU per job at C=8: ${growth(a.cpuMsPerJob.median, b.cpuMsPerJob.median, factor)}`);
+  }
+  if (historyRows.length >= 2) {
+    const [a, b] = [historyRows[0]!, historyRows[historyRows.length - 1]!];
+    const factor = b.rows / a.rows;
+    console.log(`  daemon open time: ${growth(a.openMs.median, b.openMs.median, factor)}`);
+    console.log(`  history/list 100: ${growth(a.listMs.median, b.listMs.median, factor)}`);
+    console.log(`  daemon RSS: ${growth(a.rssMb.median, b.rssMb.median, factor)}`);
+  }
+  mkdirSync('bench', { recursive: true });
+  writeFileSync(join('bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nWrote bench/results.json');
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
+
+void spawn;
