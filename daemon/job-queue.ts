@@ -53,4 +53,17 @@ export class JobQueue {
   clearWaiting(): void {
     this.queue.clear();
   }
+
+  /** Stops starting waiting jobs (running ones go on) until `resume`. */
+  pause(): void {
+    this.queue.pause();
+  }
+
+  resume(): void {
+    this.queue.start();
+  }
+
+  get paused(): boolean {
+    return this.queue.isPaused;
+  }
 }

@@ -28,6 +28,8 @@ import { GenerationService } from './generation-service';
 import { HistoryStore } from './history/history-store';
 import { JobQueue } from './job-queue';
 import { createLogger } from './logger';
+import { ModelThrottle } from './model-throttle';
+import { abortableSleep } from './openrouter/abortable-sleep';
 import { OpenRouterClient } from './openrouter/openrouter-client';
 import { connectWithRetry, relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
@@ -163,6 +165,22 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       referer: 'https://github.com/appgen/appgen',
       title: 'AppGen',
     });
+  // Out of credits, every further call would fail too: stop starting jobs instead, keep them queued.
+  let pausedReason: string | undefined;
+  const pauseQueue = () => {
+    if (pausedReason) return;
+    pausedReason =
+      'OpenRouter reports insufficient credits (HTTP 402): waiting jobs are paused, not failed. Add credits, then resume (AppGen: Resume, `appgen resume`, or daemon/resume).';
+    queue.pause();
+    log.warn(pausedReason);
+  };
+  const resumeQueue = () => {
+    const wasPaused = pausedReason !== undefined;
+    pausedReason = undefined;
+    queue.resume();
+    return wasPaused;
+  };
+  const throttle = new ModelThrottle({ now: Date.now, sleep: abortableSleep });
   const templates = () => loadTemplates({ workspaceDir: args.workspace });
   const service = new GenerationService({
     workspace: args.workspace,
@@ -173,12 +191,13 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     newId: randomUUID,
     outputDir: () => config.outputDir,
     findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
-    callModel: (request, options) => client().complete(request, options),
+    callModel: throttle.wrap((request, options) => client().complete(request, options)),
     appStore,
     artifacts: new ArtifactStore(args.workspace, scrub),
     locks: new AppLocks(() => config.lockTimeoutMs),
     onChanged: (job: Job) => {
       for (const client of clients) void client.sendNotification(P.GenerationChangedNotification, job);
+      if (job.status === 'failed' && job.error?.code === 'insufficient_credits') pauseQueue();
       batches.observe(job);
     },
   });
@@ -228,6 +247,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       if (key === '') {
         apiKey = undefined; // an empty key clears it ("Clear API Key")
       } else if (key !== undefined) {
+        if (key !== apiKey) resumeQueue(); // a new key may well have credits
         apiKey = key;
         log.redact(apiKey);
       }
@@ -252,7 +272,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         daemonVersion: DAEMON_VERSION,
         hasApiKey: apiKey !== undefined,
         uptimeMs: Date.now() - started,
+        ...(pausedReason ? { paused: pausedReason } : {}),
       }) satisfies P.StatusResult,
+    'daemon/resume': () => ({ resumed: resumeQueue() }),
     'daemon/shutdown': () => {
       // Answer first, then stop: the reply must reach the client before the process ends.
       setImmediate(() => (endClient ? endClient() : void shutdown(0)));

@@ -59,9 +59,16 @@ export interface StatusResult {
   daemonVersion: string;
   hasApiKey: boolean;
   uptimeMs: number;
+  /** Why waiting jobs are not being started (credits exhausted), until `daemon/resume`. */
+  paused?: string;
 }
 /** Client -> daemon. Counts and settings in force. */
 export const StatusRequest = new RequestType<Record<string, never>, StatusResult, void>('daemon/status');
+
+/** Client -> daemon. Starts waiting jobs again after the queue was paused (credits exhausted). */
+export const ResumeRequest = new RequestType<Record<string, never>, { resumed: boolean }, void>(
+  'daemon/resume',
+);
 
 /** Client -> daemon. Aborts running model calls (the jobs resume on the next start) and exits. */
 export const ShutdownRequest = new RequestType<Record<string, never>, Record<string, never>, void>(
@@ -197,6 +204,7 @@ export const BatchChangedNotification = new NotificationType<BatchProgress>('bat
 export const ALL_REQUESTS = [
   InitializeRequest,
   StatusRequest,
+  ResumeRequest,
   ShutdownRequest,
   TemplatesListRequest,
   GenerationStartRequest,
