@@ -15,6 +15,7 @@ export const CommandIds = {
   clearApiKey: 'appgen.clearApiKey',
   importLegacyHistory: 'appgen.importLegacyHistory',
   refresh: 'appgen.refresh',
+  resumeQueue: 'appgen.resumeQueue',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

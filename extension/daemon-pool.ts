@@ -53,7 +53,11 @@ export class DaemonPool implements vscode.Disposable {
       log: this.folderLog(folder),
     });
     this.clients.set(key, client);
-    client.onJobChanged((job) => this.store.upsert(key, job));
+    client.onJobChanged((job) => {
+      this.store.upsert(key, job);
+      if (job.status === 'failed' && job.error?.code === 'insufficient_credits')
+        void this.offerResume(folder);
+    });
     client.onReady(() => void this.reload(folder));
     client.onDidChangeState(() => this.changeEmitter.fire());
     client.onDidInitialize(() => this.initializedEmitter.fire(folder.uri.fsPath));
@@ -164,6 +168,28 @@ export class DaemonPool implements vscode.Disposable {
       warn: (message: string) => log.warn(prefix + message),
       error: (message: string) => log.error(prefix + message),
     };
+  }
+
+  private creditsWarningShown = false;
+
+  /** The daemon paused its queue because the credits ran out; say so once, with the way out. */
+  private async offerResume(folder: vscode.WorkspaceFolder): Promise<void> {
+    if (this.creditsWarningShown) return;
+    this.creditsWarningShown = true;
+    try {
+      const choice = await vscode.window.showWarningMessage(
+        'AppGen: OpenRouter reports insufficient credits (HTTP 402). Waiting jobs are paused, not failed. Add credits, then resume.',
+        'Resume Queue',
+        'Open OpenRouter Credits',
+      );
+      if (choice === 'Resume Queue') {
+        await vscode.commands.executeCommand('appgen.resumeQueue', { folder: folder.uri.fsPath });
+      } else if (choice === 'Open OpenRouter Credits') {
+        await vscode.env.openExternal(vscode.Uri.parse('https://openrouter.ai/settings/credits'));
+      }
+    } finally {
+      this.creditsWarningShown = false;
+    }
   }
 
   private async offerRestart(folder: vscode.WorkspaceFolder, reason: string): Promise<void> {

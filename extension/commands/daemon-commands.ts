@@ -1,6 +1,6 @@
 /** Commands about the daemon and its state: logs, restart, API key, legacy import, refresh. */
 import * as vscode from 'vscode';
-import { HistoryImportLegacyRequest, type InitializeResult } from '../../shared/protocol';
+import { HistoryImportLegacyRequest, type InitializeResult, ResumeRequest } from '../../shared/protocol';
 import { CommandIds } from '../command-ids';
 import { type CommandContext, checkTrusted, showError } from './command-context';
 
@@ -19,7 +19,28 @@ export function registerDaemonCommands(ctx: CommandContext): vscode.Disposable[]
       (args?: { folder?: string; dbPath?: string }) => importLegacyHistory(ctx, args),
     ),
     vscode.commands.registerCommand(CommandIds.refresh, () => refresh(ctx)),
+    vscode.commands.registerCommand(CommandIds.resumeQueue, (args?: { folder?: string }) =>
+      resumeQueue(ctx, args),
+    ),
   ];
+}
+
+/** After OpenRouter said the credits ran out, the daemon keeps waiting jobs queued until this. */
+async function resumeQueue(ctx: CommandContext, args: { folder?: string } = {}): Promise<boolean> {
+  if (!checkTrusted('start generations')) return false;
+  const folder = await ctx.pool.pickFolder(args.folder, 'Resume the queue of which folder?');
+  if (!folder) return false;
+  try {
+    const { resumed } = await ctx.pool.clientFor(folder).request(ResumeRequest, {});
+    void vscode.window.setStatusBarMessage(
+      resumed ? 'AppGen: queue resumed' : 'AppGen: the queue was not paused',
+      3000,
+    );
+    return resumed;
+  } catch (error) {
+    showError('the queue could not be resumed', error);
+    return false;
+  }
 }
 
 async function restartDaemon(
