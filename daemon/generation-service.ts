@@ -191,11 +191,16 @@ export class GenerationService {
 
   private schedule(job: Job): void {
     this.waiting.add(job.id);
-    const done = this.deps.queue
-      .add(() => this.execute(job.id), job.priority ?? 0)
+    void this.deps.queue
+      .add(() => {
+        // Only runs that started are awaited on shutdown: the queue never settles tasks it clears.
+        const run = this.execute(job.id);
+        const forget = () => this.settling.delete(run);
+        this.settling.add(run);
+        run.then(forget, forget);
+        return run;
+      }, job.priority ?? 0)
       .catch((error) => this.deps.log.error('job scheduling failed', { jobId: job.id, error }));
-    this.settling.add(done);
-    void done.finally(() => this.settling.delete(done));
   }
 
   private async execute(jobId: string): Promise<void> {
@@ -204,17 +209,24 @@ export class GenerationService {
     if (current?.status !== 'queued' || this.stopping) return;
     const controller = new AbortController();
     this.running.set(jobId, controller);
-    let job: Job = { ...current, status: 'running', startedAt: this.deps.now().toISOString() };
+    let job: Job = {
+      ...current,
+      status: 'running',
+      phase: (current.components ?? ['backend'])[0],
+      startedAt: this.deps.now().toISOString(),
+    };
     const update = (patch: Partial<Job>) => {
       job = { ...job, ...patch };
       if (patch.phase !== 'retry-wait') delete job.retryAt;
       this.record(job);
     };
+    // Recorded as running before the first await: a cancel from now on aborts the run instead of
+    // marking a queued job cancelled while it goes on running.
+    this.record(job);
     try {
       const template = await this.deps.findTemplate(job.templateSlug);
       if (!template) throw new DaemonError('invalid_params', `Unknown template "${job.templateSlug}"`);
       const ports = this.deps.store.portsFor(job.modelSlug, job.appNum);
-      update({ phase: (job.components ?? ['backend'])[0] });
       const outcome = await runJob(
         job,
         template,

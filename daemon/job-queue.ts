@@ -50,6 +50,7 @@ export class JobQueue {
     return this.queue.onIdle();
   }
 
+  /** Drops the tasks not yet started; the promises `add` returned for them never settle. */
   clearWaiting(): void {
     this.queue.clear();
   }

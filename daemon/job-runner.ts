@@ -94,16 +94,18 @@ export async function runJob(
   if (signal.aborted) throw new DaemonError('cancelled', 'Cancelled before the app was written');
   progress.phase('merging');
   const projectName = `${job.modelSlug}-app${job.appNum}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  return deps.locks.runExclusive(`${job.modelSlug}/app${job.appNum}`, () =>
-    deps.appStore.commit({
+  return deps.locks.runExclusive(`${job.modelSlug}/app${job.appNum}`, async () => {
+    // A cancel that came while another job held the lock still keeps this one out of the app.
+    if (signal.aborted) throw new DaemonError('cancelled', 'Cancelled before the app was written');
+    return deps.appStore.commit({
       jobId: job.id,
       appPath: job.appPath,
       scaffold: () =>
         renderScaffold({ projectName, backendPort: ports.backend, frontendPort: ports.frontend }),
       plan: (readCurrent) => planAppMerge({ writes, readCurrent }),
       checkPath: assertNoSymlinkEscape,
-    }),
-  );
+    });
+  });
 }
 
 /** One model call; its request, raw answer and metadata are kept whatever the outcome. */

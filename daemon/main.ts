@@ -278,9 +278,12 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       .finally(() => setImmediate(() => process.exit(code)));
     return shuttingDown;
   };
+  // A polite kill (an editor closing, Ctrl+C, a service manager) stops like daemon/shutdown, so the
+  // history changes of the last moments are saved and the lock is released.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(0));
 
   const queueInfo = () => queue.info;
-  /** `viaSocket`: a relayed client, whose shutdown ends its own connection, not the shared daemon. */
+  /** `endClient` is set for a relayed client: its shutdown ends its own connection, not the shared daemon. */
   const handlersFor = (endClient: (() => void) | undefined): DaemonHandlers => ({
     initialize: (params: P.InitializeParams) => {
       const overrides = { ...(params.config ?? {}) };

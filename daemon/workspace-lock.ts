@@ -37,9 +37,13 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** How long an unreadable lock (or takeover guard) may be a writer's work in progress. */
+const FILL_GRACE_MS = 2000;
+
 /**
- * Takes the lock, or reports who holds it. A lock naming a dead process (or unreadable for longer
- * than a writer needs to fill it) is removed and taken over.
+ * Takes the lock, or reports who holds it. A lock naming a dead process, or this pid (left by an
+ * earlier process that had it), or unreadable for longer than a writer needs to fill it, is stale:
+ * it is removed and taken over.
  */
 export async function acquireWorkspaceLock(
   stateDir: string,
@@ -47,45 +51,98 @@ export async function acquireWorkspaceLock(
   isAlive: (pid: number) => boolean = processAlive,
 ): Promise<LockOutcome> {
   const file = join(stateDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 20; attempt++) {
-    try {
-      const handle = await fs.open(file, 'wx');
-      try {
-        await handle.writeFile(JSON.stringify(info));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (await createLock(file, info)) {
       return {
         kind: 'owner',
         release: async () => {
-          const current = await readLock(file);
-          if (current?.pid === info.pid) await fs.rm(file, { force: true });
+          const current = parseLock(await readRaw(file));
+          if (current?.pid === info.pid && current.startedAt === info.startedAt) {
+            await fs.rm(file, { force: true });
+          }
         },
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = await readLock(file);
+    const raw = await readRaw(file);
+    if (raw === undefined) continue; // removed meanwhile: try again
+    const holder = parseLock(raw);
     if (holder && holder.pid !== info.pid && isAlive(holder.pid)) return { kind: 'taken', holder };
-    if (!holder) {
+    if (!holder && (await youngerThan(file, FILL_GRACE_MS))) {
       // Another process may be between creating the file and writing it: give it a moment.
-      const stat = await fs.stat(file).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs < 2000) {
-        await new Promise((r) => setTimeout(r, 50));
-        continue;
-      }
+      await delay(50);
+      continue;
     }
-    await fs.rm(file, { force: true });
+    await removeIfUnchanged(file, raw);
   }
   throw new Error(`could not take the workspace lock ${file}`);
 }
 
-async function readLock(file: string): Promise<LockInfo | undefined> {
+/** Creates the lock file if there is none; false when one exists. */
+async function createLock(file: string, info: LockInfo): Promise<boolean> {
+  let handle: fs.FileHandle;
   try {
-    const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as LockInfo;
+    handle = await fs.open(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(JSON.stringify(info));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+/**
+ * Removes a stale lock, unless it has changed since it was judged stale. Two processes may judge the
+ * same lock stale; without the guard, the slower one could remove the lock the faster one has just
+ * created, and both would own the workspace. One takeover at a time, under an exclusive guard file.
+ */
+async function removeIfUnchanged(file: string, judged: string): Promise<void> {
+  const guard = `${file}.takeover`;
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(guard, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another process is taking over; a guard left behind by one that died is cleared when old.
+    if (await youngerThan(guard, FILL_GRACE_MS)) await delay(20);
+    else await fs.rm(guard, { force: true });
+    return;
+  }
+  try {
+    await handle.close();
+    if ((await readRaw(file)) === judged) await fs.rm(file, { force: true });
+  } finally {
+    await fs.rm(guard, { force: true });
+  }
+}
+
+async function readRaw(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parseLock(raw: string | undefined): LockInfo | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as LockInfo;
     return typeof parsed.pid === 'number' && typeof parsed.socket === 'string' ? parsed : undefined;
   } catch {
     return undefined;
   }
+}
+
+async function youngerThan(file: string, ms: number): Promise<boolean> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  return stat !== undefined && Date.now() - stat.mtimeMs < ms;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -46,7 +46,9 @@ export interface ParsedBatch {
 
 const validate = new Ajv({ allErrors: true, strict: false }).compile(batchSchema);
 
-export function parseBatchFile(text: string): ParsedBatch {
+export function parseBatchFile(source: string): ParsedBatch {
+  // Editors on Windows may save "UTF-8 with BOM"; the mark is not part of the JSON, nor a column.
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const lineStarts = computeLineStarts(text);
   const position = (offset: number) => {
     let low = 0;
@@ -64,16 +66,15 @@ export function parseBatchFile(text: string): ParsedBatch {
     const node = root ? nodeAt(root, path) : undefined;
     return { ...position(node?.offset ?? 0), path: formatPath(path), message };
   };
+  if (text.trim() === '') {
+    return { problems: [{ line: 1, column: 1, path: '', message: 'the file is empty' }], locate };
+  }
   const problems: BatchProblem[] = parseErrors.map((e) => ({
     ...position(e.offset),
     path: '',
     message: `JSON syntax: ${describeParseError(printParseErrorCode(e.error))}`,
   }));
-  if (problems.length > 0 || !root) {
-    if (!root && problems.length === 0)
-      problems.push({ line: 1, column: 1, path: '', message: 'the file is empty' });
-    return { problems, locate };
-  }
+  if (problems.length > 0 || !root) return { problems, locate };
   const value = getNodeValue(root) as unknown;
   if (!validate(value)) {
     for (const error of simplify(validate.errors ?? [])) {
@@ -86,6 +87,17 @@ export function parseBatchFile(text: string): ParsedBatch {
           path: formatPath([...path, extra]),
           message: `unknown property "${extra}"`,
         });
+      } else if (error.keyword === 'uniqueItems') {
+        // Point at the repeated item itself, which is what the person has to delete.
+        const { i, j } = error.params as { i: number; j: number };
+        const [first, again] = [Math.min(i, j), Math.max(i, j)];
+        const item = getNodeValue(nodeAt(root, [...path, again])!) as unknown;
+        problems.push(
+          locate(
+            [...path, again],
+            `${JSON.stringify(item)} is listed twice (also at ${formatPath([...path, first])})`,
+          ),
+        );
       } else if (error.keyword === 'required') {
         const missing = String((error.params as { missingProperty: string }).missingProperty);
         problems.push(locate(path, `missing required property "${missing}"`));
@@ -115,13 +127,22 @@ function nodeAt(root: Node, path: JsonPath): Node | undefined {
   return root;
 }
 
-/** A failed `oneOf` reports every branch; keep one clear message for the value instead. */
+/**
+ * A failed `oneOf` reports every branch. When the value has the shape of one branch (a list of
+ * templates that is empty, say), keep that branch's specific errors; otherwise one clear message.
+ */
 function simplify(errors: ErrorObject[]): ErrorObject[] {
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
-  const deeper = (path: string) => errors.some((e) => e.instancePath.startsWith(`${path}/`));
+  const isShapeMismatch = (e: ErrorObject) => e.keyword === 'type' || e.keyword === 'const';
+  const specific = (path: string) =>
+    errors.some(
+      (e) =>
+        e.instancePath.startsWith(`${path}/`) ||
+        (e.instancePath === path && e.keyword !== 'oneOf' && !isShapeMismatch(e)),
+    );
   return errors.filter((e) => {
-    if (e.keyword === 'oneOf') return !deeper(e.instancePath);
-    if (oneOfPaths.has(e.instancePath)) return false;
+    if (e.keyword === 'oneOf') return !specific(e.instancePath);
+    if (oneOfPaths.has(e.instancePath) && isShapeMismatch(e)) return false;
     return !(e.keyword === 'if' || (e.keyword === 'not' && e.instancePath === ''));
   });
 }
@@ -136,8 +157,6 @@ function describe(path: JsonPath, error: ErrorObject): string {
       return `must be ${article(String(params.type))}`;
     case 'minItems':
       return `must list at least ${params.limit} item${params.limit === 1 ? '' : 's'}`;
-    case 'uniqueItems':
-      return `has duplicates (items ${params.j} and ${params.i} are equal)`;
     case 'minimum':
     case 'exclusiveMinimum':
     case 'maximum':

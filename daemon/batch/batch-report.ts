@@ -73,7 +73,8 @@ export function renderBatchReport(input: BatchReportInput): string {
 }
 
 function cell(job: Job): string {
-  const parts = [`${ICONS[job.status]} [app${job.appNum}](../../${job.appPath})`];
+  // The report sits in .appgen/reports/; encoded so an outputDir with spaces still links.
+  const parts = [`${ICONS[job.status]} [app${job.appNum}](${encodeURI(`../../${job.appPath}`)})`];
   const duration = durationOf(job);
   if (duration !== undefined) parts.push(`${(duration / 1000).toFixed(1)} s`);
   if (job.usage) parts.push(`${job.usage.promptTokens + job.usage.completionTokens} tok`);

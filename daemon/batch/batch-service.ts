@@ -3,7 +3,7 @@
  * recorded. Tracks each batch's progress and cost from job changes, stops queuing work once a
  * budget is spent, and writes a report when the batch ends.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Job } from '../../shared/job';
 import type { BatchProgress, BatchStartResult } from '../../shared/protocol';
@@ -34,7 +34,10 @@ interface ActiveBatch {
   file: string;
   budgetUsd?: number;
   paused?: string;
+  /** Set once the report file is on disk, so a client given the path can open it. */
   reportPath?: string;
+  /** The batch ended and its report is being (or has been) written. */
+  ended?: boolean;
   restoreConcurrency?: () => void;
   jobs: Map<string, Job>;
   startedAt: string;
@@ -42,6 +45,7 @@ interface ActiveBatch {
 
 export class BatchService {
   private readonly batches = new Map<string, ActiveBatch>();
+  private readonly writing = new Set<Promise<void>>();
 
   constructor(private readonly deps: BatchServiceDeps) {}
 
@@ -77,20 +81,20 @@ export class BatchService {
       }
       if (problems.length === 0) {
         for (const [m, model] of config.models.entries()) {
-          for (const templateSlug of slugs) {
-            for (let r = 0; r < config.repeat; r++) {
-              try {
+          try {
+            for (const templateSlug of slugs) {
+              for (let r = 0; r < config.repeat; r++) {
                 jobs.push(
                   await this.deps.service.prepare(
                     { templateSlug, model, ...(config.options ? { options: config.options } : {}) },
                     { batchId, ...(config.outputDir ? { outputDir: config.outputDir } : {}) },
                   ),
                 );
-              } catch (error) {
-                problems.push(parsed.locate(['models', m], (error as Error).message));
-                break;
               }
             }
+          } catch (error) {
+            // One problem per model: the same refusal would otherwise repeat for every template.
+            problems.push(parsed.locate(['models', m], (error as Error).message));
           }
         }
       }
@@ -125,21 +129,33 @@ export class BatchService {
     batch.jobs.set(job.id, job);
     const progress = this.progressOf(batch);
     if (batch.budgetUsd !== undefined && !batch.paused && progress.costUsd >= batch.budgetUsd) {
-      batch.paused = `Budget of $${batch.budgetUsd.toFixed(2)} reached ($${progress.costUsd.toFixed(4)} spent); no new jobs started`;
+      batch.paused = `Budget of $${batch.budgetUsd} reached ($${progress.costUsd.toFixed(4)} spent); no new jobs started`;
       this.deps.log.warn(batch.paused, { batchId: batch.id });
-      for (const other of batch.jobs.values()) {
+      // Each cancellation comes back through observe; the last change may itself end the batch.
+      for (const other of [...batch.jobs.values()]) {
         if (other.status === 'queued') this.deps.service.cancel(other.id, batch.paused);
       }
-      return; // the cancellations above report the new counts
     }
-    if (progress.finished && !batch.reportPath) {
-      batch.reportPath = `.appgen/reports/${batch.id}.md`;
+    const finished = this.progressOf(batch).finished;
+    if (finished && !batch.ended) {
+      batch.ended = true;
       batch.restoreConcurrency?.();
-      void this.writeReport(batch).catch((error) =>
+      delete batch.restoreConcurrency;
+      const writing = this.writeReport(batch).catch((error) =>
         this.deps.log.error('writing the batch report failed', { error }),
       );
+      this.writing.add(writing);
+      void writing.finally(() => this.writing.delete(writing));
+    } else if (!finished) {
+      // A retried job reopens the batch; its report is written again when it ends.
+      batch.ended = false;
     }
     this.deps.onProgress(this.progressOf(batch));
+  }
+
+  /** Resolves once every report being written is on disk; the daemon awaits it before exiting. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.writing]);
   }
 
   status(batchId: unknown): BatchProgress {
@@ -170,6 +186,12 @@ export class BatchService {
       jobs: new Map(jobs.map((j) => [j.id, j])),
       startedAt: jobs.map((j) => j.createdAt).sort()[0]!,
     };
+    if (this.progressOf(batch).finished) {
+      // Ended under an earlier daemon, which wrote its report then.
+      batch.ended = true;
+      const reportPath = reportPathOf(batchId);
+      if (existsSync(join(this.deps.workspace, reportPath))) batch.reportPath = reportPath;
+    }
     this.batches.set(batchId, batch);
     return batch;
   }
@@ -200,7 +222,8 @@ export class BatchService {
   }
 
   private async writeReport(batch: ActiveBatch): Promise<void> {
-    const file = join(this.deps.workspace, batch.reportPath!);
+    const reportPath = reportPathOf(batch.id);
+    const file = join(this.deps.workspace, reportPath);
     await fs.mkdir(join(this.deps.workspace, '.appgen', 'reports'), { recursive: true });
     const markdown = renderBatchReport({
       batchId: batch.id,
@@ -212,6 +235,12 @@ export class BatchService {
     });
     await fs.writeFile(`${file}.tmp`, markdown);
     await fs.rename(`${file}.tmp`, file);
+    batch.reportPath = reportPath;
     this.deps.onProgress(this.progressOf(batch));
   }
+}
+
+/** Workspace-relative path of a batch's report. */
+function reportPathOf(batchId: string): string {
+  return `.appgen/reports/${batchId}.md`;
 }

@@ -59,6 +59,9 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
       if (tracking) view.update(job);
       else pending.push(job);
     });
+    // Progress of a batch may arrive before the reply that names it; keep the latest of each.
+    const batches = new Map<string, P.BatchProgress>();
+    link.onBatchChanged((progress) => batches.set(progress.batchId, progress));
     let started: P.BatchStartResult;
     try {
       started = await link.connection.sendRequest(
@@ -82,7 +85,7 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
     if (outcome === 'interrupted') {
       const unfinished = view.all().filter((j) => j.status === 'queued' || j.status === 'running').length;
       ctx.err.write(
-        `\nInterrupted. ${unfinished} unfinished job(s) are kept and resume the next time AppGen starts on this workspace: run \`appgen resume\`${ctx.workspace !== process.cwd() ? ` --workspace ${ctx.workspace}` : ''} (or open the folder in VS Code).\n`,
+        `\nInterrupted. ${unfinished} unfinished job(s) are kept and resume the next time AppGen starts on this workspace: run \`appgen resume${ctx.workspace !== process.cwd() ? ` --workspace ${ctx.workspace}` : ''}\` (or open the folder in VS Code).\n`,
       );
       return 130;
     }
@@ -90,9 +93,7 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
       ctx.err.write(`\nThe daemon stopped unexpectedly:\n${lastMessages(link.recentLog())}\n`);
       return EXIT_FAILED;
     }
-    const status = await link.connection
-      .sendRequest(P.BatchStatusRequest, { batchId: started.batchId })
-      .catch(() => undefined);
+    const status = await reportWritten(link, started.batchId, batches);
     ctx.out.write(`\n${jobSummaryTable(view.all())}\n\n`);
     const counts = view.counts();
     ctx.out.write(
@@ -100,9 +101,43 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
     );
     if (status?.paused) ctx.out.write(`Note: ${status.paused}\n`);
     const report = status?.reportPath ?? `.appgen/reports/${started.batchId}.md`;
-    ctx.out.write(`Apps: ${link.initialized.outputDir}/   Report: ${report}\n`);
+    ctx.out.write(`Apps: ${outputDirOf(started.jobs) ?? link.initialized.outputDir}/   Report: ${report}\n`);
     return counts.succeeded === counts.total ? EXIT_OK : EXIT_FAILED;
   });
+}
+
+/**
+ * The batch's progress once its report is on disk. The daemon writes it just after the last job
+ * ends, so this waits briefly for the announcement rather than naming a file that is not there yet.
+ */
+async function reportWritten(
+  link: DaemonLink,
+  batchId: string,
+  batches: Map<string, P.BatchProgress>,
+): Promise<P.BatchProgress | undefined> {
+  const known = batches.get(batchId);
+  if (known?.reportPath) return known;
+  const status = await link.connection.sendRequest(P.BatchStatusRequest, { batchId }).catch(() => undefined);
+  if (!status || status.reportPath) return status;
+  return new Promise((resolveStatus) => {
+    let unsubscribe = () => {};
+    const done = (progress: P.BatchProgress | undefined) => {
+      unsubscribe();
+      clearTimeout(timer);
+      resolveStatus(progress);
+    };
+    const timer = setTimeout(() => done(batches.get(batchId) ?? status), 10_000);
+    unsubscribe = link.onBatchChanged((progress) => {
+      if (progress.batchId === batchId && progress.reportPath) done(progress);
+    });
+    void link.exited.then(() => done(batches.get(batchId) ?? status));
+  });
+}
+
+/** The output folder the jobs write to, when they share one (a batch file may set its own). */
+function outputDirOf(jobs: Job[]): string | undefined {
+  const dirs = new Set(jobs.map((j) => j.appPath.split('/').slice(0, -2).join('/')));
+  return dirs.size === 1 ? [...dirs][0] : undefined;
 }
 
 /** Waits until every job has finished, the user presses Ctrl-C, or the daemon goes away. */
@@ -140,10 +175,11 @@ async function waitForJobs(
 export async function resume(ctx: CliContext): Promise<number> {
   requireKey(ctx);
   return withDaemon(ctx, async (link) => {
-    const unfinished = [
-      ...(await link.connection.sendRequest(P.GenerationListRequest, { status: 'queued' })),
-      ...(await link.connection.sendRequest(P.GenerationListRequest, { status: 'running' })),
-    ];
+    // One list, not one per status: a job moving from queued to running in between would be
+    // counted twice or missed.
+    const unfinished = (await link.connection.sendRequest(P.GenerationListRequest, {})).filter(
+      (j) => j.status === 'queued' || j.status === 'running',
+    );
     if (unfinished.length === 0) {
       ctx.out.write('Nothing to resume.\n');
       return EXIT_OK;

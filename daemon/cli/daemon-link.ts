@@ -28,6 +28,8 @@ export interface DaemonLink {
    * listener goes through this one.
    */
   onJobChanged: (listener: (job: Job) => void) => () => void;
+  /** Subscribes to `batch/changed`. */
+  onBatchChanged: (listener: (progress: P.BatchProgress) => void) => () => void;
 }
 
 export async function openDaemon(
@@ -38,6 +40,9 @@ export async function openDaemon(
   const child = spawn(process.execPath, [join(__dirname, 'daemon.js'), '--stdio', '--workspace', workspace], {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C in a terminal reaches only the command line, which then stops
+    // the daemon in order (unfinished jobs recorded) instead of both dying mid-write.
+    detached: process.platform !== 'win32',
   });
   const recent: string[] = [];
   let buffered = '';
@@ -64,6 +69,10 @@ export async function openDaemon(
   connection.onNotification(P.GenerationChangedNotification, (job) => {
     for (const listener of [...listeners]) listener(job);
   });
+  const batchListeners = new Set<(progress: P.BatchProgress) => void>();
+  connection.onNotification(P.BatchChangedNotification, (progress) => {
+    for (const listener of [...batchListeners]) listener(progress);
+  });
   connection.listen();
   const initialized = await Promise.race([
     connection.sendRequest(P.InitializeRequest, { clientName: 'appgen-cli', ...(config ? { config } : {}) }),
@@ -80,6 +89,10 @@ export async function openDaemon(
     onJobChanged: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onBatchChanged: (listener) => {
+      batchListeners.add(listener);
+      return () => batchListeners.delete(listener);
     },
     shutdown: async () => {
       if (child.exitCode !== null) return;

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startSimulator } from '../simulator/simulator';
-import { type CliContext, runBatch } from './commands';
+import { type CliContext, runBatch, UsageError } from './commands';
 
 export const DEMO_MODELS = ['sim/alpha', 'sim/beta', 'sim/flaky', 'sim/fail-always'];
 export const DEMO_TEMPLATES = ['crud_todo_list', 'api_url_shortener', 'kanban_board'];
@@ -24,6 +24,11 @@ const DEMO_BATCH = `{
 `;
 
 export async function runDemo(ctx: CliContext): Promise<number> {
+  if (!(await isDemoWorkspace(ctx.workspace))) {
+    throw new UsageError(
+      `${ctx.workspace} is not empty and is not a demo workspace; the demo starts from a fresh folder, so pick another --workspace`,
+    );
+  }
   const simulator = await startSimulator({ latencyMs: 150 });
   try {
     await fs.rm(ctx.workspace, { recursive: true, force: true });
@@ -58,6 +63,19 @@ export async function runDemo(ctx: CliContext): Promise<number> {
   } finally {
     await simulator.close();
   }
+}
+
+/** The demo wipes its folder first; only a missing or empty one, or an earlier demo's, may be wiped. */
+async function isDemoWorkspace(workspace: string): Promise<boolean> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(workspace);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  if (entries.length === 0) return true;
+  const batch = await fs.readFile(join(workspace, 'appgen.batch.json'), 'utf8').catch(() => '');
+  return batch === DEMO_BATCH;
 }
 
 async function demoVerdict(workspace: string): Promise<number> {

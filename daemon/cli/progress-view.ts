@@ -74,6 +74,7 @@ export class ProgressView {
     for (const job of jobs) this.jobs.set(job.id, job);
     if (this.tty) {
       // Redraw now and then so retry countdowns move even when nothing is announced.
+      if (this.timer) clearInterval(this.timer);
       this.timer = setInterval(() => this.draw(), 500);
       this.timer.unref();
       this.draw();

@@ -1,0 +1,160 @@
+/**
+ * One writer per workspace: a second daemon started on a workspace that a first daemon serves works
+ * through the first (it relays its stdio to the first's socket), so both clients share one engine,
+ * one queue and one database, and no job runs twice.
+ */
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
+import type { Job } from '../../shared/job';
+import * as P from '../../shared/protocol';
+import { type DaemonProcess, spawnDaemon, tempWorkspace, waitFinished } from '../support/daemon-process';
+
+const KEY = 'sk-or-v1-workspace-sharing-0123456789abcdef';
+const MODEL = 'sim/alpha';
+
+describe('workspace: a second daemon on a busy workspace', () => {
+  let sim: Simulator;
+  let workspace: string;
+  const daemons: DaemonProcess[] = [];
+
+  const start = (): DaemonProcess => {
+    const daemon = spawnDaemon({ workspace, env: { OPENROUTER_BASE_URL: sim.url, OPENROUTER_API_KEY: KEY } });
+    daemons.push(daemon);
+    return daemon;
+  };
+
+  const status = (daemon: DaemonProcess) => daemon.connection.sendRequest(P.StatusRequest, {});
+
+  const startJob = (daemon: DaemonProcess, templateSlug: string): Promise<Job> =>
+    daemon.connection.sendRequest(P.GenerationStartRequest, { templateSlug, model: MODEL });
+
+  beforeEach(async () => {
+    sim = await startSimulator();
+    workspace = tempWorkspace('appgen-sharing-');
+  });
+
+  afterEach(async () => {
+    for (const daemon of daemons.splice(0)) {
+      if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
+      await daemon.exited;
+    }
+    await sim.close();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('answers initialize through the first daemon, which owns the workspace lock', async () => {
+    const first = start();
+    await first.initialize();
+    const second = start();
+    const result = await second.initialize();
+    assert.equal(result.protocolVersion, P.PROTOCOL_VERSION);
+    assert.equal(result.workspace, workspace);
+    assert.equal(
+      (await status(second)).pid,
+      first.child.pid,
+      'the second client is served by the first daemon',
+    );
+    assert.equal((await status(first)).pid, first.child.pid);
+    const lock = JSON.parse(readFileSync(join(workspace, '.appgen', 'daemon.lock'), 'utf8')) as {
+      pid: number;
+    };
+    assert.equal(lock.pid, first.child.pid);
+  });
+
+  it('runs the jobs of both clients once each, tells both clients, and keeps one history', async () => {
+    const first = start();
+    await first.initialize();
+    const second = start();
+    await second.initialize();
+
+    const viaSecond = await startJob(second, 'crud_todo_list');
+    const viaFirst = await startJob(first, 'markdown_notes');
+    assert.notEqual(viaSecond.appNum, viaFirst.appNum, 'one engine hands out app numbers');
+    for (const daemon of [first, second]) {
+      for (const job of [viaSecond, viaFirst]) {
+        assert.equal(
+          (await waitFinished(daemon, job.id, 8000)).status,
+          'succeeded',
+          'both clients hear of both jobs',
+        );
+      }
+    }
+
+    const chats = sim.chatRequests;
+    assert.equal(chats.length, 4, 'one backend and one frontend call per job, nothing twice');
+    const prompts = chats.map((request) => JSON.stringify(request.body));
+    assert.equal(new Set(prompts).size, 4, 'no model call was repeated');
+
+    const fromFirst = await first.connection.sendRequest(P.HistoryListRequest, {});
+    const fromSecond = await second.connection.sendRequest(P.HistoryListRequest, {});
+    assert.deepEqual(fromSecond, fromFirst, 'both clients read the same history');
+    assert.deepEqual(fromFirst.map((job) => job.id).sort(), [viaSecond.id, viaFirst.id].sort());
+    // A save in progress has a temporary file beside the database; only databases count here.
+    const databases = readdirSync(join(workspace, '.appgen')).filter((name) => name.endsWith('.sqlite'));
+    assert.deepEqual(databases, ['history.sqlite'], 'one database file');
+  });
+
+  it("ends only the second client on the second's daemon/shutdown; the first keeps serving", async () => {
+    const first = start();
+    await first.initialize();
+    const second = start();
+    await second.initialize();
+    assert.deepEqual(await second.connection.sendRequest(P.ShutdownRequest, {}), {});
+    assert.equal(await second.exited, 0);
+
+    assert.equal(first.child.exitCode, null, 'the first daemon is still running');
+    assert.equal((await status(first)).pid, first.child.pid);
+    const job = await startJob(first, 'api_url_shortener');
+    assert.equal((await waitFinished(first, job.id, 8000)).status, 'succeeded');
+
+    const third = start();
+    await third.initialize();
+    assert.equal((await status(third)).pid, first.child.pid, 'a later client is relayed again');
+  });
+
+  it('ends the second client when it closes its stdin, leaving the first running', async () => {
+    const first = start();
+    await first.initialize();
+    const second = start();
+    await second.initialize();
+    second.child.stdin!.end();
+    assert.equal(await second.exited, 0);
+    assert.equal((await status(first)).pid, first.child.pid);
+  });
+
+  it('exits the relay when the first daemon is killed, and a new daemon then takes the workspace over', async () => {
+    sim.pause();
+    const first = start();
+    await first.initialize();
+    const second = start();
+    await second.initialize();
+    const job = await startJob(second, 'crud_todo_list');
+    await sim.waitForRequests(1);
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await second.exited;
+    assert.notEqual(second.child.exitCode ?? second.child.signalCode, null, 'the relay has exited');
+
+    sim.resume();
+    const third = start();
+    await third.initialize();
+    assert.equal((await status(third)).pid, third.child.pid, 'the new daemon owns the workspace');
+    assert.equal((await waitFinished(third, job.id, 8000)).status, 'succeeded', 'the job resumes');
+  });
+
+  it('gives two daemons started at the same moment one engine', async () => {
+    const a = start();
+    const b = start();
+    const [statusA, statusB] = await Promise.all(
+      [a, b].map(async (daemon) => {
+        await daemon.initialize();
+        return status(daemon);
+      }),
+    );
+    assert.equal(statusA.pid, statusB.pid, 'both clients talk to the same daemon');
+    assert.ok([a.child.pid, b.child.pid].includes(statusA.pid));
+  });
+});

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { type BatchReportInput, renderBatchReport } from '../../../daemon/batch/batch-report';
+import type { Job } from '../../../shared/job';
+import { modelSlug } from '../../../shared/model-slug';
+
+function job(fields: Partial<Job> & Pick<Job, 'id' | 'model' | 'templateSlug' | 'appNum' | 'status'>): Job {
+  const slug = modelSlug(fields.model);
+  return {
+    batchId: 'batch-1',
+    modelSlug: slug,
+    appPath: `generated/apps/${slug}/app${fields.appNum}`,
+    attempts: 1,
+    createdAt: '2025-02-09T10:00:00.000Z',
+    ...fields,
+  };
+}
+
+const JOBS: Job[] = [
+  job({
+    id: 'j1',
+    model: 'openai/gpt-4o',
+    templateSlug: 'crud_todo_list',
+    appNum: 1,
+    status: 'succeeded',
+    startedAt: '2025-02-09T10:00:01.000Z',
+    finishedAt: '2025-02-09T10:00:13.500Z',
+    usage: { promptTokens: 100, completionTokens: 900, costUsd: 0.0125 },
+  }),
+  job({
+    id: 'j2',
+    model: 'sim/fail-always',
+    templateSlug: 'crud_todo_list',
+    appNum: 1,
+    status: 'failed',
+    error: { code: 'upstream', message: 'HTTP 500 from the provider\nafter 3 attempts', status: 500 },
+  }),
+  job({
+    id: 'j3',
+    model: 'openai/gpt-4o',
+    templateSlug: 'api_url_shortener',
+    appNum: 2,
+    status: 'cancelled',
+    error: { code: 'cancelled', message: 'Budget of $0.01 reached' },
+  }),
+  job({
+    id: 'j4',
+    model: 'sim/fail-always',
+    templateSlug: 'api_url_shortener',
+    appNum: 2,
+    status: 'succeeded',
+    usage: { promptTokens: 10, completionTokens: 20 },
+  }),
+];
+
+const INPUT: BatchReportInput = {
+  batchId: 'batch-1',
+  file: 'appgen.batch.json',
+  startedAt: '2025-02-09T10:00:00.000Z',
+  finishedAt: '2025-02-09T10:01:00.000Z',
+  jobs: JOBS,
+};
+
+/** The lines of the results table, header first. */
+function tableLines(markdown: string): string[] {
+  return markdown.split('\n').filter((line) => line.startsWith('|'));
+}
+
+describe('renderBatchReport', () => {
+  it('heads the report with the batch, file, times, counts, tokens and cost', () => {
+    const lines = renderBatchReport(INPUT).split('\n');
+    assert.equal(lines[0], '# Batch batch-1');
+    assert.ok(lines.includes('- File: `appgen.batch.json`'));
+    assert.ok(lines.includes('- Started: 2025-02-09T10:00:00.000Z'));
+    assert.ok(lines.includes('- Finished: 2025-02-09T10:01:00.000Z'));
+    assert.ok(lines.includes('- Jobs: 4 (2 succeeded, 1 failed, 1 cancelled)'));
+    assert.ok(lines.includes('- Tokens: 1030'));
+    assert.ok(lines.includes('- Cost: $0.0125'));
+  });
+
+  it('lays the results out as a models x templates matrix, both sorted', () => {
+    const [header, separator, ...rows] = tableLines(renderBatchReport(INPUT));
+    assert.equal(header, '| model | api_url_shortener | crud_todo_list |');
+    assert.equal(separator, '| --- | --- | --- |');
+    assert.equal(rows.length, 2);
+    assert.match(rows[0]!, /^\| `openai\/gpt-4o` \| /);
+    assert.match(rows[1]!, /^\| `sim\/fail-always` \| /);
+  });
+
+  it('fills each cell with status, app link, duration, tokens, cost and error code', () => {
+    const rows = tableLines(renderBatchReport(INPUT)).slice(2);
+    const cells = rows.map((row) => row.split(' | ').slice(1));
+    assert.equal(
+      cells[0]![1],
+      '✅ [app1](../../generated/apps/openai_gpt-4o/app1) · 12.5 s · 1000 tok · $0.0125 |',
+    );
+    assert.equal(cells[0]![0], '⏹ [app2](../../generated/apps/openai_gpt-4o/app2) · `cancelled`');
+    assert.equal(cells[1]![1], '❌ [app1](../../generated/apps/sim_fail-always/app1) · `upstream` |');
+    assert.equal(cells[1]![0], '✅ [app2](../../generated/apps/sim_fail-always/app2) · 30 tok');
+  });
+
+  it('puts every app of a pair in its cell when a batch repeats', () => {
+    const repeated = [
+      job({ id: 'r2', model: 'a/m', templateSlug: 't', appNum: 2, status: 'failed' }),
+      job({ id: 'r1', model: 'a/m', templateSlug: 't', appNum: 1, status: 'succeeded' }),
+    ];
+    const rows = tableLines(renderBatchReport({ ...INPUT, jobs: repeated })).slice(2);
+    assert.deepEqual(rows, [
+      '| `a/m` | ✅ [app1](../../generated/apps/a_m/app1)<br>❌ [app2](../../generated/apps/a_m/app2) |',
+    ]);
+  });
+
+  it('leaves a cell empty when a model has no job for a template', () => {
+    const partial = [JOBS[0]!, JOBS[1]!, JOBS[2]!];
+    const rows = tableLines(renderBatchReport({ ...INPUT, jobs: partial })).slice(2);
+    assert.match(rows[1]!, /^\| `sim\/fail-always` \| {2}\| ❌/);
+  });
+
+  it('lists failed and cancelled jobs with their error code, HTTP status and one-line message', () => {
+    const markdown = renderBatchReport(INPUT);
+    const failures = markdown.split('## Failures\n\n')[1]!.trim().split('\n');
+    assert.deepEqual(failures, [
+      '- `openai/gpt-4o` api_url_shortener app2: `cancelled`: Budget of $0.01 reached',
+      '- `sim/fail-always` crud_todo_list app1: `upstream` (HTTP 500): HTTP 500 from the provider after 3 attempts',
+    ]);
+  });
+
+  it('has no failures section when everything succeeded', () => {
+    const markdown = renderBatchReport({ ...INPUT, jobs: [JOBS[0]!] });
+    assert.doesNotMatch(markdown, /## Failures/);
+    assert.match(markdown, /- Jobs: 1 \(1 succeeded, 0 failed, 0 cancelled\)/);
+  });
+
+  it('shows the note, such as why the batch stopped', () => {
+    const markdown = renderBatchReport({ ...INPUT, note: 'Budget of $0.01 reached' });
+    assert.match(markdown, /^- Note: Budget of \$0\.01 reached$/m);
+    assert.doesNotMatch(renderBatchReport(INPUT), /Note:/);
+  });
+
+  it('says the file is unknown for a batch rebuilt without one', () => {
+    assert.match(renderBatchReport({ ...INPUT, file: '' }), /^- File: `\(unknown\)`$/m);
+  });
+
+  it('escapes a message that would break the Markdown and cuts long ones', () => {
+    const failing = job({
+      id: 'x',
+      model: 'a/m',
+      templateSlug: 't',
+      appNum: 1,
+      status: 'failed',
+      error: { code: 'bad_request', message: `a | b ${'z'.repeat(400)}` },
+    });
+    const line = renderBatchReport({ ...INPUT, jobs: [failing] })
+      .split('\n')
+      .find((l) => l.startsWith('- `a/m`'))!;
+    assert.ok(line.includes('a \\| b'), line);
+    assert.ok(line.length < 400, `line is ${line.length} characters`);
+  });
+
+  it('encodes app links whose output folder has spaces', () => {
+    const spaced = { ...JOBS[0]!, appPath: 'my apps/openai_gpt-4o/app1' };
+    assert.match(
+      renderBatchReport({ ...INPUT, jobs: [spaced] }),
+      /\(\.\.\/\.\.\/my%20apps\/openai_gpt-4o\/app1\)/,
+    );
+  });
+
+  it('does not depend on the order of the jobs it is given', () => {
+    assert.equal(renderBatchReport(INPUT), renderBatchReport({ ...INPUT, jobs: [...JOBS].reverse() }));
+  });
+});
