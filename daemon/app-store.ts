@@ -107,8 +107,15 @@ export class AppStore {
       await fs.mkdir(dirname(backup), { recursive: true });
       await fs.rename(app, backup);
     }
-    await fs.mkdir(dirname(app), { recursive: true });
-    await fs.rename(staging, app);
+    try {
+      await fs.mkdir(dirname(app), { recursive: true });
+      await fs.rename(staging, app);
+    } catch (error) {
+      // The new app could not go in: put the old one back rather than leave the folder missing.
+      if (backup && !existsSync(app)) await fs.rename(backup, app);
+      await fs.rm(journalFile, { force: true });
+      throw error;
+    }
     await fs.rm(journalFile, { force: true });
     return backupRel;
   }

@@ -105,9 +105,9 @@ export class GenerationService {
   }
 
   /** Records prepared jobs (one save for all of them) and queues them. */
-  enqueueAll(jobs: Job[]): void {
+  async enqueueAll(jobs: Job[]): Promise<void> {
     for (const job of jobs) this.record(job);
-    void this.deps.store.flush().catch((error) => this.deps.log.error('saving history failed', { error }));
+    await this.deps.store.flush();
     for (const job of jobs) this.schedule(job);
   }
 

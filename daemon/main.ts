@@ -23,6 +23,7 @@ import { AppLocks } from './app-locks';
 import { AppStore } from './app-store';
 import { ArtifactStore } from './artifacts';
 import { BatchService } from './batch/batch-service';
+import { estimateBatchCost } from './batch/cost-estimate';
 import { applyOverrides, ConfigError, configFromEnv, type DaemonConfig } from './config';
 import { DaemonError } from './daemon-error';
 import { GenerationService } from './generation-service';
@@ -33,6 +34,7 @@ import { ModelCatalog } from './model-catalog';
 import { ModelThrottle } from './model-throttle';
 import { abortableSleep } from './openrouter/abortable-sleep';
 import { OpenRouterClient } from './openrouter/openrouter-client';
+import { buildPrompt } from './prompts/build-prompt';
 import { connectWithRetry, ownerPatienceMs, relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
 import { loadTemplates } from './templates/template-catalog';
@@ -256,6 +258,28 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     onProgress: (progress) => {
       for (const client of clients) void client.sendNotification(P.BatchChangedNotification, progress);
     },
+    recordBatch: (record) => store.recordBatch(record),
+    getBatch: (batchId) => store.getBatch(batchId),
+    queuePaused: () => pausedReason,
+    estimate: async (jobs) => {
+      const known = await Promise.race([
+        models.list().catch(() => undefined),
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000).unref()),
+      ]);
+      if (!known) return undefined;
+      const catalog = (await templates()).templates;
+      return estimateBatchCost({
+        jobs,
+        promptChars: (slug) => {
+          const template = catalog.find((t) => t.slug === slug);
+          if (!template) return 0;
+          return (['backend', 'frontend'] as const)
+            .map((component) => buildPrompt({ template, component }))
+            .reduce((sum, p) => sum + p.system.length + p.user.length, 0);
+        },
+        prices: (model) => models.pricesOf(model),
+      });
+    },
     overrideConcurrency: (maxConcurrent) => {
       const previous = queue.info;
       queue.configure({ enabled: true, maxConcurrent });
@@ -270,6 +294,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       // No new relays while stopping: a daemon started now waits for this one to exit, then takes over.
       server.close();
       await service.shutdown();
+      await batches.settled(); // a report being written is finished first
       await store.close();
       await lock.release();
       log.info('daemon stopped');

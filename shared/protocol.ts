@@ -131,9 +131,23 @@ export interface BatchStartParams {
   /** Workspace-relative (or absolute) path of a batch file; default `appgen.batch.json`. */
   configPath?: string;
 }
+/** What a batch is expected to cost, from published prices and the prompt sizes. */
+export interface CostEstimate {
+  /** For the priced models only. */
+  costUsd: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Models whose price is not known (left out of `costUsd`). */
+  unpricedModels: string[];
+}
+
 export interface BatchStartResult {
   batchId: string;
   jobs: Job[];
+  /** Absent when no model list could be had. */
+  estimate?: CostEstimate;
+  /** Said when the estimate is above the batch's budget. */
+  warning?: string;
 }
 /** Client -> daemon. Validates a batch file and starts all its jobs, or none. */
 export const BatchStartRequest = new RequestType<BatchStartParams, BatchStartResult, void>('batch/start');

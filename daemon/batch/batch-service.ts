@@ -6,9 +6,10 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Job } from '../../shared/job';
-import type { BatchProgress, BatchStartResult } from '../../shared/protocol';
+import type { BatchProgress, BatchStartResult, CostEstimate } from '../../shared/protocol';
 import { DaemonError } from '../daemon-error';
 import type { GenerationService } from '../generation-service';
+import type { BatchRecord } from '../history/batch-record';
 import type { Logger } from '../logger';
 import type { Template } from '../templates/template';
 import { type BatchProblem, formatProblems, parseBatchFile } from './batch-file';
@@ -27,6 +28,12 @@ export interface BatchServiceDeps {
   onProgress: (progress: BatchProgress) => void;
   /** Applies a batch's concurrency override; returns a function that restores the previous limit. */
   overrideConcurrency: (maxConcurrent: number) => () => void;
+  recordBatch: (record: BatchRecord) => void;
+  getBatch: (batchId: string) => BatchRecord | undefined;
+  /** Why the daemon is not starting waiting jobs (credits exhausted), if it is not. */
+  queuePaused: () => string | undefined;
+  /** A cost estimate for jobs about to start; undefined when prices cannot be had. */
+  estimate: (jobs: Job[]) => Promise<CostEstimate | undefined>;
 }
 
 interface ActiveBatch {
@@ -115,10 +122,22 @@ export class BatchService {
     };
     if (config.maxConcurrent !== undefined)
       batch.restoreConcurrency = this.deps.overrideConcurrency(config.maxConcurrent);
+    const estimate = await this.deps.estimate(jobs).catch(() => undefined);
+    const warning =
+      estimate && config.budgetUsd !== undefined && estimate.costUsd > config.budgetUsd
+        ? `The batch is estimated at $${estimate.costUsd.toFixed(2)}, above its budget of $${config.budgetUsd}; it stops starting jobs once the budget is spent.`
+        : undefined;
     this.batches.set(batchId, batch);
-    this.deps.service.enqueueAll(jobs);
-    this.deps.log.info('batch started', { batchId, file: shown, jobs: jobs.length });
-    return { batchId, jobs };
+    this.deps.recordBatch({
+      id: batchId,
+      configPath: shown,
+      createdAt: batch.startedAt,
+      options: { ...config },
+    });
+    // Recorded on disk before the reply: a crash right after it loses no job of the batch.
+    await this.deps.service.enqueueAll(jobs);
+    this.deps.log.info('batch started', { batchId, file: shown, jobs: jobs.length, estimate, warning });
+    return { batchId, jobs, ...(estimate ? { estimate } : {}), ...(warning ? { warning } : {}) };
   }
 
   /** Called on every job change; keeps batch counts, applies the budget, ends batches. */
@@ -180,11 +199,14 @@ export class BatchService {
     // A batch from an earlier daemon: rebuild it from the store so status and cancel still work.
     const jobs = this.deps.listJobs(batchId);
     if (jobs.length === 0) throw new DaemonError('invalid_params', `Unknown batch "${batchId}"`);
+    const record = this.deps.getBatch(batchId);
+    const budgetUsd = record?.options?.budgetUsd;
     const batch: ActiveBatch = {
       id: batchId,
-      file: '',
+      file: record?.configPath ?? '',
+      ...(typeof budgetUsd === 'number' ? { budgetUsd } : {}),
       jobs: new Map(jobs.map((j) => [j.id, j])),
-      startedAt: jobs.map((j) => j.createdAt).sort()[0]!,
+      startedAt: record?.createdAt ?? jobs.map((j) => j.createdAt).sort()[0]!,
     };
     if (this.progressOf(batch).finished) {
       // Ended under an earlier daemon, which wrote its report then.
@@ -210,13 +232,15 @@ export class BatchService {
       counts[job.status]++;
       costUsd += job.usage?.costUsd ?? 0;
     }
+    const finished = counts.queued === 0 && counts.running === 0;
+    const paused = batch.paused ?? (finished ? undefined : this.deps.queuePaused());
     return {
       batchId: batch.id,
       total: batch.jobs.size,
       ...counts,
       costUsd,
-      finished: counts.queued === 0 && counts.running === 0,
-      ...(batch.paused ? { paused: batch.paused } : {}),
+      finished,
+      ...(paused ? { paused } : {}),
       ...(batch.reportPath ? { reportPath: batch.reportPath } : {}),
     };
   }

@@ -48,6 +48,14 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** "Estimated cost: $0.12 (40,000 prompt + 96,000 answer tokens); no price for x/y". */
+export function describeEstimate(estimate: P.CostEstimate): string {
+  const tokens = `${estimate.promptTokens.toLocaleString('en-US')} prompt + ${estimate.completionTokens.toLocaleString('en-US')} answer tokens, at most`;
+  const unpriced =
+    estimate.unpricedModels.length > 0 ? `; no price known for ${estimate.unpricedModels.join(', ')}` : '';
+  return `Estimated cost: up to $${estimate.costUsd.toFixed(2)} (${tokens})${unpriced}`;
+}
+
 /** Runs a batch file with live progress; Ctrl-C stops cleanly and the rest resumes later. */
 export async function runBatch(ctx: CliContext, batchFile: string | undefined): Promise<number> {
   requireKey(ctx);
@@ -73,6 +81,8 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
       return EXIT_INVALID;
     }
     ctx.out.write(`Batch ${started.batchId}: ${started.jobs.length} job(s)\n`);
+    if (started.estimate) ctx.out.write(`${describeEstimate(started.estimate)}\n`);
+    if (started.warning) ctx.out.write(`Warning: ${started.warning}\n`);
     view.track(started.jobs);
     tracking = true;
     for (const job of pending) view.update(job);

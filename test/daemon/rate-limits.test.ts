@@ -89,6 +89,8 @@ describe('rate limits and credits', () => {
     const jobs = await d.connection.sendRequest(P.GenerationListRequest, { batchId: batch.batchId });
     assert.deepEqual(jobs.map((j) => j.status).sort(), ['failed', 'queued', 'queued']);
     assert.equal(sim.chatRequests.length, 1, 'no further call was made while paused');
+    const progress = await d.connection.sendRequest(P.BatchStatusRequest, { batchId: batch.batchId });
+    assert.match(progress.paused ?? '', /insufficient credits/, 'the batch says why it waits');
     assert.deepEqual(await d.connection.sendRequest(P.ResumeRequest, {}), { resumed: true });
     for (const job of batch.jobs.slice(1)) assert.equal((await waitFinished(d, job.id)).status, 'succeeded');
     assert.equal((await d.connection.sendRequest(P.StatusRequest, {})).paused, undefined);
