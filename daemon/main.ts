@@ -27,6 +27,7 @@ import { estimateBatchCost } from './batch/cost-estimate';
 import { applyOverrides, ConfigError, configFromEnv, type DaemonConfig } from './config';
 import { DaemonError } from './daemon-error';
 import { GenerationService } from './generation-service';
+import { removeStaleTempFiles } from './history/atomic-write-file';
 import { HistoryStore } from './history/history-store';
 import { JobQueue } from './job-queue';
 import { createLogger } from './logger';
@@ -177,8 +178,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   });
 
   const now = () => new Date();
+  const historyFile = join(stateDir, 'history.sqlite');
+  for (const name of await removeStaleTempFiles(historyFile))
+    log.warn('removed an unfinished history save', { file: name });
   const store = await HistoryStore.open({
-    file: join(stateDir, 'history.sqlite'),
+    file: historyFile,
     wasmPath: join(__dirname, 'sql-wasm.wasm'),
     now,
     log: (message, fields) => log.info(message, fields as Record<string, unknown>),

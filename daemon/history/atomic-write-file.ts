@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** The file operations an atomic write uses; tests replace them to simulate a crash midway. */
@@ -51,4 +51,18 @@ async function syncDirectory(dir: string, ops: AtomicWriteOps): Promise<void> {
   } catch {
     // Not fatal: the data itself is already on disk.
   }
+}
+
+/**
+ * Removes temporary files that a process killed in the middle of `atomicWriteFile` left beside
+ * `file`. Only safe for the single writer of the file (the daemon holding the workspace lock).
+ */
+export async function removeStaleTempFiles(file: string): Promise<string[]> {
+  const dir = dirname(file);
+  const prefix = `.${basename(file)}.`;
+  const names = (await readdir(dir).catch(() => [] as string[])).filter(
+    (name) => name.startsWith(prefix) && name.endsWith('.tmp'),
+  );
+  await Promise.all(names.map((name) => rm(join(dir, name), { force: true })));
+  return names;
 }

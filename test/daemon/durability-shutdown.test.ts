@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { loadSqlJs } from '../../daemon/history/load-sql-js';
@@ -199,6 +199,23 @@ describe('durability: daemon/shutdown while jobs run', () => {
         },
       );
       assert.equal(check.stdout.trim(), 'ok', `sqlite3 integrity check: ${check.stdout}${check.stderr}`);
+    }
+  });
+});
+
+describe('history save leftovers', () => {
+  it('a temporary file left by a save that was killed midway is removed on start', async () => {
+    const workspace = tempWorkspace();
+    mkdirSync(join(workspace, '.appgen'), { recursive: true });
+    const leftover = '.history.sqlite.12345.abcd1234.tmp';
+    writeFileSync(join(workspace, '.appgen', leftover), 'half a database');
+    const daemon = spawnDaemon({ workspace });
+    try {
+      await daemon.initialize();
+      assert.ok(!readdirSync(join(workspace, '.appgen')).includes(leftover));
+      assert.match(daemon.stderr(), /removed an unfinished history save/);
+    } finally {
+      await daemon.stop();
     }
   });
 });
