@@ -7,6 +7,7 @@ import { ResponseError } from 'vscode-jsonrpc';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { type DaemonLink, lastMessages, openDaemon } from './daemon-link';
+import { type Interrupt, watchInterrupt } from './interrupt';
 import { ProgressView } from './progress-view';
 import { formatAgo, formatCost, jobSummaryTable, renderTable } from './summary-table';
 
@@ -21,9 +22,13 @@ export interface CliContext {
 
 export class UsageError extends Error {}
 
+/** Ctrl-C before there was anything to stop. */
+export class InterruptedError extends Error {}
+
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_INVALID = 2;
+const EXIT_INTERRUPTED = 130;
 
 function requireKey(ctx: CliContext): void {
   if (!ctx.env.OPENROUTER_API_KEY) {
@@ -33,12 +38,28 @@ function requireKey(ctx: CliContext): void {
   }
 }
 
-async function withDaemon<T>(ctx: CliContext, fn: (link: DaemonLink) => Promise<T>): Promise<T> {
-  const link = await openDaemon(ctx.workspace, ctx.env, ctx.config);
+async function withDaemon<T>(
+  ctx: CliContext,
+  fn: (link: DaemonLink, interrupt: Interrupt) => Promise<T>,
+): Promise<T> {
+  // Watched from the very start, so a Ctrl-C during start-up still ends the command cleanly.
+  const interrupt = watchInterrupt();
   try {
-    return await fn(link);
+    const opening = openDaemon(ctx.workspace, ctx.env, ctx.config);
+    const link = await Promise.race([
+      opening,
+      interrupt.happened.then(() => {
+        // The daemon, if it came up, stops by itself once this process has gone (its stdin closes).
+        throw new InterruptedError('Interrupted while starting.');
+      }),
+    ]);
+    try {
+      return await fn(link, interrupt);
+    } finally {
+      await link.shutdown();
+    }
   } finally {
-    await link.shutdown();
+    interrupt.dispose();
   }
 }
 
@@ -59,7 +80,7 @@ export function describeEstimate(estimate: P.CostEstimate): string {
 /** Runs a batch file with live progress; Ctrl-C stops cleanly and the rest resumes later. */
 export async function runBatch(ctx: CliContext, batchFile: string | undefined): Promise<number> {
   requireKey(ctx);
-  return withDaemon(ctx, async (link) => {
+  return withDaemon(ctx, async (link, interrupt) => {
     const view = new ProgressView(ctx.out, Boolean(ctx.out.isTTY));
     const pending: Job[] = [];
     let tracking = false;
@@ -90,6 +111,7 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
       link,
       view,
       started.jobs.map((j) => j.id),
+      interrupt,
     );
     view.stop();
     if (outcome === 'interrupted') {
@@ -97,7 +119,7 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
       ctx.err.write(
         `\nInterrupted. ${unfinished} unfinished job(s) are kept and resume the next time AppGen starts on this workspace: run \`appgen resume${ctx.workspace !== process.cwd() ? ` --workspace ${ctx.workspace}` : ''}\` (or open the folder in VS Code).\n`,
       );
-      return 130;
+      return EXIT_INTERRUPTED;
     }
     if (outcome === 'daemon-exited') {
       ctx.err.write(`\nThe daemon stopped unexpectedly:\n${lastMessages(link.recentLog())}\n`);
@@ -155,36 +177,30 @@ async function waitForJobs(
   link: DaemonLink,
   view: ProgressView,
   ids: string[],
+  interrupt: Interrupt,
 ): Promise<'done' | 'interrupted' | 'daemon-exited'> {
   const isDone = () =>
     ids.every((id) =>
       ['succeeded', 'failed', 'cancelled'].includes(view.all().find((j) => j.id === id)?.status ?? ''),
     );
+  if (interrupt.fired) return 'interrupted';
   if (isDone()) return 'done';
   return new Promise((resolveOutcome) => {
-    const onSigint = () => {
-      process.off('SIGINT', onSigint);
-      resolveOutcome('interrupted');
-    };
-    process.on('SIGINT', onSigint);
+    void interrupt.happened.then(() => resolveOutcome('interrupted'));
     const unsubscribe = link.onJobChanged(() => {
       if (isDone()) {
         unsubscribe();
-        process.off('SIGINT', onSigint);
         resolveOutcome('done');
       }
     });
-    void link.exited.then(() => {
-      process.off('SIGINT', onSigint);
-      resolveOutcome(isDone() ? 'done' : 'daemon-exited');
-    });
+    void link.exited.then(() => resolveOutcome(isDone() ? 'done' : 'daemon-exited'));
   });
 }
 
 /** Waits for the jobs an earlier run left unfinished (the daemon resumes them when it starts). */
 export async function resume(ctx: CliContext): Promise<number> {
   requireKey(ctx);
-  return withDaemon(ctx, async (link) => {
+  return withDaemon(ctx, async (link, interrupt) => {
     // One list, not one per status: a job moving from queued to running in between would be
     // counted twice or missed.
     const unfinished = (await link.connection.sendRequest(P.GenerationListRequest, {})).filter(
@@ -204,9 +220,10 @@ export async function resume(ctx: CliContext): Promise<number> {
       link,
       view,
       unfinished.map((j) => j.id),
+      interrupt,
     );
     view.stop();
-    if (outcome !== 'done') return outcome === 'interrupted' ? 130 : EXIT_FAILED;
+    if (outcome !== 'done') return outcome === 'interrupted' ? EXIT_INTERRUPTED : EXIT_FAILED;
     ctx.out.write(`\n${jobSummaryTable(view.all())}\n`);
     const counts = view.counts();
     return counts.succeeded === counts.total ? EXIT_OK : EXIT_FAILED;
@@ -218,7 +235,7 @@ export async function generate(
   options: { template: string; model: string; app?: number },
 ): Promise<number> {
   requireKey(ctx);
-  return withDaemon(ctx, async (link) => {
+  return withDaemon(ctx, async (link, interrupt) => {
     const finished = new Map<string, Job>();
     const waiters = new Map<string, (job: Job) => void>();
     link.onJobChanged((job) => {
@@ -246,8 +263,15 @@ export async function generate(
       (await Promise.race([
         new Promise<Job>((r) => waiters.set(job.id, r)),
         link.exited.then(() => undefined),
+        interrupt.happened.then(() => 'interrupted' as const),
       ]));
     view.stop();
+    if (done === 'interrupted') {
+      ctx.err.write(
+        `\nInterrupted. The job is kept and resumes the next time AppGen starts on this workspace: run \`appgen resume\`.\n`,
+      );
+      return EXIT_INTERRUPTED;
+    }
     if (!done) {
       ctx.err.write(`The daemon stopped unexpectedly:\n${lastMessages(link.recentLog())}\n`);
       return EXIT_FAILED;

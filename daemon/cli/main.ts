@@ -145,7 +145,7 @@ if (require.main === module) {
         error instanceof commands.UsageError ||
         (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`appgen: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = usage ? 2 : 1;
+      process.exitCode = error instanceof commands.InterruptedError ? 130 : usage ? 2 : 1;
     },
   );
 }
