@@ -67,19 +67,20 @@ export class AppStore {
     await fs.mkdir(dirname(staging), { recursive: true });
     try {
       const written = new Set<string>();
+      const made = new Set<string>(); // folders already created in this staging copy
       if (existsSync(app)) {
         await fs.cp(app, staging, { recursive: true, verbatimSymlinks: true, errorOnExist: false });
       } else {
         await fs.mkdir(staging, { recursive: true });
         for (const file of request.scaffold()) {
-          await writeInside(staging, file);
+          await writeInside(staging, file, made);
           written.add(file.path);
         }
       }
       const writes = request.plan((rel) => readInside(staging, rel));
       for (const file of writes) await request.checkPath(staging, file.path);
       for (const file of writes) {
-        await writeInside(staging, file);
+        await writeInside(staging, file, made);
         written.add(file.path);
       }
       const previousVersionPath = await this.swap(app, staging, request);
@@ -178,9 +179,13 @@ function readInside(root: string, rel: string): string | undefined {
   }
 }
 
-async function writeInside(root: string, file: FileWrite): Promise<void> {
+async function writeInside(root: string, file: FileWrite, made: Set<string>): Promise<void> {
   const target = join(root, file.path);
-  await fs.mkdir(dirname(target), { recursive: true });
+  const dir = dirname(target);
+  if (!made.has(dir)) {
+    await fs.mkdir(dir, { recursive: true });
+    made.add(dir);
+  }
   await fs.writeFile(target, file.content);
 }
 

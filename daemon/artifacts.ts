@@ -15,6 +15,9 @@ export interface CallArtifacts {
 }
 
 export class ArtifactStore {
+  /** Folders known to exist; artifacts are never deleted while the daemon runs. */
+  private readonly made = new Set<string>();
+
   constructor(
     private readonly workspace: string,
     private readonly scrub: (text: string) => string,
@@ -29,13 +32,25 @@ export class ArtifactStore {
   async save(modelSlug: string, appNum: number, call: CallArtifacts): Promise<string> {
     const folder = this.folderOf(modelSlug, appNum);
     const dir = join(this.workspace, folder);
-    await fs.mkdir(dir, { recursive: true });
+    if (!this.made.has(dir)) {
+      await fs.mkdir(dir, { recursive: true });
+      this.made.add(dir);
+    }
     const base = `${call.jobId}.${call.component}`;
-    await Promise.all([
-      fs.writeFile(join(dir, `${base}.request.json`), this.scrub(JSON.stringify(call.request, null, 2))),
-      fs.writeFile(join(dir, `${base}.response.txt`), this.scrub(call.rawResponse)),
-      fs.writeFile(join(dir, `${base}.meta.json`), this.scrub(JSON.stringify(call.meta, null, 2))),
-    ]);
+    const write = () =>
+      Promise.all([
+        fs.writeFile(join(dir, `${base}.request.json`), this.scrub(JSON.stringify(call.request, null, 2))),
+        fs.writeFile(join(dir, `${base}.response.txt`), this.scrub(call.rawResponse)),
+        fs.writeFile(join(dir, `${base}.meta.json`), this.scrub(JSON.stringify(call.meta, null, 2))),
+      ]);
+    try {
+      await write();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // Someone removed the folder while the daemon ran: make it again.
+      await fs.mkdir(dir, { recursive: true });
+      await write();
+    }
     return posix.join(folder, `${base}.response.txt`);
   }
 }

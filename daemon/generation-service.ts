@@ -216,9 +216,14 @@ export class GenerationService {
       startedAt: this.deps.now().toISOString(),
     };
     const update = (patch: Partial<Job>) => {
+      const phaseChanged =
+        patch.phase !== undefined && (patch.phase !== job.phase || patch.retryAt !== job.retryAt);
       job = { ...job, ...patch };
       if (patch.phase !== 'retry-wait') delete job.retryAt;
-      this.record(job);
+      // Every change is recorded; clients hear of status and phase changes (which carry the
+      // attempts and usage so far), not of each counter moving: a batch of thousands of jobs
+      // would otherwise spend its time announcing.
+      this.record(job, phaseChanged);
     };
     // Recorded as running before the first await: a cancel from now on aborts the run instead of
     // marking a queued job cancelled while it goes on running.
@@ -273,9 +278,9 @@ export class GenerationService {
     void this.deps.store.flush().catch((error) => this.deps.log.error('saving history failed', { error }));
   }
 
-  private record(job: Job): void {
+  private record(job: Job, announce = true): void {
     this.deps.store.upsertJob(job);
-    this.deps.onChanged(job);
+    if (announce) this.deps.onChanged(job);
   }
 
   private reserveAppNum(slug: string, outputDir: string): number {

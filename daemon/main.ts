@@ -38,6 +38,7 @@ import { OpenRouterClient } from './openrouter/openrouter-client';
 import { buildPrompt } from './prompts/build-prompt';
 import { connectWithRetry, ownerPatienceMs, relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
+import { cachedCatalog } from './templates/cached-catalog';
 import { loadTemplates } from './templates/template-catalog';
 import { DAEMON_VERSION } from './version';
 import { acquireWorkspaceLock, type LockInfo, processAlive, socketPathFor } from './workspace-lock';
@@ -231,7 +232,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     () => client().listModels(),
     () => config.baseUrl,
   );
-  const templates = () => loadTemplates({ workspaceDir: args.workspace });
+  const templates = cachedCatalog(() => loadTemplates({ workspaceDir: args.workspace }));
   const service = new GenerationService({
     workspace: args.workspace,
     store,
@@ -272,14 +273,21 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       ]);
       if (!known) return undefined;
       const catalog = (await templates()).templates;
+      const sizes = new Map<string, number>(); // one prompt build per template, not per job
       return estimateBatchCost({
         jobs,
         promptChars: (slug) => {
-          const template = catalog.find((t) => t.slug === slug);
-          if (!template) return 0;
-          return (['backend', 'frontend'] as const)
-            .map((component) => buildPrompt({ template, component }))
-            .reduce((sum, p) => sum + p.system.length + p.user.length, 0);
+          let size = sizes.get(slug);
+          if (size === undefined) {
+            const template = catalog.find((t) => t.slug === slug);
+            size = template
+              ? (['backend', 'frontend'] as const)
+                  .map((component) => buildPrompt({ template, component }))
+                  .reduce((sum, p) => sum + p.system.length + p.user.length, 0)
+              : 0;
+            sizes.set(slug, size);
+          }
+          return size;
         },
         prices: (model) => models.pricesOf(model),
       });

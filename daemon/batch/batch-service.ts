@@ -14,6 +14,7 @@ import type { Logger } from '../logger';
 import type { Template } from '../templates/template';
 import { type BatchProblem, formatProblems, parseBatchFile } from './batch-file';
 import { renderBatchReport } from './batch-report';
+import { BatchTally } from './batch-tally';
 
 export const DEFAULT_BATCH_FILE = 'appgen.batch.json';
 
@@ -46,7 +47,7 @@ interface ActiveBatch {
   /** The batch ended and its report is being (or has been) written. */
   ended?: boolean;
   restoreConcurrency?: () => void;
-  jobs: Map<string, Job>;
+  jobs: BatchTally;
   startedAt: string;
 }
 
@@ -117,7 +118,7 @@ export class BatchService {
       id: batchId,
       file: shown,
       ...(config.budgetUsd !== undefined ? { budgetUsd: config.budgetUsd } : {}),
-      jobs: new Map(jobs.map((j) => [j.id, j])),
+      jobs: new BatchTally(jobs),
       startedAt: this.deps.now().toISOString(),
     };
     if (config.maxConcurrent !== undefined)
@@ -145,7 +146,7 @@ export class BatchService {
     if (!job.batchId) return;
     const batch = this.batches.get(job.batchId);
     if (!batch) return;
-    batch.jobs.set(job.id, job);
+    batch.jobs.set(job);
     const progress = this.progressOf(batch);
     if (batch.budgetUsd !== undefined && !batch.paused && progress.costUsd >= batch.budgetUsd) {
       batch.paused = `Budget of $${batch.budgetUsd} reached ($${progress.costUsd.toFixed(4)} spent); no new jobs started`;
@@ -205,7 +206,7 @@ export class BatchService {
       id: batchId,
       file: record?.configPath ?? '',
       ...(typeof budgetUsd === 'number' ? { budgetUsd } : {}),
-      jobs: new Map(jobs.map((j) => [j.id, j])),
+      jobs: new BatchTally(jobs),
       startedAt: record?.createdAt ?? jobs.map((j) => j.createdAt).sort()[0]!,
     };
     if (this.progressOf(batch).finished) {
@@ -226,12 +227,9 @@ export class BatchService {
   }
 
   private progressOf(batch: ActiveBatch): BatchProgress {
-    const counts = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
-    let costUsd = 0;
-    for (const job of batch.jobs.values()) {
-      counts[job.status]++;
-      costUsd += job.usage?.costUsd ?? 0;
-    }
+    const counts = batch.jobs.counts;
+    // Sums of floats drift a little as jobs come and go; never below zero.
+    const costUsd = Math.max(0, batch.jobs.costUsd);
     const finished = counts.queued === 0 && counts.running === 0;
     const paused = batch.paused ?? (finished ? undefined : this.deps.queuePaused());
     return {
