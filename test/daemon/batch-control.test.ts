@@ -1,51 +1,44 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
 import * as P from '../../shared/protocol';
-import { type BatchDaemon, reported, startBatchDaemon } from './batch-test-helpers';
+import { type BatchDaemon, reported, startBatchDaemon } from '../support/batch-daemon';
+import { suiteSimulator } from '../support/suite-simulator';
 
 const FIVE_TEMPLATES = ['crud_todo_list', 'api_url_shortener', 'kanban_board', 'quiz_app', 'markdown_notes'];
 
 describe('batch concurrency, budget and cancel (daemon process)', function () {
   this.timeout(60_000);
-  let simulator: Simulator;
   let daemon: BatchDaemon | undefined;
-
-  before(async () => {
-    simulator = await startSimulator();
-  });
-  afterEach(async () => {
-    simulator.resume();
-    await daemon?.stop();
-    daemon = undefined;
-    simulator.reset();
-  });
-  after(async () => {
-    await simulator.close();
+  const simulator = suiteSimulator({
+    afterEachTest: async () => {
+      simulator().resume();
+      await daemon?.stop();
+      daemon = undefined;
+    },
   });
 
   it('runs at most maxConcurrent jobs of the batch at once, then restores the workspace limit', async () => {
-    daemon = await startBatchDaemon(simulator, { GENERATION_MAX_CONCURRENT: '8' });
+    daemon = await startBatchDaemon(simulator(), { GENERATION_MAX_CONCURRENT: '8' });
     daemon.writeBatch(JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES, maxConcurrent: 2 }));
-    simulator.pause();
+    simulator().pause();
     const { batchId } = await daemon.startBatch();
-    await simulator.waitForRequests(2);
+    await simulator().waitForRequests(2);
     const held = await daemon.connection.sendRequest(P.StatusRequest, {});
     assert.deepEqual(
       { running: held.running, queued: held.queued, queue: held.queue },
       { running: 2, queued: 3, queue: { enabled: true, maxConcurrent: 2 } },
     );
-    simulator.resume();
+    simulator().resume();
     const final = await daemon.waitForProgress(reported(batchId));
     assert.equal(final.succeeded, 5);
-    assert.equal(simulator.peakConcurrency, 2);
+    assert.equal(simulator().peakConcurrency, 2);
     const after = await daemon.connection.sendRequest(P.StatusRequest, {});
     assert.deepEqual(after.queue, { enabled: true, maxConcurrent: 8 }, 'the override ends with the batch');
   });
 
   it('stops queuing once the budget is spent, says so, and cancels the rest with that message', async () => {
-    daemon = await startBatchDaemon(simulator);
+    daemon = await startBatchDaemon(simulator());
     daemon.writeBatch(
       JSON.stringify({
         models: ['sim/alpha'],
@@ -78,7 +71,7 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
       assert.equal(job.startedAt, undefined, 'a cancelled job never started');
     }
     assert.equal(
-      simulator.chatRequests.length,
+      simulator().chatRequests.length,
       2,
       'only the first job called the model (backend and frontend)',
     );
@@ -87,7 +80,7 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
   });
 
   it('writes the report when the job that spends the budget is the last one', async () => {
-    daemon = await startBatchDaemon(simulator);
+    daemon = await startBatchDaemon(simulator());
     daemon.writeBatch(
       JSON.stringify({ models: ['sim/alpha'], templates: ['crud_todo_list'], budgetUsd: 0.000001 }),
     );
@@ -98,13 +91,13 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
   });
 
   it('cancels every unfinished job of a batch: the running one is aborted, the queued never start', async () => {
-    daemon = await startBatchDaemon(simulator);
+    daemon = await startBatchDaemon(simulator());
     daemon.writeBatch(
       JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES.slice(0, 3), maxConcurrent: 1 }),
     );
-    simulator.pause();
+    simulator().pause();
     const { batchId } = await daemon.startBatch();
-    await simulator.waitForRequests(1);
+    await simulator().waitForRequests(1);
     const result = await daemon.connection.sendRequest(P.BatchCancelRequest, { batchId });
     assert.equal(result.cancelled, 3);
     const final = await daemon.waitForProgress(reported(batchId));
@@ -114,46 +107,43 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
       listed.map((job) => job.error?.code),
       ['cancelled', 'cancelled', 'cancelled'],
     );
-    assert.equal(simulator.chatRequests.length, 1, 'no job started after the cancel');
+    assert.equal(simulator().chatRequests.length, 1, 'no job started after the cancel');
     const again = await daemon.connection.sendRequest(P.BatchCancelRequest, { batchId });
     assert.equal(again.cancelled, 0, 'nothing is left to cancel');
   });
 
-  it('keeps a batch stopped mid-run across a restart and reports it once the resumed jobs finish', async () => {
-    daemon = await startBatchDaemon(simulator);
+  /**
+   * Runs a batch of two jobs with `maxConcurrent` slots, shuts the daemon down once that many model
+   * calls are held, and starts a new daemon on the same workspace.
+   */
+  async function restartMidBatch(maxConcurrent: number): Promise<{ batchId: string; resumed: BatchDaemon }> {
+    daemon = await startBatchDaemon(simulator());
     const workspace = daemon.workspace;
     daemon.writeBatch(
-      JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES.slice(0, 2), maxConcurrent: 2 }),
+      JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES.slice(0, 2), maxConcurrent }),
     );
-    simulator.pause();
+    simulator().pause();
     const { batchId } = await daemon.startBatch();
-    await simulator.waitForRequests(2);
+    await simulator().waitForRequests(maxConcurrent);
     await daemon.connection.sendRequest(P.ShutdownRequest, {});
     assert.equal(await daemon.exited, 0);
-    simulator.reset();
+    simulator().reset();
 
-    daemon = await startBatchDaemon(simulator, {}, workspace);
-    const final = await daemon.waitForProgress(reported(batchId));
+    daemon = await startBatchDaemon(simulator(), {}, workspace);
+    return { batchId, resumed: daemon };
+  }
+
+  it('keeps a batch stopped mid-run across a restart and reports it once the resumed jobs finish', async () => {
+    const { batchId, resumed } = await restartMidBatch(2);
+    const final = await resumed.waitForProgress(reported(batchId));
     assert.deepEqual([final.total, final.succeeded], [2, 2]);
-    const status = await daemon.connection.sendRequest(P.BatchStatusRequest, { batchId });
+    const status = await resumed.connection.sendRequest(P.BatchStatusRequest, { batchId });
     assert.equal(status.reportPath, `.appgen/reports/${batchId}.md`);
   });
 
   it('stops gracefully while batch jobs wait for a slot, and resumes them on the next start', async () => {
-    daemon = await startBatchDaemon(simulator);
-    const workspace = daemon.workspace;
-    daemon.writeBatch(
-      JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES.slice(0, 2), maxConcurrent: 1 }),
-    );
-    simulator.pause();
-    const { batchId } = await daemon.startBatch();
-    await simulator.waitForRequests(1);
-    await daemon.connection.sendRequest(P.ShutdownRequest, {});
-    assert.equal(await daemon.exited, 0);
-    simulator.reset();
-
-    daemon = await startBatchDaemon(simulator, {}, workspace);
-    const final = await daemon.waitForProgress(reported(batchId));
+    const { batchId, resumed } = await restartMidBatch(1);
+    const final = await resumed.waitForProgress(reported(batchId));
     assert.deepEqual([final.total, final.succeeded], [2, 2]);
   });
 });

@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
 import * as P from '../../shared/protocol';
-import { type DaemonProcess, spawnDaemon } from '../support/daemon-process';
+import { harnessPerTest } from '../support/generation-harness';
 
 describe('batch cost estimate', () => {
-  let sim: Simulator;
-  let daemon: DaemonProcess | undefined;
-  beforeEach(async () => {
-    sim = await startSimulator();
-  });
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    await sim.close();
-  });
+  const openHarness = harnessPerTest();
 
   it('estimates from the model list before starting and warns when above the budget', async () => {
-    daemon = spawnDaemon({ env: { OPENROUTER_BASE_URL: sim.url, OPENROUTER_API_KEY: 'estimate-key' } });
-    await daemon.initialize();
+    const h = await openHarness();
+    const { daemon, sim } = h;
     writeFileSync(
       join(daemon.workspace, 'appgen.batch.json'),
       JSON.stringify({
@@ -41,11 +31,10 @@ describe('batch cost estimate', () => {
   });
 
   it('starts without an estimate when the model list cannot be had', async () => {
+    // The model list is read only when a batch starts, so the fault is still first in line then.
+    const h = await openHarness({ env: { OPENROUTER_MAX_RETRIES: '0' } });
+    const { daemon, sim } = h;
     sim.enqueueFaults(['http500']);
-    daemon = spawnDaemon({
-      env: { OPENROUTER_BASE_URL: sim.url, OPENROUTER_API_KEY: 'estimate-key', OPENROUTER_MAX_RETRIES: '0' },
-    });
-    await daemon.initialize();
     writeFileSync(
       join(daemon.workspace, 'appgen.batch.json'),
       JSON.stringify({ models: ['sim/alpha'], templates: ['crud_todo_list'] }),

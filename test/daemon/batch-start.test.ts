@@ -1,25 +1,19 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
 import * as P from '../../shared/protocol';
-import { type BatchDaemon, invalidParams, reported, startBatchDaemon } from './batch-test-helpers';
+import { type BatchDaemon, reported, startBatchDaemon } from '../support/batch-daemon';
+import { expectInvalidParams } from '../support/invalid-params';
+import { suiteSimulator } from '../support/suite-simulator';
 
 describe('batch/start (daemon process)', function () {
   this.timeout(60_000);
-  let simulator: Simulator;
   let daemon: BatchDaemon | undefined;
-
-  before(async () => {
-    simulator = await startSimulator();
-  });
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    simulator.reset();
-  });
-  after(async () => {
-    await simulator.close();
+  const simulator = suiteSimulator({
+    afterEachTest: async () => {
+      await daemon?.stop();
+      daemon = undefined;
+    },
   });
 
   /** Asserts that nothing at all was recorded or written for a refused batch. */
@@ -29,11 +23,11 @@ describe('batch/start (daemon process)', function () {
     const status = await d.connection.sendRequest(P.StatusRequest, {});
     assert.deepEqual([status.queued, status.running], [0, 0]);
     assert.equal(existsSync(join(d.workspace, 'generated')), false, 'no app folder');
-    assert.equal(simulator.chatRequests.length, 0, 'no model was called');
+    assert.equal(simulator().chatRequests.length, 0, 'no model was called');
   }
 
   it('runs models x templates x repeat jobs, tracks the batch and writes a report with the failures', async () => {
-    daemon = await startBatchDaemon(simulator);
+    daemon = await startBatchDaemon(simulator());
     daemon.writeBatch(`{
       // two models, two templates, two apps each
       "models": ["sim/alpha", "sim/fail-always"],
@@ -98,7 +92,7 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('refuses an invalid file as a whole, listing every problem with line:column, and records nothing', async () => {
-    daemon = await startBatchDaemon(simulator);
+    daemon = await startBatchDaemon(simulator());
     daemon.writeBatch(
       [
         '{',
@@ -110,7 +104,7 @@ describe('batch/start (daemon process)', function () {
         '}',
       ].join('\n'),
     );
-    const error = await invalidParams(daemon.startBatch());
+    const error = await expectInvalidParams(daemon.startBatch());
     const lines = error.message.split('\n');
     assert.equal(lines[0], 'Invalid batch file appgen.batch.json (5 problems):');
     assert.deepEqual(lines.slice(1), [
@@ -130,15 +124,15 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('refuses a file with a JSON syntax error and records nothing', async () => {
-    daemon = await startBatchDaemon(simulator);
+    daemon = await startBatchDaemon(simulator());
     daemon.writeBatch('{\n  "models": ["sim/alpha"]\n  "templates": "all"\n}', 'broken.json');
-    const error = await invalidParams(daemon.startBatch('broken.json'));
+    const error = await expectInvalidParams(daemon.startBatch('broken.json'));
     assert.match(error.message, /^broken\.json:3:3: JSON syntax: comma expected$/m);
     await assertNothingRecorded(daemon);
   });
 
   it('reports an unknown template with its position and starts none of the known ones', async () => {
-    daemon = await startBatchDaemon(simulator);
+    daemon = await startBatchDaemon(simulator());
     daemon.writeBatch(
       [
         '{',
@@ -150,7 +144,7 @@ describe('batch/start (daemon process)', function () {
         '}',
       ].join('\n'),
     );
-    const error = await invalidParams(daemon.startBatch());
+    const error = await expectInvalidParams(daemon.startBatch());
     assert.match(error.message, /\(1 problem\)/);
     assert.match(
       error.message,
@@ -160,7 +154,7 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('runs every template for "all"', async () => {
-    daemon = await startBatchDaemon(simulator, { GENERATION_MAX_CONCURRENT: '8' });
+    daemon = await startBatchDaemon(simulator(), { GENERATION_MAX_CONCURRENT: '8' });
     const templates = await daemon.connection.sendRequest(P.TemplatesListRequest, {});
     assert.ok(templates.length >= 12);
     daemon.writeBatch('{"models": ["sim/alpha"], "templates": "all"}');
@@ -171,7 +165,7 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('runs a batch file given by a path other than the default', async () => {
-    daemon = await startBatchDaemon(simulator);
+    daemon = await startBatchDaemon(simulator());
     daemon.writeBatch(
       '{"models": ["sim/alpha"], "templates": ["kanban_board"], "outputDir": "out/apps"}',
       'small.jsonc',
@@ -189,24 +183,24 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('says clearly when the batch file does not exist', async () => {
-    daemon = await startBatchDaemon(simulator);
-    const error = await invalidParams(daemon.startBatch());
+    daemon = await startBatchDaemon(simulator());
+    const error = await expectInvalidParams(daemon.startBatch());
     assert.equal(error.message, 'Cannot read batch file appgen.batch.json: no such file');
-    const other = await invalidParams(daemon.startBatch('nested/missing.json'));
+    const other = await expectInvalidParams(daemon.startBatch('nested/missing.json'));
     assert.equal(other.message, 'Cannot read batch file nested/missing.json: no such file');
     await assertNothingRecorded(daemon);
   });
 
   it('refuses a configPath that is not a path, and an unknown batch id', async () => {
-    daemon = await startBatchDaemon(simulator);
-    const error = await invalidParams(
+    daemon = await startBatchDaemon(simulator());
+    const error = await expectInvalidParams(
       daemon.connection.sendRequest(P.BatchStartRequest, { configPath: 42 as unknown as string }),
     );
     assert.equal(error.message, 'configPath must be a file path');
-    const unknown = await invalidParams(
+    const unknown = await expectInvalidParams(
       daemon.connection.sendRequest(P.BatchStatusRequest, { batchId: 'nope' }),
     );
     assert.equal(unknown.message, 'Unknown batch "nope"');
-    await invalidParams(daemon.connection.sendRequest(P.BatchCancelRequest, { batchId: '' }));
+    await expectInvalidParams(daemon.connection.sendRequest(P.BatchCancelRequest, { batchId: '' }));
   });
 });

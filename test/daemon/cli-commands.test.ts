@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import initSqlJs from 'sql.js';
-import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
+import { join } from 'node:path';
 import type { TemplateSummary } from '../../shared/protocol';
-import { cliWorkspace, historyOf, runCli, simulatorEnv } from './cli-test-helpers';
+import { cliEnv, cliWorkspace, historyOf, runCli } from '../support/cli-process';
+import { sqlJs } from '../support/sql-js';
+import { suiteSimulator } from '../support/suite-simulator';
 
 /** Writes a database of the tool AppGen replaces, with its `generated_applications` table. */
 async function writeLegacyDatabase(path: string): Promise<void> {
-  const SQL = await initSqlJs({ locateFile: (file) => join(dirname(require.resolve('sql.js')), file) });
+  const SQL = await sqlJs();
   const db = new SQL.Database();
   db.run(`CREATE TABLE generated_applications (
     id INTEGER PRIMARY KEY, model_slug TEXT, app_number INTEGER, template_slug TEXT,
@@ -24,20 +24,12 @@ async function writeLegacyDatabase(path: string): Promise<void> {
 
 describe('appgen commands (command line process)', function () {
   this.timeout(60_000);
-  let simulator: Simulator;
-
-  before(async () => {
-    simulator = await startSimulator();
-  });
-  afterEach(() => simulator.reset());
-  after(async () => {
-    await simulator.close();
-  });
+  const simulator = suiteSimulator();
 
   describe('generate', () => {
     it('generates one app with --template and --model, and numbers the next one', async () => {
       const cwd = cliWorkspace();
-      const env = simulatorEnv(simulator);
+      const env = cliEnv(simulator());
       const first = await runCli(['generate', '--template', 'crud_todo_list', '--model', 'sim/alpha'], {
         cwd,
         env,
@@ -62,7 +54,7 @@ describe('appgen commands (command line process)', function () {
       const cwd = cliWorkspace();
       const result = await runCli(['generate', '--template', 'quiz_app', '--model', 'sim/fail-always'], {
         cwd,
-        env: simulatorEnv(simulator),
+        env: cliEnv(simulator()),
       });
       assert.equal(result.code, 1);
       assert.match(result.stdout, /^sim\/fail-always\s+quiz_app\s+app1\s+failed\s+.*upstream/m);
@@ -70,7 +62,7 @@ describe('appgen commands (command line process)', function () {
 
     it('exits 2 on an unknown template, and without --model, or with a bad --app', async () => {
       const cwd = cliWorkspace();
-      const env = simulatorEnv(simulator);
+      const env = cliEnv(simulator());
       const unknown = await runCli(['generate', '--template', 'no_such', '--model', 'sim/alpha'], {
         cwd,
         env,
@@ -86,14 +78,14 @@ describe('appgen commands (command line process)', function () {
       });
       assert.equal(badApp.code, 2);
       assert.match(badApp.stderr, /--app must be a positive integer, got "0"/);
-      assert.equal(simulator.chatRequests.length, 0);
+      assert.equal(simulator().chatRequests.length, 0);
     });
   });
 
   describe('history', () => {
     it('prints the recorded jobs as JSON with --json, newest first, and as a table without', async () => {
       const cwd = cliWorkspace();
-      const env = simulatorEnv(simulator);
+      const env = cliEnv(simulator());
       assert.equal((await runCli(['generate', '-t', 'quiz_app', '-m', 'sim/alpha'], { cwd, env })).code, 0);
       assert.equal(
         (await runCli(['generate', '-t', 'kanban_board', '-m', 'sim/fail-always'], { cwd, env })).code,
@@ -123,14 +115,14 @@ describe('appgen commands (command line process)', function () {
 
     it('says when nothing is recorded, and needs no API key to read', async () => {
       const cwd = cliWorkspace();
-      const result = await runCli(['history'], { cwd, env: simulatorEnv(undefined) });
+      const result = await runCli(['history'], { cwd, env: cliEnv(undefined) });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, 'No generations recorded yet.\n');
     });
 
     it('imports a legacy database with history import, and skips rows already imported', async () => {
       const cwd = cliWorkspace();
-      const env = simulatorEnv(undefined);
+      const env = cliEnv(undefined);
       await writeLegacyDatabase(join(cwd, 'legacy.db'));
       const first = await runCli(['history', 'import', 'legacy.db'], { cwd, env });
       assert.equal(first.code, 0, first.stderr);
@@ -149,7 +141,7 @@ describe('appgen commands (command line process)', function () {
 
     it('exits 2 when the file to import is missing or no file is named', async () => {
       const cwd = cliWorkspace();
-      const env = simulatorEnv(undefined);
+      const env = cliEnv(undefined);
       const missing = await runCli(['history', 'import', 'nope.db'], { cwd, env });
       assert.equal(missing.code, 2);
       assert.match(missing.stderr, /nope\.db/);
@@ -162,7 +154,7 @@ describe('appgen commands (command line process)', function () {
   describe('templates', () => {
     it('lists at least twelve built-in templates, as a table or as JSON', async () => {
       const cwd = cliWorkspace();
-      const env = simulatorEnv(undefined);
+      const env = cliEnv(undefined);
       const table = await runCli(['templates'], { cwd, env });
       assert.equal(table.code, 0, table.stderr);
       const rows = table.stdout.trimEnd().split('\n').slice(2);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliWorkspace, runCli, simulatorEnv } from './cli-test-helpers';
+import { cliEnv, cliWorkspace, runCli } from '../support/cli-process';
 
 describe('appgen demo (command line process)', function () {
   this.timeout(90_000);
@@ -42,7 +42,7 @@ describe('appgen demo (command line process)', function () {
       /^- Jobs: 12 \(9 succeeded, 3 failed, 0 cancelled\)$/m,
     );
 
-    const again = await runCli(['demo'], { cwd, env: simulatorEnv(undefined) });
+    const again = await runCli(['demo'], { cwd, env: cliEnv(undefined) });
     assert.equal(again.code, 0, 'an earlier demo workspace is started afresh');
     assert.match(again.stdout, /^9 succeeded, 3 failed/m);
   });
@@ -52,7 +52,7 @@ describe('appgen demo (command line process)', function () {
     const precious = join(cwd, 'my-project');
     mkdirSync(precious);
     writeFileSync(join(precious, 'notes.txt'), 'keep me');
-    const result = await runCli(['demo', '--workspace', 'my-project'], { cwd, env: simulatorEnv(undefined) });
+    const result = await runCli(['demo', '--workspace', 'my-project'], { cwd, env: cliEnv(undefined) });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /is not empty and is not a demo workspace/);
     assert.ok(existsSync(join(precious, 'notes.txt')));

@@ -1,29 +1,21 @@
 import assert from 'node:assert/strict';
-import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
-import { cliWorkspace, historyOf, runCli, simulatorEnv, spawnCli } from './cli-test-helpers';
+import { cliEnv, cliWorkspace, historyOf, runCli, spawnCli } from '../support/cli-process';
+import { suiteSimulator } from '../support/suite-simulator';
 
 describe('appgen run interrupted and resumed (command line process)', function () {
   this.timeout(60_000);
-  let simulator: Simulator;
-
-  before(async () => {
-    simulator = await startSimulator();
-  });
-  afterEach(() => simulator.reset());
-  after(async () => {
-    await simulator.close();
-  });
+  const simulator = suiteSimulator();
 
   it('exits 130 on Ctrl-C once a job runs, says how to resume, and resume finishes the rest', async () => {
     const cwd = cliWorkspace(
       JSON.stringify({ models: ['sim/alpha', 'sim/beta'], templates: ['crud_todo_list', 'quiz_app'] }),
     );
     // Two slots for four jobs: some run and some wait when Ctrl-C comes.
-    const env = simulatorEnv(simulator, { GENERATION_MAX_CONCURRENT: '2' });
-    simulator.pause();
+    const env = cliEnv(simulator(), { GENERATION_MAX_CONCURRENT: '2' });
+    simulator().pause();
     // Its own process group, signalled as a whole: what a terminal does on Ctrl-C.
     const run = spawnCli(['run'], { cwd, env, detached: true });
-    await simulator.waitForRequests(1);
+    await simulator().waitForRequests(1);
     process.kill(-run.child.pid!, 'SIGINT');
     const interrupted = await run.result;
     assert.equal(interrupted.code, 130, interrupted.stderr);
@@ -39,11 +31,11 @@ describe('appgen run interrupted and resumed (command line process)', function (
     );
 
     // Held until resume has listed what it waits for, so no job can finish unseen.
-    simulator.reset();
-    simulator.pause();
+    simulator().reset();
+    simulator().pause();
     const resume = spawnCli(['resume'], { cwd, env });
     await resume.waitForStdout(/^Resuming 4 job\(s\)$/m);
-    simulator.resume();
+    simulator().resume();
     const resumed = await resume.result;
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stdout, /^sim\/alpha\s+crud_todo_list\s+app\d\s+succeeded/m);

@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
-import { CLI_KEY, cliWorkspace, historyOf, runCli, simulatorEnv } from './cli-test-helpers';
+import { cliEnv, cliWorkspace, historyOf, runCli } from '../support/cli-process';
+import { TEST_API_KEY } from '../support/sim-env';
+import { suiteSimulator } from '../support/suite-simulator';
 
 describe('appgen run (command line process)', function () {
   this.timeout(60_000);
-  let simulator: Simulator;
-
-  before(async () => {
-    simulator = await startSimulator();
-  });
-  afterEach(() => simulator.reset());
-  after(async () => {
-    await simulator.close();
-  });
+  const simulator = suiteSimulator();
 
   it('exits 0 when every job succeeds, printing the summary table and where the report is', async () => {
     const cwd = cliWorkspace(
       JSON.stringify({ models: ['sim/alpha', 'sim/beta'], templates: ['crud_todo_list', 'kanban_board'] }),
     );
-    const result = await runCli(['run'], { cwd, env: simulatorEnv(simulator) });
+    const result = await runCli(['run'], { cwd, env: cliEnv(simulator()) });
     assert.equal(result.code, 0, result.stderr);
     const batchId = /^Batch (\S+): 4 job\(s\)$/m.exec(result.stdout)?.[1];
     assert.ok(batchId, result.stdout);
@@ -39,7 +32,7 @@ describe('appgen run (command line process)', function () {
     assert.ok(existsSync(join(cwd, report)), 'the report named is on disk when the command ends');
     assert.ok(existsSync(join(cwd, 'generated/apps/sim_alpha/app1/backend/app.py')));
     assert.ok(
-      !result.stdout.includes(CLI_KEY) && !result.stderr.includes(CLI_KEY),
+      !result.stdout.includes(TEST_API_KEY) && !result.stderr.includes(TEST_API_KEY),
       'the key is never printed',
     );
   });
@@ -48,12 +41,12 @@ describe('appgen run (command line process)', function () {
     const cwd = cliWorkspace(
       JSON.stringify({ models: ['sim/alpha', 'sim/fail-always'], templates: ['quiz_app'] }),
     );
-    const result = await runCli(['run'], { cwd, env: simulatorEnv(simulator) });
+    const result = await runCli(['run'], { cwd, env: cliEnv(simulator()) });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, /^sim\/alpha\s+quiz_app\s+app1\s+succeeded/m);
     assert.match(result.stdout, /^sim\/fail-always\s+quiz_app\s+app1\s+failed\s+.*upstream: /m);
     assert.match(result.stdout, /^1 succeeded, 1 failed; cost/m);
-    const jobs = await historyOf(cwd, simulatorEnv(simulator));
+    const jobs = await historyOf(cwd, cliEnv(simulator()));
     assert.deepEqual(jobs.map((j) => `${j.model} ${j.status}`).sort(), [
       'sim/alpha succeeded',
       'sim/fail-always failed',
@@ -67,7 +60,7 @@ describe('appgen run (command line process)', function () {
     );
     const result = await runCli(['run', 'small.jsonc', '--workspace', '.'], {
       cwd,
-      env: simulatorEnv(simulator),
+      env: cliEnv(simulator()),
     });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^1 succeeded, 0 failed/m);
@@ -79,27 +72,27 @@ describe('appgen run (command line process)', function () {
         '\n',
       ),
     );
-    const result = await runCli(['run'], { cwd, env: simulatorEnv(simulator) });
+    const result = await runCli(['run'], { cwd, env: cliEnv(simulator()) });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /Invalid batch file appgen\.batch\.json \(3 problems\)/);
     assert.match(result.stderr, /^appgen\.batch\.json:2:13: models: must list at least 1 item$/m);
     assert.match(result.stderr, /^appgen\.batch\.json:3:35: templates\[1\]: is not a template slug/m);
     assert.match(result.stderr, /^appgen\.batch\.json:4:13: repeat: must be >= 1$/m);
-    assert.equal(simulator.chatRequests.length, 0);
+    assert.equal(simulator().chatRequests.length, 0);
     assert.equal(existsSync(join(cwd, 'generated')), false);
-    assert.deepEqual(await historyOf(cwd, simulatorEnv(simulator)), []);
+    assert.deepEqual(await historyOf(cwd, cliEnv(simulator())), []);
   });
 
   it('exits 2 on a missing batch file with a clear message', async () => {
     const cwd = cliWorkspace();
-    const result = await runCli(['run'], { cwd, env: simulatorEnv(simulator) });
+    const result = await runCli(['run'], { cwd, env: cliEnv(simulator()) });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /Cannot read batch file appgen\.batch\.json: no such file/);
   });
 
   it('exits 2 without OPENROUTER_API_KEY, saying how to set it, and starts nothing', async () => {
     const cwd = cliWorkspace(JSON.stringify({ models: ['sim/alpha'], templates: ['quiz_app'] }));
-    const env = simulatorEnv(undefined);
+    const env = cliEnv(undefined);
     assert.equal(env.OPENROUTER_API_KEY, undefined);
     const result = await runCli(['run'], { cwd, env });
     assert.equal(result.code, 2);
@@ -123,7 +116,7 @@ describe('appgen run (command line process)', function () {
         budgetUsd: 0.000001,
       }),
     );
-    const result = await runCli(['run'], { cwd, env: simulatorEnv(simulator) });
+    const result = await runCli(['run'], { cwd, env: cliEnv(simulator()) });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, /^1 succeeded, 0 failed, 2 cancelled; cost/m);
     assert.match(
@@ -136,7 +129,7 @@ describe('appgen run (command line process)', function () {
     const cwd = cliWorkspace(
       JSON.stringify({ models: ['sim/alpha'], templates: ['quiz_app', 'kanban_board'] }),
     );
-    const result = await runCli(['run'], { cwd, env: simulatorEnv(simulator) });
+    const result = await runCli(['run'], { cwd, env: cliEnv(simulator()) });
     assert.equal(result.code, 0, result.stderr);
     const report = /Report: (\S+)/.exec(result.stdout)![1]!;
     const markdown = readFileSync(join(cwd, report), 'utf8');

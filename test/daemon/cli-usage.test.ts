@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliWorkspace, runCli, simulatorEnv } from './cli-test-helpers';
+import { cliEnv, cliWorkspace, runCli } from '../support/cli-process';
 
 const COMMANDS = ['run', 'resume', 'generate', 'history', 'templates', 'demo', 'daemon'];
 
 describe('appgen usage (command line process)', function () {
   this.timeout(30_000);
-  const env = simulatorEnv(undefined);
+  const env = cliEnv(undefined);
 
   it('prints the overview with --help and exits 0', async () => {
     const result = await runCli(['--help'], { cwd: cliWorkspace(), env });

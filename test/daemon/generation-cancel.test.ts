@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordedRequest } from '../../daemon/simulator/simulator';
 import type { Job } from '../../shared/job';
-import { type GenerationHarness, MODEL, startHarness, TEMPLATE } from '../support/generation-harness';
+import { type GenerationHarness, harnessPerTest, MODEL, TEMPLATE } from '../support/generation-harness';
 
 /** Resolves when the simulator has seen the exchange of `request` end. */
 function exchangeEnded(h: GenerationHarness, request: RecordedRequest): Promise<RecordedRequest> {
@@ -23,14 +23,10 @@ function finishedNotifications(h: GenerationHarness, job: Job): Job[] {
 }
 
 describe('generation cancel', () => {
-  let h: GenerationHarness;
-
-  afterEach(async () => {
-    await h?.close();
-  });
+  const openHarness = harnessPerTest();
 
   it('aborts a running model call, ends the job cancelled and commits nothing', async () => {
-    h = await startHarness();
+    const h = await openHarness();
     h.sim.pause();
     const job = await h.start({ templateSlug: TEMPLATE, model: MODEL });
     const [request] = await h.sim.waitForRequests(1);
@@ -53,7 +49,7 @@ describe('generation cancel', () => {
   });
 
   it('cancels a queued job before it calls the model', async () => {
-    h = await startHarness({ env: { GENERATION_MAX_CONCURRENT: '1' } });
+    const h = await openHarness({ env: { GENERATION_MAX_CONCURRENT: '1' } });
     h.sim.pause();
     const running = await h.start({ templateSlug: TEMPLATE, model: MODEL });
     await h.sim.waitForRequests(1);
@@ -79,7 +75,7 @@ describe('generation cancel', () => {
   it('never runs a job cancelled right after it was started', async () => {
     // One slot: each job's run is over before the next begins, so when the last job has finished
     // every cancelled one has had its chance to (wrongly) go on.
-    h = await startHarness({ env: { GENERATION_MAX_CONCURRENT: '1' } });
+    const h = await openHarness({ env: { GENERATION_MAX_CONCURRENT: '1' } });
     const cancelled: Job[] = [];
     for (let i = 0; i < 8; i++) {
       const job = await h.start({ templateSlug: TEMPLATE, model: MODEL });
@@ -100,7 +96,7 @@ describe('generation cancel', () => {
   });
 
   it('answers cancelled: false for a finished job and leaves it as it was', async () => {
-    h = await startHarness();
+    const h = await openHarness();
     const job = await h.finished((await h.start({ templateSlug: TEMPLATE, model: MODEL })).id);
     assert.equal(job.status, 'succeeded');
     assert.deepEqual(await h.cancel(job.id), { cancelled: false });

@@ -5,8 +5,8 @@ import type { Job } from '../../shared/job';
 import {
   allFinished,
   type GenerationHarness,
+  harnessPerTest,
   MODEL,
-  startHarness,
   TEMPLATE,
 } from '../support/generation-harness';
 
@@ -26,14 +26,10 @@ function startOrder(h: GenerationHarness): string[] {
 }
 
 describe('generation concurrency', () => {
-  let h: GenerationHarness;
-
-  afterEach(async () => {
-    await h?.close();
-  });
+  const openHarness = harnessPerTest();
 
   it('runs exactly GENERATION_MAX_CONCURRENT jobs at once and reports the rest as queued', async () => {
-    h = await startHarness({ env: { GENERATION_MAX_CONCURRENT: '3' } });
+    const h = await openHarness({ env: { GENERATION_MAX_CONCURRENT: '3' } });
     h.sim.pause();
     const jobs = await startMany(h, 9);
     await h.sim.waitForRequests(3);
@@ -58,7 +54,7 @@ describe('generation concurrency', () => {
   });
 
   it('starts every job at once when the queue is off', async () => {
-    h = await startHarness({ env: { GENERATION_USE_QUEUE: 'false', GENERATION_MAX_CONCURRENT: '2' } });
+    const h = await openHarness({ env: { GENERATION_USE_QUEUE: 'false', GENERATION_MAX_CONCURRENT: '2' } });
     h.sim.pause();
     const jobs = await startMany(h, 6);
     await h.sim.waitForRequests(6);
@@ -75,7 +71,7 @@ describe('generation concurrency', () => {
   });
 
   it('starts higher-priority waiting jobs first, then in the order they came', async () => {
-    h = await startHarness({ env: { GENERATION_MAX_CONCURRENT: '1' } });
+    const h = await openHarness({ env: { GENERATION_MAX_CONCURRENT: '1' } });
     h.sim.pause();
     const first = await h.start({ templateSlug: TEMPLATE, model: MODEL });
     await h.sim.waitForRequests(1);
@@ -94,7 +90,7 @@ describe('generation concurrency', () => {
   });
 
   it('gives 20 concurrent starts for one model 20 different app numbers', async () => {
-    h = await startHarness({ env: { GENERATION_MAX_CONCURRENT: '8' } });
+    const h = await openHarness({ env: { GENERATION_MAX_CONCURRENT: '8' } });
     const jobs = await startMany(h, 20);
     assert.deepEqual(
       jobs.map((job) => job.appNum).sort((a, b) => a - b),

@@ -4,16 +4,9 @@ import { join } from 'node:path';
 import { estimateTokens } from '../../daemon/simulator/reply-writer';
 import { detectComponent, simulatedReply } from '../../daemon/simulator/simulated-reply';
 import type { Job } from '../../shared/job';
-import {
-  filesContaining,
-  type GenerationHarness,
-  listFiles,
-  MODEL,
-  readText,
-  startHarness,
-  TEMPLATE,
-  TEST_API_KEY,
-} from '../support/generation-harness';
+import { harnessPerTest, MODEL, TEMPLATE } from '../support/generation-harness';
+import { TEST_API_KEY } from '../support/sim-env';
+import { filesContaining, listFiles, readText } from '../support/workspace-files';
 
 interface ChatBody {
   model: string;
@@ -69,14 +62,10 @@ function promptText(body: unknown): string {
 }
 
 describe('generation of one app end to end', () => {
-  let h: GenerationHarness;
-
-  afterEach(async () => {
-    await h?.close();
-  });
+  const openHarness = harnessPerTest();
 
   it('records a queued job, runs backend then frontend, commits the app and keeps the artifacts', async () => {
-    h = await startHarness();
+    const h = await openHarness();
     h.sim.setModelBehavior(MODEL, { content: withExtraImports });
     const started = await h.start({
       templateSlug: TEMPLATE,
@@ -217,7 +206,7 @@ describe('generation of one app end to end', () => {
   });
 
   it('shows the frontend prompt the routes the generated backend really has', async () => {
-    h = await startHarness();
+    const h = await openHarness();
     h.sim.setModelBehavior(MODEL, { content: zebraBackend });
     const job = await h.finished((await h.start({ templateSlug: TEMPLATE, model: MODEL })).id);
     assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
@@ -227,7 +216,7 @@ describe('generation of one app end to end', () => {
   });
 
   it('regenerates only the frontend of an existing app, with one model call that sees its backend', async () => {
-    h = await startHarness();
+    const h = await openHarness();
     h.sim.setModelBehavior(MODEL, { content: zebraBackend });
     const first = await h.finished((await h.start({ templateSlug: TEMPLATE, model: MODEL })).id);
     assert.equal(first.status, 'succeeded');

@@ -4,16 +4,9 @@ import { join } from 'node:path';
 import { simulatedReply } from '../../daemon/simulator/simulated-reply';
 import type { Job } from '../../shared/job';
 import { tempWorkspace } from '../support/daemon-process';
-import {
-  filesContaining,
-  type GenerationHarness,
-  listFiles,
-  MODEL,
-  readText,
-  startHarness,
-  TEMPLATE,
-  TEST_API_KEY,
-} from '../support/generation-harness';
+import { type GenerationHarness, harnessPerTest, MODEL, TEMPLATE } from '../support/generation-harness';
+import { TEST_API_KEY } from '../support/sim-env';
+import { filesContaining, listFiles, readText } from '../support/workspace-files';
 
 async function runOne(h: GenerationHarness, model: string, appNum?: number): Promise<Job> {
   const job = await h.start({ templateSlug: TEMPLATE, model, ...(appNum ? { appNum } : {}) });
@@ -21,14 +14,10 @@ async function runOne(h: GenerationHarness, model: string, appNum?: number): Pro
 }
 
 describe('generation failures', () => {
-  let h: GenerationHarness;
-
-  afterEach(async () => {
-    await h?.close();
-  });
+  const openHarness = harnessPerTest();
 
   it('fails with upstream after 1 + OPENROUTER_MAX_RETRIES attempts when the server keeps failing', async () => {
-    h = await startHarness({ env: { OPENROUTER_MAX_RETRIES: '2' } });
+    const h = await openHarness({ env: { OPENROUTER_MAX_RETRIES: '2' } });
     const job = await runOne(h, 'sim/fail-always');
     assert.equal(job.status, 'failed');
     assert.equal(job.error?.code, 'upstream');
@@ -43,7 +32,7 @@ describe('generation failures', () => {
   });
 
   it('fails with unauthorized after one attempt when the key is refused, and never shows the key', async () => {
-    h = await startHarness({ simOptions: { apiKey: 'sk-or-v1-the-only-key-the-server-accepts' } });
+    const h = await openHarness({ simOptions: { apiKey: 'sk-or-v1-the-only-key-the-server-accepts' } });
     // A server that echoes the credentials it got in its error message.
     h.sim.enqueueFaults([{ kind: 'http401', echoAuthorization: true }]);
     const job = await runOne(h, MODEL);
@@ -59,7 +48,7 @@ describe('generation failures', () => {
   });
 
   it('fails a cut-off answer with truncated, commits nothing and keeps the raw response', async () => {
-    h = await startHarness();
+    const h = await openHarness();
     const job = await runOne(h, 'sim/truncate');
     assert.equal(job.status, 'failed');
     assert.equal(job.error?.code, 'truncated');
@@ -73,7 +62,7 @@ describe('generation failures', () => {
   });
 
   it('fails an answer with an unclosed code fence with truncated', async () => {
-    h = await startHarness();
+    const h = await openHarness();
     h.sim.setModelBehavior(MODEL, {
       content: (messages, model) => simulatedReply(messages, model).replace(/```\s*$/, ''),
     });
@@ -84,7 +73,7 @@ describe('generation failures', () => {
   });
 
   it('fails an answer without code with no_code', async () => {
-    h = await startHarness();
+    const h = await openHarness();
     const job = await runOne(h, 'sim/no-code');
     assert.equal(job.status, 'failed');
     assert.equal(job.error?.code, 'no_code');
@@ -92,7 +81,7 @@ describe('generation failures', () => {
   });
 
   it('fails an answer naming a path outside the app with unsafe_path and writes nothing', async () => {
-    h = await startHarness();
+    const h = await openHarness();
     const job = await runOne(h, 'sim/unsafe-path');
     assert.equal(job.status, 'failed');
     assert.equal(job.error?.code, 'unsafe_path');
@@ -112,7 +101,7 @@ describe('generation failures', () => {
     const app = join(workspace, 'generated/apps/sim_alpha/app1');
     mkdirSync(join(app, 'backend'), { recursive: true });
     symlinkSync(outside, join(app, 'backend', 'escape'), 'dir');
-    h = await startHarness({ workspace });
+    const h = await openHarness({ workspace });
     h.sim.setModelBehavior(MODEL, {
       content:
         '```python escape/evil.py\nprint("outside")\n```\n```jsx src/App.jsx\nexport default function App() { return null; }\n```\n',
@@ -125,7 +114,7 @@ describe('generation failures', () => {
   });
 
   it('retries a failed job as a new job for the same app', async () => {
-    h = await startHarness();
+    const h = await openHarness();
     h.sim.enqueueFaults(['http401']);
     const failed = await runOne(h, MODEL);
     assert.equal(failed.status, 'failed');

@@ -2,13 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as P from '../../shared/protocol';
-import {
-  type GenerationHarness,
-  invalidParams,
-  MODEL,
-  startHarness,
-  TEMPLATE,
-} from '../support/generation-harness';
+import { type GenerationHarness, MODEL, startHarness, TEMPLATE } from '../support/generation-harness';
+import { invalidParams } from '../support/invalid-params';
 
 const UNKNOWN_JOB = '00000000-0000-4000-8000-000000000000';
 

@@ -3,14 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
 import type { Job } from '../../shared/job';
-import {
-  allFinished,
-  type GenerationHarness,
-  MODEL,
-  startHarness,
-  TEMPLATE,
-  within,
-} from '../support/generation-harness';
+import { allFinished, harnessPerTest, MODEL, TEMPLATE, within } from '../support/generation-harness';
 
 const APP_FILES = [
   'backend/app.py',
@@ -23,20 +16,18 @@ const APP_FILES = [
 
 describe('generation across a daemon restart', () => {
   let sim: Simulator;
-  const harnesses: GenerationHarness[] = [];
+  const openHarness = harnessPerTest();
 
   beforeEach(async () => {
     sim = await startSimulator();
   });
 
   afterEach(async () => {
-    for (const h of harnesses.splice(0)) await h.close();
     await sim.close();
   });
 
   it('finishes every job exactly once after the daemon was killed mid-run', async () => {
-    const first = await startHarness({ sim, env: { GENERATION_MAX_CONCURRENT: '2' } });
-    harnesses.push(first);
+    const first = await openHarness({ sim, env: { GENERATION_MAX_CONCURRENT: '2' } });
     sim.pause();
     const jobs = await Promise.all(
       Array.from({ length: 4 }, () => first.start({ templateSlug: TEMPLATE, model: MODEL })),
@@ -52,8 +43,7 @@ describe('generation across a daemon restart', () => {
     );
 
     // A new daemon on the same workspace, started while the simulator still holds the dead one's calls.
-    const second = await startHarness({ sim, workspace: first.workspace });
-    harnesses.push(second);
+    const second = await openHarness({ sim, workspace: first.workspace });
     sim.resume();
     const finished = await allFinished(second, jobs);
     for (const job of finished) assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
@@ -80,16 +70,14 @@ describe('generation across a daemon restart', () => {
 
     // A third daemon finds nothing left to do.
     await second.close();
-    const third = await startHarness({ sim, workspace: first.workspace });
-    harnesses.push(third);
+    const third = await openHarness({ sim, workspace: first.workspace });
     const status = await third.status();
     assert.equal(status.queued + status.running, 0);
     assert.deepEqual(third.daemon.changes, []);
   });
 
   it('exits on daemon/shutdown with jobs running and waiting, and resumes them all on the next start', async () => {
-    const first = await startHarness({ sim, env: { GENERATION_MAX_CONCURRENT: '1' } });
-    harnesses.push(first);
+    const first = await openHarness({ sim, env: { GENERATION_MAX_CONCURRENT: '1' } });
     sim.pause();
     const running = await first.start({ templateSlug: TEMPLATE, model: MODEL });
     await sim.waitForRequests(1);
@@ -102,8 +90,7 @@ describe('generation across a daemon restart', () => {
     );
 
     sim.resume();
-    const second = await startHarness({ sim, workspace: first.workspace });
-    harnesses.push(second);
+    const second = await openHarness({ sim, workspace: first.workspace });
     const done = await allFinished(second, [running, waiting]);
     assert.deepEqual(
       done.map((job) => job.status),

@@ -7,11 +7,11 @@ import { tempWorkspace } from '../support/daemon-process';
 import {
   allFinished,
   type GenerationHarness,
+  harnessPerTest,
   MODEL,
-  readText,
-  startHarness,
   TEMPLATE,
 } from '../support/generation-harness';
+import { readText } from '../support/workspace-files';
 
 const MARK = /call-mark-(\d+)/;
 
@@ -90,14 +90,10 @@ async function startTogether(h: GenerationHarness, count: number): Promise<Job[]
 }
 
 describe('generation of one app by concurrent jobs', () => {
-  let h: GenerationHarness;
-
-  afterEach(async () => {
-    await h?.close();
-  });
+  const openHarness = harnessPerTest();
 
   it('commits six concurrent jobs one after another, each whole, keeping every replaced version', async () => {
-    h = await startHarness({ env: { GENERATION_MAX_CONCURRENT: '6' } });
+    const h = await openHarness({ env: { GENERATION_MAX_CONCURRENT: '6' } });
     // JSON answers keep each mark in one piece in the raw response.
     h.sim.setModelBehavior(MODEL, { content: markedReplies(), format: 'json' });
     h.sim.pause();
@@ -143,7 +139,7 @@ describe('generation of one app by concurrent jobs', () => {
     // Two commits that become ready together overlap (see workspaceWithBigApp), and a zero timeout
     // refuses to wait for the other.
     const workspace = workspaceWithBigApp();
-    h = await startHarness({
+    const h = await openHarness({
       workspace,
       env: { GENERATION_MAX_CONCURRENT: '2', GENERATION_LOCK_TIMEOUT_MS: '0' },
     });
@@ -161,7 +157,10 @@ describe('generation of one app by concurrent jobs', () => {
   });
 
   it("commits nothing of a job cancelled while it waits for the app's lock", async () => {
-    h = await startHarness({ workspace: workspaceWithBigApp(), env: { GENERATION_MAX_CONCURRENT: '2' } });
+    const h = await openHarness({
+      workspace: workspaceWithBigApp(),
+      env: { GENERATION_MAX_CONCURRENT: '2' },
+    });
     h.sim.setModelBehavior(MODEL, { content: markedReplies(), format: 'json' });
     const started = await startTogether(h, 2);
     // The job announced second takes its turn at the lock second: it is the one waiting.

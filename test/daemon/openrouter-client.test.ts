@@ -10,8 +10,9 @@ import {
   type RetryNotice,
 } from '../../daemon/openrouter/openrouter-client';
 import type { SimStep } from '../../daemon/simulator/sim-step';
-import { type RecordedRequest, type Simulator, startSimulator } from '../../daemon/simulator/simulator';
+import { type RecordedRequest, startSimulator } from '../../daemon/simulator/simulator';
 import type { ErrorCode } from '../../shared/errors';
+import { suiteSimulator } from '../support/suite-simulator';
 
 const KEY = 'sk-or-v1-daemon-test-secret-abcdef0123456789';
 const MODEL = 'acme/coder';
@@ -25,23 +26,11 @@ const backendRequest: ChatRequest = {
 };
 
 describe('OpenRouterClient against the simulator', () => {
-  let sim: Simulator;
-
-  before(async () => {
-    sim = await startSimulator();
-  });
-
-  afterEach(() => {
-    sim.reset();
-  });
-
-  after(async () => {
-    await sim.close();
-  });
+  const sim = suiteSimulator();
 
   function client(overrides: Partial<OpenRouterClientOptions> = {}): OpenRouterClient {
     return new OpenRouterClient({
-      baseUrl: sim.url,
+      baseUrl: sim().url,
       apiKey: KEY,
       maxRetries: 2,
       backoffBaseMs: 1,
@@ -66,12 +55,12 @@ describe('OpenRouterClient against the simulator', () => {
 
   /** Every recorded chat request, once the simulator has seen each exchange end. */
   async function settled(): Promise<RecordedRequest[]> {
-    while (sim.chatRequests.some((request) => request.outcome === undefined)) await once(sim, 'finished');
-    return sim.chatRequests;
+    while (sim().chatRequests.some((request) => request.outcome === undefined)) await once(sim(), 'finished');
+    return sim().chatRequests;
   }
 
   function served(): Array<string | undefined> {
-    return sim.chatRequests.map((request) => request.served);
+    return sim().chatRequests.map((request) => request.served);
   }
 
   describe('normal answers', () => {
@@ -117,19 +106,19 @@ describe('OpenRouterClient against the simulator', () => {
 
     it('leaves temperature and max_tokens out when not given', async () => {
       await client().complete(backendRequest);
-      const body = sim.chatRequests[0]?.body as Record<string, unknown>;
+      const body = sim().chatRequests[0]?.body as Record<string, unknown>;
       assert.ok(!('temperature' in body));
       assert.ok(!('max_tokens' in body));
     });
 
     it('accepts a base URL with a trailing slash', async () => {
-      const result = await client({ baseUrl: `${sim.url}/` }).complete(backendRequest);
+      const result = await client({ baseUrl: `${sim().url}/` }).complete(backendRequest);
       assert.equal(result.attempts, 1);
-      assert.equal(sim.chatRequests[0]?.path, '/api/v1/chat/completions');
+      assert.equal(sim().chatRequests[0]?.path, '/api/v1/chat/completions');
     });
 
     it('reads a JSON answer sent to a streaming request', async () => {
-      sim.enqueueFaults([{ kind: 'ok', format: 'json' }]);
+      sim().enqueueFaults([{ kind: 'ok', format: 'json' }]);
       const result = await client().complete(backendRequest);
       assert.match(result.content, /from flask import Flask/);
       assert.match(result.generationId ?? '', /^gen-sim-/);
@@ -138,21 +127,21 @@ describe('OpenRouterClient against the simulator', () => {
     });
 
     it('reads a JSON answer that follows whitespace keep-alives', async () => {
-      sim.enqueueFaults([{ kind: 'ok', format: 'json', keepAlives: 3 }]);
+      sim().enqueueFaults([{ kind: 'ok', format: 'json', keepAlives: 3 }]);
       const result = await client().complete(backendRequest);
       assert.ok(result.rawResponse.startsWith('\n\n\n{'));
       assert.match(result.content, /from flask import Flask/);
     });
 
     it('ignores many keep-alive comments in a stream', async () => {
-      sim.enqueueFaults([{ kind: 'ok', keepAlives: 5 }]);
+      sim().enqueueFaults([{ kind: 'ok', keepAlives: 5 }]);
       const result = await client().complete(backendRequest);
       assert.equal((result.rawResponse.match(/: OPENROUTER PROCESSING/g) ?? []).length, 5);
       assert.match(result.content, /from flask import Flask/);
     });
 
     it('answers after a configured latency that stays within the time limit', async () => {
-      sim.enqueueFaults([{ kind: 'ok', latencyMs: 50 }]);
+      sim().enqueueFaults([{ kind: 'ok', latencyMs: 50 }]);
       const result = await client({ timeoutMs: 5000 }).complete(backendRequest);
       assert.equal(result.attempts, 1);
     });
@@ -189,7 +178,7 @@ describe('OpenRouterClient against the simulator', () => {
       const name = typeof fault === 'string' ? fault : fault.kind;
 
       it(`${name}: retried up to maxRetries, then fails with ${code}`, async () => {
-        sim.enqueueFaults([fault, fault, fault]);
+        sim().enqueueFaults([fault, fault, fault]);
         const error = await failure(client().complete(backendRequest));
         assert.equal(error.code, code);
         assert.equal(error.data.attempts, 3);
@@ -200,7 +189,7 @@ describe('OpenRouterClient against the simulator', () => {
       });
 
       it(`${name}: succeeds when the next attempt is answered`, async () => {
-        sim.enqueueFaults([fault]);
+        sim().enqueueFaults([fault]);
         const notices: RetryNotice[] = [];
         const result = await client().complete(backendRequest, { onRetry: (notice) => notices.push(notice) });
         assert.equal(result.attempts, 2);
@@ -211,7 +200,7 @@ describe('OpenRouterClient against the simulator', () => {
     }
 
     it('reset: the simulator records connections it dropped', async () => {
-      sim.enqueueFaults(['reset', 'reset', 'reset']);
+      sim().enqueueFaults(['reset', 'reset', 'reset']);
       await failure(client().complete(backendRequest));
       assert.deepEqual(
         (await settled()).map((request) => request.outcome),
@@ -220,7 +209,7 @@ describe('OpenRouterClient against the simulator', () => {
     });
 
     it('http429: waits the Retry-After instead of the backoff', async () => {
-      sim.enqueueFaults([{ kind: 'http429', retryAfter: '0' }]);
+      sim().enqueueFaults([{ kind: 'http429', retryAfter: '0' }]);
       const notices: RetryNotice[] = [];
       // A backoff this long would exceed the test's time limit; only Retry-After: 0 lets it finish.
       const result = await client({ backoffBaseMs: 600_000 }).complete(backendRequest, {
@@ -232,20 +221,20 @@ describe('OpenRouterClient against the simulator', () => {
     });
 
     it('http429: the final error carries the Retry-After wait', async () => {
-      sim.enqueueFaults([{ kind: 'http429', retryAfter: '0' }]);
+      sim().enqueueFaults([{ kind: 'http429', retryAfter: '0' }]);
       const error = await failure(client({ maxRetries: 0 }).complete(backendRequest));
       assert.equal(error.code, 'rate_limited');
       assert.equal(error.data.retryAfterMs, 0);
     });
 
     it('http402 with Retry-After: retried', async () => {
-      sim.enqueueFaults([{ kind: 'http402', retryAfter: '0' }]);
+      sim().enqueueFaults([{ kind: 'http402', retryAfter: '0' }]);
       const result = await client().complete(backendRequest);
       assert.equal(result.attempts, 2);
     });
 
     it('stall: every attempt times out, then fails with timeout', async () => {
-      sim.enqueueFaults(['stall', 'stall']);
+      sim().enqueueFaults(['stall', 'stall']);
       const error = await failure(client({ timeoutMs: 150, maxRetries: 1 }).complete(backendRequest));
       assert.equal(error.code, 'timeout');
       assert.equal(error.data.attempts, 2);
@@ -257,7 +246,7 @@ describe('OpenRouterClient against the simulator', () => {
     });
 
     it('stall-body: a body that stops arriving times out too', async () => {
-      sim.enqueueFaults(['stall-body', 'stall-body']);
+      sim().enqueueFaults(['stall-body', 'stall-body']);
       const error = await failure(client({ timeoutMs: 150, maxRetries: 1 }).complete(backendRequest));
       assert.equal(error.code, 'timeout');
       assert.equal(error.data.status, 200);
@@ -265,13 +254,13 @@ describe('OpenRouterClient against the simulator', () => {
     });
 
     it('stall: a timed-out attempt is followed by a good one', async () => {
-      sim.enqueueFaults(['stall']);
+      sim().enqueueFaults(['stall']);
       const result = await client({ timeoutMs: 1000 }).complete(backendRequest);
       assert.equal(result.attempts, 2);
     });
 
     it('latency past the time limit: fails with timeout', async () => {
-      sim.enqueueFaults([{ kind: 'ok', latencyMs: 10_000 }]);
+      sim().enqueueFaults([{ kind: 'ok', latencyMs: 10_000 }]);
       const error = await failure(client({ timeoutMs: 100, maxRetries: 0 }).complete(backendRequest));
       assert.equal(error.code, 'timeout');
     });
@@ -309,18 +298,18 @@ describe('OpenRouterClient against the simulator', () => {
     for (const { fault, code, status, message } of cases) {
       const name = typeof fault === 'string' ? fault : fault.kind;
       it(`${name}: fails at once with ${code}`, async () => {
-        sim.enqueueFaults([fault, fault, fault]);
+        sim().enqueueFaults([fault, fault, fault]);
         const error = await failure(client().complete(backendRequest));
         assert.equal(error.code, code);
         assert.equal(error.data.status, status);
         assert.equal(error.data.attempts, 1);
         assert.match(error.message, message);
-        assert.equal(sim.chatRequests.length, 1);
+        assert.equal(sim().chatRequests.length, 1);
       });
     }
 
     it('length: fails with truncated and keeps the raw stream', async () => {
-      sim.enqueueFaults(['length']);
+      sim().enqueueFaults(['length']);
       const error = await failure(client().complete(backendRequest));
       assert.equal(error.code, 'truncated');
       assert.equal(error.data.attempts, 1);
@@ -328,14 +317,14 @@ describe('OpenRouterClient against the simulator', () => {
     });
 
     it('length in a JSON answer: fails with truncated too', async () => {
-      sim.enqueueFaults([{ kind: 'length', format: 'json' }]);
+      sim().enqueueFaults([{ kind: 'length', format: 'json' }]);
       const error = await failure(client().complete(backendRequest));
       assert.equal(error.code, 'truncated');
       assert.match(error.data.rawResponse ?? '', /^\{/);
     });
 
     it('an upstream message that echoes the key is scrubbed', async () => {
-      sim.enqueueFaults([{ kind: 'http401', echoAuthorization: true }]);
+      sim().enqueueFaults([{ kind: 'http401', echoAuthorization: true }]);
       const error = await failure(client().complete(backendRequest));
       assert.equal(error.code, 'unauthorized');
       assert.match(error.message, /received Bearer \[redacted\]/);
@@ -344,15 +333,20 @@ describe('OpenRouterClient against the simulator', () => {
   });
 
   describe('cancellation', () => {
-    it('aborting mid-request rejects at once and closes the connection', async () => {
-      sim.enqueueFaults(['stall']);
+    /** A call the simulator answers with `fault`, aborted once its request has arrived; its error. */
+    async function abortedOnArrival(fault: SimStep): Promise<DaemonError> {
+      sim().enqueueFaults([fault]);
       const controller = new AbortController();
-      const arrived = once(sim, 'request');
+      const arrived = once(sim(), 'request');
       // The time limit is longer than the test's: only the abort can end this call in time.
       const call = client({ timeoutMs: 600_000 }).complete(backendRequest, { signal: controller.signal });
       await arrived;
       controller.abort();
-      const error = await failure(call);
+      return failure(call);
+    }
+
+    it('aborting mid-request rejects at once and closes the connection', async () => {
+      const error = await abortedOnArrival('stall');
       assert.equal(error.code, 'cancelled');
       assert.equal(error.data.attempts, 1);
       assert.deepEqual(
@@ -362,19 +356,13 @@ describe('OpenRouterClient against the simulator', () => {
     });
 
     it('aborting while the body streams rejects at once and closes the connection', async () => {
-      sim.enqueueFaults(['stall-body']);
-      const controller = new AbortController();
-      const arrived = once(sim, 'request');
-      const call = client({ timeoutMs: 600_000 }).complete(backendRequest, { signal: controller.signal });
-      await arrived;
-      controller.abort();
-      const error = await failure(call);
+      const error = await abortedOnArrival('stall-body');
       assert.equal(error.code, 'cancelled');
       assert.equal((await settled())[0]?.outcome, 'client-closed');
     });
 
     it('aborting during the backoff wait rejects without another attempt', async () => {
-      sim.enqueueFaults(['http503']);
+      sim().enqueueFaults(['http503']);
       const controller = new AbortController();
       const call = client({ backoffBaseMs: 600_000 }).complete(backendRequest, {
         signal: controller.signal,
@@ -383,7 +371,7 @@ describe('OpenRouterClient against the simulator', () => {
       const error = await failure(call);
       assert.equal(error.code, 'cancelled');
       assert.equal(error.data.attempts, 1);
-      assert.equal(sim.chatRequests.length, 1);
+      assert.equal(sim().chatRequests.length, 1);
     });
   });
 

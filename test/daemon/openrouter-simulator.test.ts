@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
+import { suiteSimulator } from '../support/suite-simulator';
 
 const KEY = 'sk-or-v1-simulator-test-key';
 
@@ -25,26 +26,14 @@ async function post(sim: Simulator, body: string, headers: Record<string, string
 }
 
 describe('OpenRouter simulator', () => {
-  let sim: Simulator;
-
-  before(async () => {
-    sim = await startSimulator();
-  });
-
-  afterEach(() => {
-    sim.reset();
-  });
-
-  after(async () => {
-    await sim.close();
-  });
+  const sim = suiteSimulator();
 
   it('listens on 127.0.0.1 under /api/v1', () => {
-    assert.match(sim.url, /^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
+    assert.match(sim().url, /^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
   });
 
   it('answers a non-streaming request with a JSON completion priced from the model list', async () => {
-    const response = await post(sim, chatBody('sim/alpha', { stream: false }));
+    const response = await post(sim(), chatBody('sim/alpha', { stream: false }));
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /application\/json/);
     assert.match(response.headers.get('x-generation-id') ?? '', /^gen-sim-/);
@@ -64,7 +53,7 @@ describe('OpenRouter simulator', () => {
   });
 
   it('answers a streaming request with keep-alive comments, deltas, usage and [DONE]', async () => {
-    const response = await post(sim, chatBody('sim/beta', { stream: true }));
+    const response = await post(sim(), chatBody('sim/beta', { stream: true }));
     assert.match(response.headers.get('content-type') ?? '', /text\/event-stream/);
     const text = await response.text();
     assert.ok(text.startsWith(': OPENROUTER PROCESSING\n\n'));
@@ -75,8 +64,8 @@ describe('OpenRouter simulator', () => {
 
   it('records method, path, headers, parsed body, model, stream flag and time', async () => {
     const before = Date.now();
-    await (await post(sim, chatBody('sim/alpha', { stream: true, temperature: 0.5 }))).text();
-    const [recorded] = sim.chatRequests;
+    await (await post(sim(), chatBody('sim/alpha', { stream: true, temperature: 0.5 }))).text();
+    const [recorded] = sim().chatRequests;
     assert.ok(recorded);
     assert.equal(recorded.method, 'POST');
     assert.equal(recorded.path, '/api/v1/chat/completions');
@@ -89,23 +78,23 @@ describe('OpenRouter simulator', () => {
   });
 
   it('counts requests in flight and the peak while they are held', async () => {
-    sim.pause();
-    const calls = [1, 2, 3].map(() => post(sim, chatBody('sim/alpha')).then((response) => response.text()));
-    await sim.waitForRequests(3);
-    assert.equal(sim.inFlight, 3);
-    sim.resume();
+    sim().pause();
+    const calls = [1, 2, 3].map(() => post(sim(), chatBody('sim/alpha')).then((response) => response.text()));
+    await sim().waitForRequests(3);
+    assert.equal(sim().inFlight, 3);
+    sim().resume();
     await Promise.all(calls);
-    while (sim.inFlight > 0) await once(sim, 'finished');
-    assert.equal(sim.peakConcurrency, 3);
-    assert.equal(sim.inFlight, 0);
+    while (sim().inFlight > 0) await once(sim(), 'finished');
+    assert.equal(sim().peakConcurrency, 3);
+    assert.equal(sim().inFlight, 0);
   });
 
   it('serves queued faults before a model script, and a script in order before its afterFaults step', async () => {
-    sim.setModelBehavior('acme/scripted', { faults: ['http503', 'http429'], afterFaults: 'http500' });
-    sim.enqueueFaults(['http502html']);
+    sim().setModelBehavior('acme/scripted', { faults: ['http503', 'http429'], afterFaults: 'http500' });
+    sim().enqueueFaults(['http502html']);
     const statuses: number[] = [];
     for (let i = 0; i < 4; i += 1) {
-      const response = await post(sim, chatBody('acme/scripted'));
+      const response = await post(sim(), chatBody('acme/scripted'));
       await response.text();
       statuses.push(response.status);
     }
@@ -113,26 +102,26 @@ describe('OpenRouter simulator', () => {
   });
 
   it('uses a scripted answer text', async () => {
-    sim.setModelBehavior('acme/custom', { content: 'just prose' });
-    const body = (await (await post(sim, chatBody('acme/custom'))).json()) as {
+    sim().setModelBehavior('acme/custom', { content: 'just prose' });
+    const body = (await (await post(sim(), chatBody('acme/custom'))).json()) as {
       choices: Array<{ message: { content: string } }>;
     };
     assert.equal(body.choices[0]?.message.content, 'just prose');
   });
 
   it('answers 429 with a Retry-After header', async () => {
-    sim.enqueueFaults([{ kind: 'http429', retryAfter: '7' }]);
-    const response = await post(sim, chatBody('sim/alpha'));
+    sim().enqueueFaults([{ kind: 'http429', retryAfter: '7' }]);
+    const response = await post(sim(), chatBody('sim/alpha'));
     await response.text();
     assert.equal(response.status, 429);
     assert.equal(response.headers.get('retry-after'), '7');
   });
 
   it('answers 500 with a bare JSON string and 502 with an HTML page', async () => {
-    sim.enqueueFaults(['http500string', 'http502html']);
-    const first = await post(sim, chatBody('sim/alpha'));
+    sim().enqueueFaults(['http500string', 'http502html']);
+    const first = await post(sim(), chatBody('sim/alpha'));
     assert.equal(await first.text(), '"Internal error"');
-    const second = await post(sim, chatBody('sim/alpha'));
+    const second = await post(sim(), chatBody('sim/alpha'));
     assert.match(second.headers.get('content-type') ?? '', /text\/html/);
     assert.match(await second.text(), /<title>502 Bad Gateway<\/title>/);
   });
@@ -152,19 +141,19 @@ describe('OpenRouter simulator', () => {
   });
 
   it('answers 400 to a body that is not a chat request', async () => {
-    const response = await post(sim, '{not json');
+    const response = await post(sim(), '{not json');
     assert.equal(response.status, 400);
     assert.match(await response.text(), /model and messages/);
   });
 
   it('answers 404 to an unknown path', async () => {
-    const response = await fetch(`${sim.url}/nothing`);
+    const response = await fetch(`${sim().url}/nothing`);
     assert.equal(response.status, 404);
     assert.match(await response.text(), /No route/);
   });
 
   it('serves GET /models with prices as decimal strings', async () => {
-    const body = (await (await fetch(`${sim.url}/models`)).json()) as {
+    const body = (await (await fetch(`${sim().url}/models`)).json()) as {
       data: Array<{ id: string; pricing: { prompt: string; completion: string }; context_length: number }>;
     };
     const alpha = body.data.find((model) => model.id === 'sim/alpha');
@@ -173,11 +162,11 @@ describe('OpenRouter simulator', () => {
   });
 
   it('answers prose for a no-code model and an outside path for an unsafe-path model', async () => {
-    const prose = (await (await post(sim, chatBody('acme/no-code'))).json()) as {
+    const prose = (await (await post(sim(), chatBody('acme/no-code'))).json()) as {
       choices: Array<{ message: { content: string } }>;
     };
     assert.ok(!prose.choices[0]?.message.content.includes('```'));
-    const unsafe = (await (await post(sim, chatBody('acme/unsafe-path'))).json()) as {
+    const unsafe = (await (await post(sim(), chatBody('acme/unsafe-path'))).json()) as {
       choices: Array<{ message: { content: string } }>;
     };
     assert.match(unsafe.choices[0]?.message.content ?? '', /```python \.\.\/\.\.\/outside\.py/);
@@ -201,12 +190,12 @@ describe('OpenRouter simulator', () => {
   });
 
   it('forgets requests, scripts and the peak on reset', async () => {
-    sim.setModelBehavior('acme/reset', { afterFaults: 'http500' });
-    await (await post(sim, chatBody('acme/reset'))).text();
-    sim.reset();
-    assert.deepEqual(sim.requests, []);
-    assert.equal(sim.peakConcurrency, 0);
-    const response = await post(sim, chatBody('acme/reset'));
+    sim().setModelBehavior('acme/reset', { afterFaults: 'http500' });
+    await (await post(sim(), chatBody('acme/reset'))).text();
+    sim().reset();
+    assert.deepEqual(sim().requests, []);
+    assert.equal(sim().peakConcurrency, 0);
+    const response = await post(sim(), chatBody('acme/reset'));
     await response.text();
     assert.equal(response.status, 200);
   });

@@ -1,38 +1,16 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
 import * as P from '../../shared/protocol';
-import { type DaemonProcess, spawnDaemon, waitFinished } from '../support/daemon-process';
+import { waitFinished } from '../support/daemon-process';
+import { harnessPerTest } from '../support/generation-harness';
 
 describe('rate limits and credits', () => {
-  let sim: Simulator;
-  let daemon: DaemonProcess | undefined;
-
-  beforeEach(async () => {
-    sim = await startSimulator();
-  });
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    await sim.close();
-  });
-
-  const start = (env: Record<string, string> = {}) => {
-    daemon = spawnDaemon({
-      env: {
-        OPENROUTER_BASE_URL: sim.url,
-        OPENROUTER_API_KEY: 'test-key-rate',
-        OPENROUTER_BACKOFF_BASE_MS: '1',
-        ...env,
-      },
-    });
-    return daemon;
-  };
+  const openHarness = harnessPerTest();
 
   it('a 429 with Retry-After slows that model only', async () => {
-    const d = start();
-    await d.initialize();
+    const h = await openHarness();
+    const { daemon: d, sim } = h;
     sim.setModelBehavior('acme/limited', { faults: [{ kind: 'http429', retryAfter: '1' }] });
     const first = await d.connection.sendRequest(P.GenerationStartRequest, {
       templateSlug: 'crud_todo_list',
@@ -71,8 +49,8 @@ describe('rate limits and credits', () => {
   });
 
   it('a 402 pauses the queue instead of failing every waiting job, and daemon/resume continues', async () => {
-    const d = start({ GENERATION_MAX_CONCURRENT: '1' });
-    await d.initialize();
+    const h = await openHarness({ env: { GENERATION_MAX_CONCURRENT: '1' } });
+    const { daemon: d, sim } = h;
     sim.setModelBehavior('acme/broke', { faults: ['http402'] });
     writeFileSync(
       join(d.workspace, 'appgen.batch.json'),

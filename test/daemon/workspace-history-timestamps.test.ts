@@ -4,18 +4,17 @@
  * daemon opens it, losing no row.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { SqlJsStatic, SqlValue } from 'sql.js';
-import { loadSqlJs } from '../../daemon/history/load-sql-js';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SqlValue } from 'sql.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../daemon/history/migrations';
-import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
-import { type DaemonProcess, spawnDaemon, tempWorkspace, waitFinished } from '../support/daemon-process';
+import { waitFinished } from '../support/daemon-process';
+import { daemonWorkspace } from '../support/daemon-workspace';
+import { historyFile } from '../support/history-file';
+import { sqlJs } from '../support/sql-js';
 
-const KEY = 'sk-or-v1-history-timestamps-0123456789abcdef';
-const WASM_PATH = join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
 const UTC_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const TIME_FIELDS = ['createdAt', 'startedAt', 'finishedAt', 'retryAt'] as const;
 /** 2025-02-09 10:00:00 UTC, written the ways older versions and other tools wrote it. */
@@ -26,12 +25,6 @@ const WRITTEN_FORMS: Array<[string, SqlValue]> = [
   ['epoch-seconds', 1739095200],
   ['epoch-millis', '1739095200000'],
 ];
-
-let engine: Promise<SqlJsStatic> | undefined;
-function sqlJs(): Promise<SqlJsStatic> {
-  engine ??= loadSqlJs(WASM_PATH);
-  return engine;
-}
 
 function assertUtcTimes(job: Job, where: string): void {
   for (const field of TIME_FIELDS) {
@@ -75,30 +68,10 @@ async function writeVersion1Database(file: string): Promise<void> {
 }
 
 describe('workspace: timestamps in the history', () => {
-  let sim: Simulator;
-  let workspace: string;
-  let daemon: DaemonProcess | undefined;
-
-  beforeEach(async () => {
-    sim = await startSimulator();
-    workspace = tempWorkspace('appgen-times-');
-  });
-
-  afterEach(async () => {
-    if (daemon && daemon.child.exitCode === null && daemon.child.signalCode === null) {
-      daemon.child.kill('SIGKILL');
-    }
-    await daemon?.exited;
-    daemon = undefined;
-    await sim.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  const ws = daemonWorkspace('appgen-times-');
 
   it('ends every timestamp of every Job it returns or announces in Z', async () => {
-    daemon = spawnDaemon({
-      workspace,
-      env: { OPENROUTER_BASE_URL: sim.url, OPENROUTER_API_KEY: KEY, OPENROUTER_BACKOFF_BASE_MS: '5' },
-    });
+    const daemon = ws.spawn({ OPENROUTER_BACKOFF_BASE_MS: '5' });
     await daemon.initialize();
     // A flaky model's first attempt fails, so the job also passes through a retry wait (retryAt).
     const started = await daemon.connection.sendRequest(P.GenerationStartRequest, {
@@ -123,9 +96,9 @@ describe('workspace: timestamps in the history', () => {
   });
 
   it('migrates a version-1 database with naive, offset and epoch timestamps on start, keeping every row', async () => {
-    const file = join(workspace, '.appgen', 'history.sqlite');
+    const file = historyFile(ws.workspace);
     await writeVersion1Database(file);
-    daemon = spawnDaemon({ workspace });
+    const daemon = ws.spawnOffline();
     await daemon.initialize();
 
     const history = await daemon.connection.sendRequest(P.HistoryListRequest, {});
@@ -166,15 +139,15 @@ describe('workspace: timestamps in the history', () => {
   });
 
   it('leaves a migrated database as it is on the next start', async () => {
-    const file = join(workspace, '.appgen', 'history.sqlite');
+    const file = historyFile(ws.workspace);
     await writeVersion1Database(file);
-    daemon = spawnDaemon({ workspace });
+    let daemon = ws.spawnOffline();
     await daemon.initialize();
     const first = await daemon.connection.sendRequest(P.HistoryListRequest, {});
     await daemon.connection.sendRequest(P.ShutdownRequest, {});
     await daemon.exited;
 
-    daemon = spawnDaemon({ workspace });
+    daemon = ws.spawnOffline();
     await daemon.initialize();
     assert.deepEqual(await daemon.connection.sendRequest(P.HistoryListRequest, {}), first);
     assert.doesNotMatch(daemon.stderr(), /history database migrated/);

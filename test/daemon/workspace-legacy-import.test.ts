@@ -4,23 +4,17 @@
  * adds nothing; a file that is not such a database is refused with -32602 naming it.
  */
 import { strict as assert } from 'node:assert';
-import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { SqlJsStatic, SqlValue } from 'sql.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SqlValue } from 'sql.js';
 import type { ResponseError } from 'vscode-jsonrpc';
-import { loadSqlJs } from '../../daemon/history/load-sql-js';
 import type { HistoryEntry } from '../../shared/job';
 import * as P from '../../shared/protocol';
-import { type DaemonProcess, spawnDaemon, tempWorkspace } from '../support/daemon-process';
+import type { DaemonProcess } from '../support/daemon-process';
+import { daemonWorkspace } from '../support/daemon-workspace';
+import { sqlJs } from '../support/sql-js';
 
-const WASM_PATH = join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
 const UTC_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-let engine: Promise<SqlJsStatic> | undefined;
-function sqlJs(): Promise<SqlJsStatic> {
-  engine ??= loadSqlJs(WASM_PATH);
-  return engine;
-}
 
 /** [model_slug, app_number, template_slug, generation_status, created_at, updated_at, metadata_json] */
 type LegacyRow = [string, number, string, string, SqlValue, SqlValue, string | null];
@@ -91,7 +85,7 @@ function isInvalidParamsNaming(file: string) {
 }
 
 describe('workspace: importing the old platform history', () => {
-  let workspace: string;
+  const ws = daemonWorkspace('appgen-legacy-', { simulator: false });
   let daemon: DaemonProcess;
 
   const importLegacy = (dbPath: string) =>
@@ -99,19 +93,12 @@ describe('workspace: importing the old platform history', () => {
   const history = (): Promise<HistoryEntry[]> => daemon.connection.sendRequest(P.HistoryListRequest, {});
 
   beforeEach(async () => {
-    workspace = tempWorkspace('appgen-legacy-');
-    daemon = spawnDaemon({ workspace });
+    daemon = ws.spawn();
     await daemon.initialize();
   });
 
-  afterEach(async () => {
-    if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
-    await daemon.exited;
-    rmSync(workspace, { recursive: true, force: true });
-  });
-
   it('imports every row with mapped statuses and normalised times, and nothing the second time', async () => {
-    const file = join(workspace, 'legacy.sqlite');
+    const file = join(ws.workspace, 'legacy.sqlite');
     await writeLegacyDatabase(file);
 
     assert.deepEqual(await importLegacy(file), { imported: LEGACY_ROWS.length, skipped: 0 });
@@ -146,13 +133,13 @@ describe('workspace: importing the old platform history', () => {
   });
 
   it('keeps imported entries across a restart, and the restart resumes none of them', async () => {
-    const file = join(workspace, 'legacy.sqlite');
+    const file = join(ws.workspace, 'legacy.sqlite');
     await writeLegacyDatabase(file);
     await importLegacy(file);
     await daemon.connection.sendRequest(P.ShutdownRequest, {});
     assert.equal(await daemon.exited, 0);
 
-    daemon = spawnDaemon({ workspace });
+    daemon = ws.spawn();
     await daemon.initialize();
     assert.equal((await history()).length, LEGACY_ROWS.length);
     const status = await daemon.connection.sendRequest(P.StatusRequest, {});
@@ -165,21 +152,21 @@ describe('workspace: importing the old platform history', () => {
   });
 
   it('refuses a text file with invalid params naming the file, importing nothing', async () => {
-    const file = join(workspace, 'notes.txt');
+    const file = join(ws.workspace, 'notes.txt');
     writeFileSync(file, 'this is not a database\n');
     await assert.rejects(importLegacy(file), isInvalidParamsNaming(file));
     assert.deepEqual(await history(), []);
   });
 
   it('refuses a SQLite file without the generated_applications table, naming the file', async () => {
-    const file = join(workspace, 'other.sqlite');
+    const file = join(ws.workspace, 'other.sqlite');
     await writeLegacyDatabase(file, false);
     await assert.rejects(importLegacy(file), isInvalidParamsNaming(file));
     assert.deepEqual(await history(), []);
   });
 
   it('refuses a path where there is no file, naming it', async () => {
-    const file = join(workspace, 'missing.sqlite');
+    const file = join(ws.workspace, 'missing.sqlite');
     await assert.rejects(importLegacy(file), isInvalidParamsNaming(file));
   });
 });

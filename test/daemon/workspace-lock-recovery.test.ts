@@ -6,12 +6,13 @@
 import { strict as assert } from 'node:assert';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LockInfo, socketPathFor } from '../../daemon/workspace-lock';
 import * as P from '../../shared/protocol';
-import { type DaemonProcess, spawnDaemon, tempWorkspace } from '../support/daemon-process';
+import type { DaemonProcess } from '../support/daemon-process';
+import { daemonWorkspace } from '../support/daemon-workspace';
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {
@@ -42,8 +43,7 @@ async function logged(daemon: DaemonProcess, text: string): Promise<void> {
 }
 
 describe('workspace: a daemon meeting an existing lock', () => {
-  let workspace: string;
-  const daemons: DaemonProcess[] = [];
+  const ws = daemonWorkspace('appgen-lock-', { simulator: false });
   const holders: ChildProcess[] = [];
 
   /** A live process that never serves the workspace, as a lock holder. */
@@ -54,54 +54,39 @@ describe('workspace: a daemon meeting an existing lock', () => {
     return holder.pid!;
   };
 
-  const start = (): DaemonProcess => {
-    const daemon = spawnDaemon({ workspace });
-    daemons.push(daemon);
-    return daemon;
-  };
-
-  beforeEach(() => {
-    workspace = tempWorkspace('appgen-lock-');
-  });
-
   afterEach(async () => {
-    for (const daemon of daemons.splice(0)) {
-      if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
-      await daemon.exited;
-    }
     for (const holder of holders.splice(0)) {
       if (holder.exitCode === null && holder.signalCode === null) {
         holder.kill('SIGKILL');
         await once(holder, 'exit');
       }
     }
-    rmSync(workspace, { recursive: true, force: true });
   });
 
   it('takes over a lock that names a dead process', async () => {
     const pid = deadPid();
-    writeLock(workspace, {
+    writeLock(ws.workspace, {
       pid,
       socket: join(tmpdir(), `appgen-gone-${pid}.sock`),
       startedAt: '2025-02-09T10:00:00.000Z',
     });
-    const daemon = start();
+    const daemon = ws.spawn();
     await daemon.initialize();
     const status = await daemon.connection.sendRequest(P.StatusRequest, {});
     assert.equal(status.pid, daemon.child.pid, 'the daemon serves the workspace itself');
-    const lock = readLock(workspace);
+    const lock = readLock(ws.workspace);
     assert.equal(lock.pid, daemon.child.pid);
-    assert.equal(lock.socket, socketPathFor(workspace));
+    assert.equal(lock.socket, socketPathFor(ws.workspace));
   });
 
   it('gives two daemons started at once over a stale lock one owner', async () => {
     const pid = deadPid();
-    writeLock(workspace, {
+    writeLock(ws.workspace, {
       pid,
       socket: join(tmpdir(), `appgen-gone-${pid}.sock`),
       startedAt: '2025-02-09T10:00:00.000Z',
     });
-    const pair = [start(), start()];
+    const pair = [ws.spawn(), ws.spawn()];
     const pids = await Promise.all(
       pair.map(async (daemon) => {
         await daemon.initialize();
@@ -109,7 +94,7 @@ describe('workspace: a daemon meeting an existing lock', () => {
       }),
     );
     assert.equal(pids[0], pids[1], 'both clients are served by one daemon');
-    assert.equal(readLock(workspace).pid, pids[0]);
+    assert.equal(readLock(ws.workspace).pid, pids[0]);
   });
 
   it('refuses, naming the pid, when a live process holds the lock and does not answer', async () => {
@@ -119,23 +104,23 @@ describe('workspace: a daemon meeting an existing lock', () => {
       socket: join(tmpdir(), `appgen-silent-${pid}.sock`),
       startedAt: new Date(Date.now() - 60_000).toISOString(),
     };
-    writeLock(workspace, held);
-    const daemon = start();
+    writeLock(ws.workspace, held);
+    const daemon = ws.spawn();
     const code = await daemon.exited;
     assert.notEqual(code, 0);
     assert.match(daemon.stderr(), new RegExp(`in use by another AppGen process \\(pid ${pid}\\)`));
     assert.equal(daemon.stdout().length, 0, 'nothing on stdout');
-    assert.deepEqual(readLock(workspace), held, 'the lock is left to its holder');
+    assert.deepEqual(readLock(ws.workspace), held, 'the lock is left to its holder');
   });
 
   it('takes the workspace over when the holder exits while the daemon waits for it', async () => {
     const pid = await liveHolder();
-    writeLock(workspace, {
+    writeLock(ws.workspace, {
       pid,
       socket: join(tmpdir(), `appgen-starting-${pid}.sock`),
       startedAt: new Date().toISOString(),
     });
-    const daemon = start();
+    const daemon = ws.spawn();
     await logged(daemon, 'workspace served by another daemon');
     const holder = holders[0]!;
     holder.kill('SIGKILL');
@@ -144,17 +129,17 @@ describe('workspace: a daemon meeting an existing lock', () => {
     await daemon.initialize();
     const status = await daemon.connection.sendRequest(P.StatusRequest, {});
     assert.equal(status.pid, daemon.child.pid);
-    assert.equal(readLock(workspace).pid, daemon.child.pid);
+    assert.equal(readLock(ws.workspace).pid, daemon.child.pid);
   });
 
   it('releases the lock on a clean exit, so the next daemon owns the workspace at once', async () => {
-    const first = start();
+    const first = ws.spawn();
     await first.initialize();
     await first.connection.sendRequest(P.ShutdownRequest, {});
     assert.equal(await first.exited, 0);
-    assert.throws(() => readLock(workspace), /ENOENT/);
+    assert.throws(() => readLock(ws.workspace), /ENOENT/);
 
-    const second = start();
+    const second = ws.spawn();
     await second.initialize();
     assert.equal((await second.connection.sendRequest(P.StatusRequest, {})).pid, second.child.pid);
   });

@@ -4,69 +4,45 @@
  * one queue and one database, and no job runs twice.
  */
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Simulator, startSimulator } from '../../daemon/simulator/simulator';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
-import { type DaemonProcess, spawnDaemon, tempWorkspace, waitFinished } from '../support/daemon-process';
-
-const KEY = 'sk-or-v1-workspace-sharing-0123456789abcdef';
-const MODEL = 'sim/alpha';
+import { type DaemonProcess, waitFinished } from '../support/daemon-process';
+import { daemonWorkspace } from '../support/daemon-workspace';
+import { MODEL } from '../support/generation-harness';
 
 describe('workspace: a second daemon on a busy workspace', () => {
-  let sim: Simulator;
-  let workspace: string;
-  const daemons: DaemonProcess[] = [];
-
-  const start = (): DaemonProcess => {
-    const daemon = spawnDaemon({ workspace, env: { OPENROUTER_BASE_URL: sim.url, OPENROUTER_API_KEY: KEY } });
-    daemons.push(daemon);
-    return daemon;
-  };
+  const ws = daemonWorkspace('appgen-sharing-');
 
   const status = (daemon: DaemonProcess) => daemon.connection.sendRequest(P.StatusRequest, {});
 
   const startJob = (daemon: DaemonProcess, templateSlug: string): Promise<Job> =>
     daemon.connection.sendRequest(P.GenerationStartRequest, { templateSlug, model: MODEL });
 
-  beforeEach(async () => {
-    sim = await startSimulator();
-    workspace = tempWorkspace('appgen-sharing-');
-  });
-
-  afterEach(async () => {
-    for (const daemon of daemons.splice(0)) {
-      if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
-      await daemon.exited;
-    }
-    await sim.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
-
   it('answers initialize through the first daemon, which owns the workspace lock', async () => {
-    const first = start();
+    const first = ws.spawn();
     await first.initialize();
-    const second = start();
+    const second = ws.spawn();
     const result = await second.initialize();
     assert.equal(result.protocolVersion, P.PROTOCOL_VERSION);
-    assert.equal(result.workspace, workspace);
+    assert.equal(result.workspace, ws.workspace);
     assert.equal(
       (await status(second)).pid,
       first.child.pid,
       'the second client is served by the first daemon',
     );
     assert.equal((await status(first)).pid, first.child.pid);
-    const lock = JSON.parse(readFileSync(join(workspace, '.appgen', 'daemon.lock'), 'utf8')) as {
+    const lock = JSON.parse(readFileSync(join(ws.workspace, '.appgen', 'daemon.lock'), 'utf8')) as {
       pid: number;
     };
     assert.equal(lock.pid, first.child.pid);
   });
 
   it('runs the jobs of both clients once each, tells both clients, and keeps one history', async () => {
-    const first = start();
+    const first = ws.spawn();
     await first.initialize();
-    const second = start();
+    const second = ws.spawn();
     await second.initialize();
 
     const viaSecond = await startJob(second, 'crud_todo_list');
@@ -82,7 +58,7 @@ describe('workspace: a second daemon on a busy workspace', () => {
       }
     }
 
-    const chats = sim.chatRequests;
+    const chats = ws.sim.chatRequests;
     assert.equal(chats.length, 4, 'one backend and one frontend call per job, nothing twice');
     const prompts = chats.map((request) => JSON.stringify(request.body));
     assert.equal(new Set(prompts).size, 4, 'no model call was repeated');
@@ -92,14 +68,14 @@ describe('workspace: a second daemon on a busy workspace', () => {
     assert.deepEqual(fromSecond, fromFirst, 'both clients read the same history');
     assert.deepEqual(fromFirst.map((job) => job.id).sort(), [viaSecond.id, viaFirst.id].sort());
     // A save in progress has a temporary file beside the database; only databases count here.
-    const databases = readdirSync(join(workspace, '.appgen')).filter((name) => name.endsWith('.sqlite'));
+    const databases = readdirSync(join(ws.workspace, '.appgen')).filter((name) => name.endsWith('.sqlite'));
     assert.deepEqual(databases, ['history.sqlite'], 'one database file');
   });
 
   it("ends only the second client on the second's daemon/shutdown; the first keeps serving", async () => {
-    const first = start();
+    const first = ws.spawn();
     await first.initialize();
-    const second = start();
+    const second = ws.spawn();
     await second.initialize();
     assert.deepEqual(await second.connection.sendRequest(P.ShutdownRequest, {}), {});
     assert.equal(await second.exited, 0);
@@ -109,15 +85,15 @@ describe('workspace: a second daemon on a busy workspace', () => {
     const job = await startJob(first, 'api_url_shortener');
     assert.equal((await waitFinished(first, job.id, 8000)).status, 'succeeded');
 
-    const third = start();
+    const third = ws.spawn();
     await third.initialize();
     assert.equal((await status(third)).pid, first.child.pid, 'a later client is relayed again');
   });
 
   it('ends the second client when it closes its stdin, leaving the first running', async () => {
-    const first = start();
+    const first = ws.spawn();
     await first.initialize();
-    const second = start();
+    const second = ws.spawn();
     await second.initialize();
     second.child.stdin!.end();
     assert.equal(await second.exited, 0);
@@ -125,29 +101,29 @@ describe('workspace: a second daemon on a busy workspace', () => {
   });
 
   it('exits the relay when the first daemon is killed, and a new daemon then takes the workspace over', async () => {
-    sim.pause();
-    const first = start();
+    ws.sim.pause();
+    const first = ws.spawn();
     await first.initialize();
-    const second = start();
+    const second = ws.spawn();
     await second.initialize();
     const job = await startJob(second, 'crud_todo_list');
-    await sim.waitForRequests(1);
+    await ws.sim.waitForRequests(1);
 
     first.child.kill('SIGKILL');
     await first.exited;
     await second.exited;
     assert.notEqual(second.child.exitCode ?? second.child.signalCode, null, 'the relay has exited');
 
-    sim.resume();
-    const third = start();
+    ws.sim.resume();
+    const third = ws.spawn();
     await third.initialize();
     assert.equal((await status(third)).pid, third.child.pid, 'the new daemon owns the workspace');
     assert.equal((await waitFinished(third, job.id, 8000)).status, 'succeeded', 'the job resumes');
   });
 
   it('gives two daemons started at the same moment one engine', async () => {
-    const a = start();
-    const b = start();
+    const a = ws.spawn();
+    const b = ws.spawn();
     const [statusA, statusB] = await Promise.all(
       [a, b].map(async (daemon) => {
         await daemon.initialize();

@@ -14,6 +14,8 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
+import { NotificationLog } from './notification-log';
+import { UNREACHABLE_BASE_URL } from './sim-env';
 
 export const DAEMON_JS = resolve(__dirname, '../../dist/daemon.js');
 
@@ -30,7 +32,10 @@ export interface DaemonProcess {
   /** Resolves with the first job notification matching `predicate` (past or future). */
   waitForJob: (predicate: (job: Job) => boolean, timeoutMs?: number) => Promise<Job>;
   initialize: (params?: P.InitializeParams) => Promise<P.InitializeResult>;
+  /** Closes stdin, as a client that goes away does, and waits for the exit (SIGKILL after 5 s). */
   stop: () => Promise<void>;
+  /** Kills the process with SIGKILL unless it has already ended, and waits for the exit. */
+  kill: () => Promise<void>;
 }
 
 export function tempWorkspace(prefix = 'appgen-ws-'): string {
@@ -42,11 +47,11 @@ export function spawnDaemon(
   options: { workspace?: string; env?: Record<string, string>; args?: string[] } = {},
 ): DaemonProcess {
   const workspace = options.workspace ?? tempWorkspace();
-  // Never the real OpenRouter: an address on this machine where nothing listens, unless a test says otherwise.
+  // Never the real OpenRouter, unless a test says otherwise.
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1',
+    OPENROUTER_BASE_URL: UNREACHABLE_BASE_URL,
     ...options.env,
   };
   const child = spawn(
@@ -68,18 +73,6 @@ export function spawnDaemon(
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),
   );
-  const changes: Job[] = [];
-  const waiters: { predicate: (job: Job) => boolean; resolve: (job: Job) => void }[] = [];
-  connection.onNotification(P.GenerationChangedNotification, (job) => {
-    changes.push(job);
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(job)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(job);
-      }
-    }
-  });
-  connection.listen();
   const exited = new Promise<number | string>((resolveExit) => {
     child.on('exit', (code, signal) => {
       // Pending requests would otherwise keep the test process alive.
@@ -87,32 +80,10 @@ export function spawnDaemon(
       resolveExit(code ?? signal ?? -1);
     });
   });
-  const waitForJob = (predicate: (job: Job) => boolean, timeoutMs = 20_000) => {
-    const seen = changes.find(predicate);
-    if (seen) return Promise.resolve(seen);
-    return new Promise<Job>((resolveJob, reject) => {
-      const timer = setTimeout(() => {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        reject(
-          new Error(`no matching generation/changed within ${timeoutMs} ms; stderr:\n${stderr.slice(-2000)}`),
-        );
-      }, timeoutMs);
-      const waiter = {
-        predicate,
-        resolve: (job: Job) => {
-          clearTimeout(timer);
-          resolveJob(job);
-        },
-      };
-      waiters.push(waiter);
-      void exited.then(() => {
-        if (waiters.includes(waiter)) {
-          clearTimeout(timer);
-          reject(new Error(`daemon exited while waiting; stderr:\n${stderr.slice(-2000)}`));
-        }
-      });
-    });
-  };
+  const jobs = new NotificationLog<Job>(P.GenerationChangedNotification.method, () => stderr, exited);
+  connection.onNotification(P.GenerationChangedNotification, (job) => jobs.push(job));
+  connection.listen();
+  const ended = () => child.exitCode !== null || child.signalCode !== null;
   return {
     child,
     connection,
@@ -120,16 +91,20 @@ export function spawnDaemon(
     stderr: () => stderr,
     stdout: () => Buffer.concat(stdoutChunks),
     exited,
-    changes,
-    waitForJob,
+    changes: jobs.received,
+    waitForJob: (predicate, timeoutMs) => jobs.waitFor(predicate, timeoutMs),
     initialize: (params = {}) =>
       connection.sendRequest(P.InitializeRequest, { clientName: 'test', ...params }),
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (ended()) return;
       child.stdin!.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
+    },
+    kill: async () => {
+      if (!ended()) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -1,18 +1,12 @@
 /**
  * A spawned daemon wired to a local OpenRouter simulator, with the helpers the generation process
- * tests share: typed requests, waiting for jobs to finish, reading the workspace.
+ * tests share: typed requests and waiting for jobs to finish.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import type { ResponseError } from 'vscode-jsonrpc';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../daemon/simulator/simulator';
-import { RpcErrorCodes } from '../../shared/errors';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { type DaemonProcess, spawnDaemon, waitFinished } from './daemon-process';
-
-/** The key every test daemon is given; it must never show up in the workspace or the logs. */
-export const TEST_API_KEY = 'sk-or-v1-generation-secret-7f3a9c21d4e8b6';
+import { simulatorEnv } from './sim-env';
 
 /** A well-behaved simulated model. */
 export const MODEL = 'sim/alpha';
@@ -48,16 +42,6 @@ export interface HarnessOptions {
   workspace?: string;
 }
 
-/** The daemon's environment for talking to `sim` with the test key. */
-export function simulatorEnv(sim: Simulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    OPENROUTER_BASE_URL: sim.url,
-    OPENROUTER_API_KEY: TEST_API_KEY,
-    OPENROUTER_BACKOFF_BASE_MS: '1',
-    ...extra,
-  };
-}
-
 /** Starts a simulator (unless given) and a daemon using it, and initializes the daemon. */
 export async function startHarness(options: HarnessOptions = {}): Promise<GenerationHarness> {
   const ownSim = options.sim === undefined;
@@ -88,22 +72,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Genera
   };
 }
 
+/**
+ * Registers an afterEach in the calling suite that closes the harnesses its test opened with the
+ * returned function, in the order they were opened.
+ */
+export function harnessPerTest(): (options?: HarnessOptions) => Promise<GenerationHarness> {
+  const opened: GenerationHarness[] = [];
+  afterEach(async () => {
+    for (const harness of opened.splice(0)) await harness.close();
+  });
+  return async (options) => {
+    const harness = await startHarness(options);
+    opened.push(harness);
+    return harness;
+  };
+}
+
 /** Resolves once every one of the jobs has finished, with their final states in the same order. */
 export function allFinished(harness: GenerationHarness, jobs: Job[]): Promise<Job[]> {
   return Promise.all(jobs.map((job) => harness.finished(job.id)));
-}
-
-/** A JSON-RPC error predicate for `assert.rejects`: invalid params whose message matches. */
-export function invalidParams(pattern: RegExp): (error: unknown) => boolean {
-  return (error) => {
-    const { code, message } = error as ResponseError<unknown>;
-    if (code !== RpcErrorCodes.InvalidParams) {
-      throw new Error(`expected JSON-RPC error -32602, got ${code}: ${message}`);
-    }
-    if (!pattern.test(message))
-      throw new Error(`message ${JSON.stringify(message)} does not match ${pattern}`);
-    return true;
-  };
 }
 
 /**
@@ -116,38 +103,4 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
     timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
   });
   return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
-}
-
-/** Every file under `root`, as posix paths relative to it, sorted. */
-export function listFiles(root: string): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const path = join(dir, name);
-      // Links are listed, never followed: a link may lead out of the folder.
-      if (lstatSync(path).isDirectory()) walk(path);
-      else files.push(relative(root, path).split(sep).join('/'));
-    }
-  };
-  walk(root);
-  return files.sort();
-}
-
-/** Files under `root` (binary ones included) whose bytes contain `needle`. */
-export function filesContaining(root: string, needle: string): string[] {
-  const bytes = Buffer.from(needle, 'utf8');
-  return listFiles(root).filter(
-    (file) => lstatSync(join(root, file)).isFile() && readFileSync(join(root, file)).includes(bytes),
-  );
-}
-
-/** Reads a workspace file as text. */
-export function readText(root: string, path: string): string {
-  return readFileSync(join(root, path), 'utf8');
 }

@@ -7,19 +7,10 @@ import {
   progressLine,
 } from '../../../daemon/cli/progress-view';
 import type { Job } from '../../../shared/job';
+import { minimalJob } from '../../support/job-fixtures';
 
-function job(fields: Partial<Job> & Pick<Job, 'id' | 'status'>): Job {
-  return {
-    templateSlug: 'crud_todo_list',
-    model: 'openai/gpt-4o',
-    modelSlug: 'openai_gpt-4o',
-    appNum: 1,
-    appPath: 'generated/apps/openai_gpt-4o/app1',
-    attempts: 0,
-    createdAt: '2025-02-09T10:00:00.000Z',
-    ...fields,
-  };
-}
+/** A job of the given id and status; its other fields are of no interest here. */
+const job = (fields: Partial<Job> & Pick<Job, 'id' | 'status'>): Job => minimalJob(fields);
 
 const COUNTS: ProgressCounts = {
   total: 10,

@@ -8,7 +8,10 @@ import { type AtomicWriteOps, atomicWriteFile } from '../../../daemon/history/at
 import { HistoryStore, type HistoryStoreOptions } from '../../../daemon/history/history-store';
 import { loadSqlJs } from '../../../daemon/history/load-sql-js';
 import { SaveScheduler } from '../../../daemon/history/save-scheduler';
-import { deferred, FakeTimers, minimalJob, sqlJs, tempDir } from './history-test-helpers';
+import { hasSqliteCli } from '../../support/history-file';
+import { minimalJob } from '../../support/job-fixtures';
+import { sqlJs } from '../../support/sql-js';
+import { deferred, FakeTimers, tempDir } from './history-test-helpers';
 
 const NOW = new Date(Date.UTC(2025, 1, 9, 10, 0, 0));
 
@@ -247,11 +250,7 @@ describe('history saving', () => {
     }
 
     it('saves the store through a file the sqlite3 command line can read', async function () {
-      try {
-        execFileSync('sqlite3', ['-version']);
-      } catch {
-        this.skip(); // the CLI is not installed on this machine
-      }
+      if (!hasSqliteCli()) this.skip(); // the CLI is not installed on this machine
       const store = await open();
       for (let i = 1; i <= 3; i++) store.upsertJob(minimalJob({ id: `j${i}`, appNum: i }));
       await store.flush();

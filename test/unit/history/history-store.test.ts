@@ -4,7 +4,9 @@ import type { SqlJsStatic } from 'sql.js';
 import { DaemonError } from '../../../daemon/daemon-error';
 import { HistoryStore } from '../../../daemon/history/history-store';
 import type { Job } from '../../../shared/job';
-import { fullJob, minimalJob, sqlJs, tempDir } from './history-test-helpers';
+import { fullJob, minimalJob } from '../../support/job-fixtures';
+import { sqlJs } from '../../support/sql-js';
+import { tempDir } from './history-test-helpers';
 
 const T0 = Date.UTC(2025, 1, 9, 10, 0, 0);
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();

@@ -5,7 +5,8 @@ import type { SqlJsStatic, SqlValue } from 'sql.js';
 import { DaemonError } from '../../../daemon/daemon-error';
 import { HistoryStore } from '../../../daemon/history/history-store';
 import type { Job } from '../../../shared/job';
-import { sqlJs, tempDir } from './history-test-helpers';
+import { sqlJs } from '../../support/sql-js';
+import { tempDir } from './history-test-helpers';
 
 const IMPORT_TIME = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));
 

@@ -13,7 +13,8 @@ import {
 } from '../../../daemon/history/migrations';
 import { normalizeTimestampColumns } from '../../../daemon/history/normalize-timestamp-columns';
 import { normalizeTimestamp } from '../../../daemon/history/timestamps';
-import { sqlJs, tempDir } from './history-test-helpers';
+import { sqlJs } from '../../support/sql-js';
+import { tempDir } from './history-test-helpers';
 import { writtenTimestampArb } from './timestamp-arbitraries';
 
 /** Inserts a job row the way the version-1 schema stored it. */

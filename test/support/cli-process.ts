@@ -7,10 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Simulator } from '../../daemon/simulator/simulator';
 import type { Job } from '../../shared/job';
-import { tempWorkspace } from '../support/daemon-process';
+import { tempWorkspace } from './daemon-process';
+import { simulatorEnv, UNREACHABLE_BASE_URL } from './sim-env';
 
 export const CLI_JS = resolve(__dirname, '../../dist/cli.js');
-export const CLI_KEY = 'sk-or-v1-cli-test-key';
 
 export interface CliResult {
   /** The exit code, or the signal name when killed by one. */
@@ -28,14 +28,19 @@ export interface CliProcess {
   result: Promise<CliResult>;
 }
 
-/** The environment of a run against `simulator`: a key, quick retries, nothing from the parent. */
-export function simulatorEnv(simulator: Simulator | undefined, extra: Record<string, string> = {}) {
+/**
+ * The environment of a run against `simulator` (the test key, quick retries), or of a run with no
+ * simulator and no key; nothing from the parent but PATH and HOME.
+ */
+export function cliEnv(
+  simulator: Simulator | undefined,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     // Never the real OpenRouter: an address where nothing listens unless a simulator is given.
-    OPENROUTER_BASE_URL: simulator?.url ?? 'http://127.0.0.1:9/api/v1',
-    ...(simulator ? { OPENROUTER_API_KEY: CLI_KEY } : {}),
+    ...(simulator ? simulatorEnv(simulator) : { OPENROUTER_BASE_URL: UNREACHABLE_BASE_URL }),
     OPENROUTER_MAX_RETRIES: '1',
     OPENROUTER_BACKOFF_BASE_MS: '1',
     ...extra,
