@@ -16,6 +16,7 @@ export const CommandIds = {
   importLegacyHistory: 'appgen.importLegacyHistory',
   refresh: 'appgen.refresh',
   resumeQueue: 'appgen.resumeQueue',
+  openBatchReport: 'appgen.openBatchReport',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -25,6 +25,8 @@ export interface HistoryStoreOptions {
   now?: Clock;
   /** How long changes gather before they are written; default 250 ms. */
   saveDelayMs?: number;
+  /** Least time between two saves, flushes included (see SaveScheduler). Default 0. */
+  minSaveIntervalMs?: number;
   log?: HistoryLog;
   timers?: SaveTimers;
   /** Replaces the file with new content atomically; tests substitute it to count or fail writes. */
@@ -88,6 +90,7 @@ export class HistoryStore {
     this.scheduler = new SaveScheduler({
       save: () => this.save(),
       delayMs: options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS,
+      minIntervalMs: options.minSaveIntervalMs ?? 0,
       timers: options.timers,
       onError: (error) =>
         this.log('history save failed; the changes stay in memory and are written on the next save', {

@@ -17,6 +17,13 @@ export interface SaveSchedulerOptions {
   /** Told about a save started by the timer that failed (a flush reports its own failure). */
   onError: (error: unknown) => void;
   timers?: SaveTimers;
+  /**
+   * Least time between the end of one save and the start of the next, even for a flush: while
+   * jobs finish one after another, each finish would otherwise mean a full export of the file.
+   * Default 0.
+   */
+  minIntervalMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -29,6 +36,7 @@ export class SaveScheduler {
   private timer: unknown;
   private chain: Promise<void> = Promise.resolve();
   private readonly timers: SaveTimers;
+  private lastSaveEnd = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SaveSchedulerOptions) {
     this.timers = options.timers ?? NODE_TIMERS;
@@ -52,7 +60,7 @@ export class SaveScheduler {
   /** Saves now if anything changed; resolves once the state as of this call is written. */
   flush(): Promise<void> {
     this.cancelTimer();
-    const run = this.chain.then(() => this.saveIfDirty());
+    const run = this.chain.then(() => this.pace()).then(() => this.saveIfDirty());
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -64,11 +72,19 @@ export class SaveScheduler {
     this.timer = undefined;
   }
 
+  /** Waits out the rest of the minimum interval since the last save, if any is left. */
+  private async pace(): Promise<void> {
+    const now = this.options.now ?? Date.now;
+    const wait = this.lastSaveEnd + (this.options.minIntervalMs ?? 0) - now();
+    if (wait > 0 && this.dirty) await new Promise<void>((resolve) => this.timers.setTimeout(resolve, wait));
+  }
+
   private async saveIfDirty(): Promise<void> {
     if (!this.dirty) return;
     this.dirty = false;
     try {
       await this.options.save();
+      this.lastSaveEnd = (this.options.now ?? Date.now)();
     } catch (error) {
       // Keep the changes owed so that the next flush tries again.
       this.dirty = true;

@@ -41,7 +41,59 @@ export function registerBatchCommands(ctx: CommandContext): vscode.Disposable[] 
     vscode.commands.registerCommand(CommandIds.createBatchFile, (args?: { folder?: string }) =>
       createBatchFile(ctx, args),
     ),
+    vscode.commands.registerCommand(
+      CommandIds.openBatchReport,
+      (args?: { folder?: string; batchId?: string }) => openBatchReport(ctx, args),
+    ),
   ];
+}
+
+const REPORTS_DIR = '.appgen/reports';
+
+/** Opens a batch's Markdown report: the given batch's, or one picked from the newest first. */
+async function openBatchReport(
+  ctx: CommandContext,
+  args: { folder?: string; batchId?: string } = {},
+): Promise<vscode.Uri | undefined> {
+  const folder = await ctx.pool.pickFolder(args.folder, 'Open a batch report of which folder?');
+  if (!folder) return undefined;
+  const dir = vscode.Uri.joinPath(folder.uri, ...REPORTS_DIR.split('/'));
+  let uri: vscode.Uri | undefined;
+  if (args.batchId) {
+    uri = vscode.Uri.joinPath(dir, `${args.batchId}.md`);
+  } else {
+    const entries = await vscode.workspace.fs.readDirectory(dir).then(
+      (list) => list.filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.md')),
+      () => [] as [string, vscode.FileType][],
+    );
+    if (entries.length === 0) {
+      void vscode.window.showInformationMessage('AppGen: no batch has finished in this folder yet.');
+      return undefined;
+    }
+    const withTimes = await Promise.all(
+      entries.map(async ([name]) => {
+        const file = vscode.Uri.joinPath(dir, name);
+        return { file, name, mtime: (await vscode.workspace.fs.stat(file)).mtime };
+      }),
+    );
+    withTimes.sort((a, b) => b.mtime - a.mtime);
+    const picked = await vscode.window.showQuickPick(
+      withTimes.map((entry) => ({
+        label: entry.name.replace(/\.md$/, ''),
+        description: new Date(entry.mtime).toLocaleString(),
+        file: entry.file,
+      })),
+      { placeHolder: 'Batch report to open (newest first)' },
+    );
+    uri = picked?.file;
+  }
+  if (!uri) return undefined;
+  if (!(await exists(uri))) {
+    void vscode.window.showWarningMessage(`AppGen: there is no report for batch ${args.batchId} yet.`);
+    return undefined;
+  }
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
+  return uri;
 }
 
 async function chooseBatchFile(folder: vscode.WorkspaceFolder): Promise<vscode.Uri | undefined> {
@@ -186,6 +238,22 @@ function followBatch(
           subscription.dispose();
           stateSubscription.dispose();
           resolve();
+          const jobs = batchJobs();
+          if (jobs.length >= total && jobs.every((job) => isFinished(job.status))) void offerReport(jobs);
+        };
+        const offerReport = async (jobs: Job[]) => {
+          const failed = jobs.filter((job) => job.status === 'failed').length;
+          const choice = await vscode.window.showInformationMessage(
+            `AppGen: batch finished, ${jobs.length - failed} of ${jobs.length} succeeded${failed ? `, ${failed} failed` : ''}.`,
+            'Open Report',
+          );
+          if (choice === 'Open Report') {
+            const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === folderKey);
+            await vscode.commands.executeCommand(CommandIds.openBatchReport, {
+              folder: folder?.uri.fsPath,
+              batchId: result.batchId,
+            });
+          }
         };
         token.onCancellationRequested(() => {
           void cancelBatch(client, result.batchId, batchJobs()).catch((error) =>

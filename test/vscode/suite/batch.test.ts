@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
@@ -52,6 +52,17 @@ describe('Run Batch', () => {
     assert.ok(group, 'no tree group for the batch');
     assert.deepEqual(new Set(group.children.map((child) => child.jobId)), ids);
     assert.match(group.description ?? '', /^2 jobs, 2 ok/);
+
+    // The daemon writes the report once the batch has ended; Open Batch Report shows it.
+    const report = join(workspaceFolder().uri.fsPath, '.appgen', 'reports', `${result.batchId}.md`);
+    for (const deadline = Date.now() + 10_000; !existsSync(report) && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const opened = await vscode.commands.executeCommand<vscode.Uri>('appgen.openBatchReport', {
+      batchId: result.batchId,
+    });
+    assert.equal(opened?.fsPath, report);
+    assert.match(readFileSync(report, 'utf8'), /\| `sim\/beta` \|/);
   });
 
   it('refuses an invalid batch file as a whole, naming the problem, and starts nothing', async () => {
