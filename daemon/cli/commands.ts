@@ -2,7 +2,8 @@
  * The `appgen` commands. Each returns the process exit code: 0 all good, 1 a job failed,
  * 2 invalid input (arguments, batch file, missing key).
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
@@ -77,6 +78,17 @@ export function describeEstimate(estimate: P.CostEstimate): string {
   return `Estimated cost: up to $${estimate.costUsd.toFixed(2)} (${tokens})${unpriced}`;
 }
 
+/**
+ * A relative batch file is looked up from the current folder first, as shells do, then in the
+ * workspace (so `appgen run --workspace ws my.batch.json` works from anywhere).
+ */
+export function locateBatchFile(file: string, workspace: string): string {
+  const fromCwd = resolve(file);
+  if (isAbsolute(file) || existsSync(fromCwd)) return fromCwd;
+  const fromWorkspace = resolve(workspace, file);
+  return existsSync(fromWorkspace) ? fromWorkspace : fromCwd;
+}
+
 /** Runs a batch file with live progress; Ctrl-C stops cleanly and the rest resumes later. */
 export async function runBatch(ctx: CliContext, batchFile: string | undefined): Promise<number> {
   requireKey(ctx);
@@ -95,7 +107,7 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
     try {
       started = await link.connection.sendRequest(
         P.BatchStartRequest,
-        batchFile ? { configPath: resolve(batchFile) } : {},
+        batchFile ? { configPath: locateBatchFile(batchFile, ctx.workspace) } : {},
       );
     } catch (error) {
       ctx.err.write(`${describeError(error)}\n`);
