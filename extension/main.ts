@@ -21,6 +21,7 @@ import { countByStatus } from './tree-model';
 let pool: DaemonPool | undefined;
 
 export function activate(context: vscode.ExtensionContext): AppGenApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('AppGen', { log: true });
   const store = new JobStore();
   const keys = new ApiKeyStore(context.secrets);
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
       }
     }),
   );
+  api.activationMs = performance.now() - started;
   return api;
 }
 

@@ -43,6 +43,8 @@ export interface AppGenApi {
   onDidChangeDaemons: vscode.Event<void>;
   /** Fires whenever a daemon answered `initialize` (its folder's path). */
   onDidInitialize: vscode.Event<string>;
+  /** How long `activate` took, in milliseconds (for the benchmark figures, never asserted). */
+  activationMs: number;
 }
 
 export function createTestApi(
@@ -68,6 +70,7 @@ export function createTestApi(
     };
   };
   return {
+    activationMs: 0,
     tree: () => tree.getChildren().map(snapshot),
     jobs: () => store.allJobs(),
     statusBarText: () => statusBar.text,
