@@ -46,6 +46,7 @@ const SHUTDOWN = Symbol('shutdown');
 export class GenerationService {
   private readonly running = new Map<string, AbortController>();
   private readonly waiting = new Set<string>();
+  private readonly revisions = new Map<string, number>();
   /** Highest app number handed out per model slug, so concurrent starts never share one. */
   private readonly reserved = new Map<string, number>();
   private stopping = false;
@@ -54,10 +55,9 @@ export class GenerationService {
 
   /** Validates, records and queues one job. Invalid params throw `invalid_params`; nothing is recorded then. */
   async start(params: GenerationStartParams): Promise<Job> {
-    const job = await this.prepare(params);
-    this.record(job);
+    const job = this.record(await this.prepare(params), false);
     await this.deps.store.flush();
-    this.schedule(job);
+    this.launch([job]);
     return job;
   }
 
@@ -106,9 +106,28 @@ export class GenerationService {
 
   /** Records prepared jobs (one save for all of them) and queues them. */
   async enqueueAll(jobs: Job[]): Promise<void> {
-    for (const job of jobs) this.record(job);
+    const recorded = jobs.map((job) => this.record(job, false));
     await this.deps.store.flush();
-    for (const job of jobs) this.schedule(job);
+    this.launch(recorded);
+  }
+
+  /**
+   * Announces recorded jobs and queues them once the reply that returns them has gone out, so a
+   * client hears of a job's progress only after it knows the job.
+   */
+  private launch(jobs: Job[]): void {
+    for (const job of jobs) this.waiting.add(job.id);
+    setImmediate(() => {
+      for (const job of jobs) {
+        const current = this.deps.store.getJob(job.id);
+        if (current?.status !== 'queued') {
+          this.waiting.delete(job.id); // cancelled in the meantime
+          continue;
+        }
+        this.deps.onChanged(current);
+        this.schedule(current);
+      }
+    });
   }
 
   get(jobId: unknown): Job {
@@ -155,10 +174,10 @@ export class GenerationService {
       },
     );
     job.retryOf = old.id;
-    this.record(job);
+    const recorded = this.record(job, false);
     await this.deps.store.flush();
-    this.schedule(job);
-    return job;
+    this.launch([recorded]);
+    return recorded;
   }
 
   /** Queues again the jobs an earlier daemon left queued or running; a running one starts over. */
@@ -278,9 +297,17 @@ export class GenerationService {
     void this.deps.store.flush().catch((error) => this.deps.log.error('saving history failed', { error }));
   }
 
-  private record(job: Job, announce = true): void {
-    this.deps.store.upsertJob(job);
-    if (announce) this.deps.onChanged(job);
+  /**
+   * Stores (and by default announces) a job, stamped with the next revision so that a client can
+   * tell a newer state from an older one that reached it later.
+   */
+  private record(job: Job, announce = true): Job {
+    const revision = Math.max(this.revisions.get(job.id) ?? 0, job.revision ?? 0) + 1;
+    this.revisions.set(job.id, revision);
+    const stamped: Job = { ...job, revision };
+    this.deps.store.upsertJob(stamped);
+    if (announce) this.deps.onChanged(stamped);
+    return stamped;
   }
 
   private reserveAppNum(slug: string, outputDir: string): number {

@@ -16,13 +16,18 @@ export class JobStore {
     this.emit(folderKey);
   }
 
-  /** Adds or updates one job. */
+  /**
+   * Adds or updates one job. An older copy than the one held (a request's reply that arrives
+   * after the job's next notification) is ignored.
+   */
   upsert(folderKey: string, job: Job): void {
     let jobs = this.folders.get(folderKey);
     if (!jobs) {
       jobs = new Map();
       this.folders.set(folderKey, jobs);
     }
+    const held = jobs.get(job.id);
+    if (held && (held.revision ?? 0) > (job.revision ?? 0)) return;
     jobs.set(job.id, job);
     this.emit(folderKey);
   }

@@ -58,6 +58,8 @@ export interface Job {
   provider?: string;
   /** The job this one retries. */
   retryOf?: string;
+  /** Grows with every change of the record: of two copies of a job, the higher is newer. */
+  revision?: number;
 }
 
 /** A job as read back from the history database; the same fields. */
