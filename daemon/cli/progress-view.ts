@@ -3,16 +3,13 @@
  * redrawn in place. When the output is not a terminal, one plain line per job change instead.
  */
 import type { Job } from '../../shared/job';
+import type { BatchProgress } from '../../shared/protocol';
 
-export interface ProgressCounts {
-  total: number;
-  queued: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  costUsd: number;
-}
+/** The counts a batch reports, worked out here from the jobs this run follows. */
+export type ProgressCounts = Pick<
+  BatchProgress,
+  'total' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'costUsd'
+>;
 
 export function countJobs(jobs: Iterable<Job>): ProgressCounts {
   const counts: ProgressCounts = {
