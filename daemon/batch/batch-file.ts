@@ -3,7 +3,7 @@
  * extension ships. Every problem is reported with its line and column; a file with any problem
  * yields no config, so no job starts from half a batch.
  */
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import {
   findNodeAtLocation,
   getNodeValue,
@@ -44,7 +44,10 @@ export interface ParsedBatch {
   locate: (path: JsonPath, message: string) => BatchProblem;
 }
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(batchSchema);
+// Compiled on first use: compiling the schema is a noticeable part of the daemon's start-up.
+let compiled: ValidateFunction | undefined;
+const validator = (): ValidateFunction =>
+  (compiled ??= new Ajv({ allErrors: true, strict: false }).compile(batchSchema));
 
 export function parseBatchFile(source: string): ParsedBatch {
   // Editors on Windows may save "UTF-8 with BOM"; the mark is not part of the JSON, nor a column.
@@ -76,6 +79,7 @@ export function parseBatchFile(source: string): ParsedBatch {
   }));
   if (problems.length > 0 || !root) return { problems, locate };
   const value = getNodeValue(root) as unknown;
+  const validate = validator();
   if (!validate(value)) {
     for (const error of simplify(validate.errors ?? [])) {
       const path = pointerToPath(error.instancePath);

@@ -69,6 +69,12 @@ export class HistoryStore {
   readonly movedAside: string | undefined;
 
   private readonly statements = new Map<string, Statement>();
+  /**
+   * Job rows recorded but not yet in the database. A running job changes many times (phase,
+   * attempts, usage) between two saves; only its last state needs a statement, so rows wait here
+   * and go in together, in one transaction, before anything reads the database or saves it.
+   */
+  private readonly pendingRows = new Map<string, SqlValue[]>();
   private readonly scheduler: SaveScheduler;
   private readonly now: Clock;
   private readonly log: HistoryLog;
@@ -129,8 +135,10 @@ export class HistoryStore {
   upsertJob(job: Job): void {
     this.ensureOpen();
     const row = jobToRow(job, nowIso(this.now));
-    this.run(
-      UPSERT_JOB,
+    // A Map keeps the order of first insertion: new jobs get their rowids in the order they were
+    // recorded, which `listJobs` uses to order jobs created in the same millisecond.
+    this.pendingRows.set(
+      job.id,
       JOB_COLUMNS.map((column) => row[column]),
     );
     this.scheduler.markDirty();
@@ -138,6 +146,7 @@ export class HistoryStore {
 
   getJob(id: string): Job | undefined {
     this.ensureOpen();
+    this.applyPending();
     const [row] = this.all(`${SELECT_JOBS} WHERE id = ?`, [id]);
     return row && rowToJob(row);
   }
@@ -145,6 +154,7 @@ export class HistoryStore {
   /** Jobs matching every given filter, newest first (by creation time, then recording order). */
   listJobs(filter: JobFilter = {}): Job[] {
     this.ensureOpen();
+    this.applyPending();
     const where: string[] = [];
     const params: SqlValue[] = [];
     if (filter.model !== undefined) {
@@ -183,6 +193,7 @@ export class HistoryStore {
   /** Jobs an earlier run left queued or running, oldest first, to be queued again. */
   listUnfinished(): Job[] {
     this.ensureOpen();
+    this.applyPending();
     return this.all(
       `${SELECT_JOBS} WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`,
       [],
@@ -192,6 +203,7 @@ export class HistoryStore {
   /** The highest app number recorded for a model slug; 0 when there is none. */
   maxAppNum(modelSlug: string): number {
     this.ensureOpen();
+    this.applyPending();
     const [row] = this.all('SELECT MAX(app_num) AS n FROM jobs WHERE model_slug = ?', [modelSlug]);
     return Number(row?.n ?? 0);
   }
@@ -244,6 +256,7 @@ export class HistoryStore {
     this.ensureOpen();
     const { jobs, invalid } = await readLegacyJobs(this.sql, dbPath, this.now);
     this.ensureOpen();
+    this.applyPending();
     for (const problem of invalid) this.log('legacy row skipped', { dbPath, ...problem });
     const updatedAt = nowIso(this.now);
     let imported = 0;
@@ -297,6 +310,7 @@ export class HistoryStore {
   }
 
   private async save(): Promise<void> {
+    this.applyPending();
     // export() closes and reopens the connection, which frees every prepared statement.
     const data = this.db.export();
     this.statements.clear();
@@ -304,6 +318,20 @@ export class HistoryStore {
     await mkdir(dirname(this.options.file), { recursive: true });
     await this.write(this.options.file, data);
     this.saves++;
+  }
+
+  /** Writes the waiting job rows into the database, all or none. */
+  private applyPending(): void {
+    if (this.pendingRows.size === 0) return;
+    this.db.exec('BEGIN');
+    try {
+      for (const row of this.pendingRows.values()) this.run(UPSERT_JOB, row);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    this.pendingRows.clear();
   }
 
   private statement(sql: string): Statement {

@@ -1,4 +1,4 @@
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ErrorCode } from '../../shared/errors';
 import type { RetryFacts } from './retry-policy';
 
@@ -49,6 +49,9 @@ export async function httpAttempt<T>(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let response: Dispatcher.ResponseData | undefined;
   try {
+    // Loaded on the first call rather than at start: undici is a large part of the daemon's
+    // start-up time, and a daemon that only lists history never needs it.
+    const { request } = await import('undici');
     response = await request(options.url, {
       method: options.method,
       headers: options.headers,

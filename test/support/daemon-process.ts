@@ -44,7 +44,7 @@ export function tempWorkspace(prefix = 'appgen-ws-'): string {
 
 /** Spawns the daemon without touching the parent's environment except for what `env` adds. */
 export function spawnDaemon(
-  options: { workspace?: string; env?: Record<string, string>; args?: string[] } = {},
+  options: { workspace?: string; env?: Record<string, string>; args?: string[]; nodeArgs?: string[] } = {},
 ): DaemonProcess {
   const workspace = options.workspace ?? tempWorkspace();
   // Never the real OpenRouter, unless a test says otherwise.
@@ -56,7 +56,7 @@ export function spawnDaemon(
   };
   const child = spawn(
     process.execPath,
-    [DAEMON_JS, ...(options.args ?? ['--stdio', '--workspace', workspace])],
+    [...(options.nodeArgs ?? []), DAEMON_JS, ...(options.args ?? ['--stdio', '--workspace', workspace])],
     {
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
