@@ -4,13 +4,11 @@
  * reader cannot make sense of is handed to it, and it lists every problem.
  */
 import { type ParseError, parse } from 'jsonc-parser';
+import type { CostEstimate } from '../shared/protocol';
+import { batchCostEstimate, type ModelPrice } from './batch-cost-estimate';
+import { formatUsd } from './job-presentation';
 
-export interface ModelPrice {
-  /** USD per prompt token. */
-  prompt: number;
-  /** USD per completion token. */
-  completion: number;
-}
+export type { ModelPrice } from './batch-cost-estimate';
 
 export interface BatchPlan {
   models: string[];
@@ -19,18 +17,9 @@ export interface BatchPlan {
   jobs: number;
   maxConcurrent?: number;
   budgetUsd?: number;
-  /** Rough cost of the whole batch; absent when a model's price is unknown. */
-  estimatedCostUsd?: number;
-  /** Models without a known price. */
-  unpricedModels: string[];
+  /** The same estimate `batch/start` returns, for the priced models, naming the others. */
+  estimate: CostEstimate;
 }
-
-/**
- * Tokens assumed per app for the estimate: two model calls (backend, frontend), each a prompt of
- * a few thousand tokens and an answer of a few thousand more. A guide, not a quote.
- */
-export const ESTIMATED_PROMPT_TOKENS_PER_APP = 6_000;
-export const ESTIMATED_COMPLETION_TOKENS_PER_APP = 12_000;
 
 const isStringArray = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
@@ -54,26 +43,22 @@ export function readBatchPlan(
   const repeat = file.repeat === undefined ? 1 : file.repeat;
   if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 1) return undefined;
   const models = file.models;
-  const jobs = models.length * templates.length * repeat;
   const maxTokens = (file.options as { maxTokens?: unknown } | undefined)?.maxTokens;
-  const completionTokens =
-    typeof maxTokens === 'number' && maxTokens > 0
-      ? Math.min(ESTIMATED_COMPLETION_TOKENS_PER_APP, 2 * maxTokens)
-      : ESTIMATED_COMPLETION_TOKENS_PER_APP;
-  const unpricedModels = models.filter((model) => !prices.has(model));
-  let estimatedCostUsd: number | undefined;
-  if (unpricedModels.length === 0) {
-    estimatedCostUsd = 0;
-    for (const model of models) {
-      const price = prices.get(model)!;
-      const perApp = price.prompt * ESTIMATED_PROMPT_TOKENS_PER_APP + price.completion * completionTokens;
-      estimatedCostUsd += perApp * templates.length * repeat;
-    }
-  }
-  const plan: BatchPlan = { models, templates, repeat, jobs, unpricedModels };
+  const estimate = batchCostEstimate({
+    models,
+    jobsPerModel: templates.length * repeat,
+    ...(typeof maxTokens === 'number' && maxTokens > 0 ? { maxTokens } : {}),
+    prices,
+  });
+  const plan: BatchPlan = {
+    models,
+    templates,
+    repeat,
+    jobs: models.length * templates.length * repeat,
+    estimate,
+  };
   if (typeof file.maxConcurrent === 'number') plan.maxConcurrent = file.maxConcurrent;
   if (typeof file.budgetUsd === 'number') plan.budgetUsd = file.budgetUsd;
-  if (estimatedCostUsd !== undefined) plan.estimatedCostUsd = estimatedCostUsd;
   return plan;
 }
 
@@ -91,11 +76,29 @@ export function describeBatchPlan(plan: BatchPlan): string {
     `Templates: ${listed(plan.templates)}`,
   ];
   if (plan.maxConcurrent !== undefined) lines.push(`At most ${plan.maxConcurrent} at once`);
-  if (plan.estimatedCostUsd !== undefined) {
-    lines.push(`Estimated cost: about $${plan.estimatedCostUsd.toFixed(2)}`);
-  } else if (plan.unpricedModels.length > 0) {
-    lines.push(`Estimated cost: unknown (no price for ${listed(plan.unpricedModels, 3)})`);
+  lines.push(describeEstimate(plan.models, plan.estimate));
+  if (plan.budgetUsd !== undefined) {
+    // The daemon says the same after starting (`warning`); before starting it can still be changed.
+    const above =
+      plan.estimate.costUsd > plan.budgetUsd
+        ? ', below the estimate: jobs stop starting once it is spent'
+        : '';
+    lines.push(`Budget: $${plan.budgetUsd.toFixed(2)}${above}`);
   }
-  if (plan.budgetUsd !== undefined) lines.push(`Budget: $${plan.budgetUsd.toFixed(2)}`);
   return lines.join('\n');
+}
+
+/**
+ * "Estimated cost: about $0.12 (…tokens)", for the priced models only when some have no price,
+ * which are then named: a partial figure is worth more than "unknown".
+ */
+export function describeEstimate(models: readonly string[], estimate: CostEstimate): string {
+  const tokens = `${estimate.promptTokens.toLocaleString('en-US')} prompt + ${estimate.completionTokens.toLocaleString('en-US')} answer tokens`;
+  const unpriced = estimate.unpricedModels;
+  const distinct = new Set(models).size;
+  if (unpriced.length === 0) return `Estimated cost: about ${formatUsd(estimate.costUsd)} (${tokens})`;
+  const noPrice = `no price known for ${listed(unpriced, 3)}`;
+  if (unpriced.length >= distinct) return `Estimated cost: unknown (${noPrice})`;
+  const priced = distinct - unpriced.length;
+  return `Estimated cost: about ${formatUsd(estimate.costUsd)} for ${priced} of ${distinct} models, ${noPrice}`;
 }

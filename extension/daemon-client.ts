@@ -28,8 +28,8 @@ import {
   type InitializeResult,
   ShutdownRequest,
 } from '../shared/protocol';
+import { daemonEnv } from './daemon-env';
 import { daemonLogLine } from './daemon-log-line';
-import { initializeEnv } from './initialize-env';
 import { RestartPolicy } from './restart-policy';
 
 export type DaemonState = 'stopped' | 'starting' | 'running' | 'restarting' | 'failed';
@@ -222,7 +222,8 @@ export class DaemonClient {
       [daemonPath, '--stdio', '--workspace', folder],
       {
         cwd: folder,
-        env: { ...(this.options.env ?? process.env), ...initializeEnv(params), ELECTRON_RUN_AS_NODE: '1' },
+        // The key goes in `initialize` below, never in the environment (see daemon-env.ts).
+        env: daemonEnv(this.options.env ?? process.env, params),
         stdio: ['pipe', 'pipe', 'pipe'],
       },
     );

@@ -12,6 +12,7 @@ import { registerDaemonCommands } from './commands/daemon-commands';
 import { registerGenerateCommands } from './commands/generate-commands';
 import { registerJobCommands } from './commands/job-commands';
 import { DaemonPool } from './daemon-pool';
+import { JobContextKeys } from './job-context-keys';
 import { JobStore } from './job-store';
 import { JobsTreeProvider } from './jobs-tree-provider';
 import { StatusBar } from './status-bar';
@@ -30,6 +31,9 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
   const tree = new JobsTreeProvider(store, () => void loadFoldersWithHistory(daemons));
   const view = vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new StatusBar(store);
+  const contextKeys = new JobContextKeys(store, (key, value) => {
+    void vscode.commands.executeCommand('setContext', key, value);
+  });
   const ctx: CommandContext = { pool: daemons, store, keys, log, tree, view };
 
   const updateBadge = () => {
@@ -52,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
     tree,
     view,
     statusBar,
+    contextKeys,
     api,
     ...registerGenerateCommands(ctx),
     ...registerBatchCommands(ctx),

@@ -4,13 +4,17 @@ import * as vscode from 'vscode';
 import { isFinished, type Job } from '../../shared/job';
 import {
   BatchCancelRequest,
+  type BatchProgress,
   BatchStartRequest,
   type BatchStartResult,
+  BatchStatusRequest,
   GenerationCancelRequest,
   ModelsListRequest,
   TemplatesListRequest,
 } from '../../shared/protocol';
+import { BatchFollower, type BatchProgressSource } from '../batch-follower';
 import { type BatchPlan, describeBatchPlan, type ModelPrice, readBatchPlan } from '../batch-plan';
+import { batchDone, batchFinishedText, batchProgressText } from '../batch-progress-text';
 import { CommandIds, JOBS_VIEW_ID } from '../command-ids';
 import type { DaemonClient } from '../daemon-client';
 import { exampleBatchFile } from '../example-batch';
@@ -178,6 +182,8 @@ async function runBatch(ctx: CommandContext, args: RunBatchArgs = {}): Promise<B
     const folderKey = folder.uri.toString();
     for (const job of result.jobs) ctx.store.upsert(folderKey, job);
     void vscode.commands.executeCommand(`${JOBS_VIEW_ID}.focus`);
+    // Above the budget: the daemon starts the batch anyway and stops it once the budget is spent.
+    if (result.warning) void vscode.window.showWarningMessage(`AppGen: ${result.warning}`);
     void followBatch(ctx, client, folderKey, result);
     return result;
   } catch (error) {
@@ -195,74 +201,61 @@ async function runBatch(ctx: CommandContext, args: RunBatchArgs = {}): Promise<B
   }
 }
 
-/** A progress notification that follows the batch's jobs until all finish; cancelling cancels the batch. */
+/**
+ * A progress notification that follows the batch by the daemon's `batch/changed` counts until it
+ * finishes; cancelling it cancels the batch. Then offers the batch's report.
+ */
 function followBatch(
   ctx: CommandContext,
   client: DaemonClient,
   folderKey: string,
   result: BatchStartResult,
 ): Thenable<void> {
-  const ids = new Set(result.jobs.map((job) => job.id));
-  const total = ids.size;
-  const batchJobs = (): Job[] =>
-    ctx.store.jobs(folderKey).filter((job) => ids.has(job.id) || job.batchId === result.batchId);
+  const total = result.jobs.length;
+  const source: BatchProgressSource = {
+    onBatchChanged: client.onBatchChanged,
+    onReady: client.onReady,
+    onDidChangeState: client.onDidChangeState,
+    status: (batchId) => client.request(BatchStatusRequest, { batchId }),
+  };
   return vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
       title: `AppGen batch (${total} ${total === 1 ? 'job' : 'jobs'})`,
       cancellable: true,
     },
-    (progress, token) =>
-      new Promise<void>((resolve) => {
-        let reported = 0;
-        const update = () => {
-          const jobs = batchJobs();
-          const done = jobs.filter((job) => isFinished(job.status)).length;
-          const failed = jobs.filter((job) => job.status === 'failed').length;
-          const running = jobs.filter((job) => job.status === 'running').length;
-          const increment = total > 0 ? ((done - reported) / total) * 100 : 100;
-          reported = done;
-          progress.report({
-            increment,
-            message: `${done}/${total} done${failed ? `, ${failed} failed` : ''}${running ? `, ${running} running` : ''}`,
-          });
-          if (done >= total) finish();
-        };
-        const subscription = ctx.store.onDidChange((key) => {
-          if (key === folderKey) update();
-        });
-        const stateSubscription = client.onDidChangeState((state) => {
-          if (state === 'failed') finish();
-        });
-        const finish = () => {
-          subscription.dispose();
-          stateSubscription.dispose();
-          resolve();
-          const jobs = batchJobs();
-          if (jobs.length >= total && jobs.every((job) => isFinished(job.status))) void offerReport(jobs);
-        };
-        const offerReport = async (jobs: Job[]) => {
-          const failed = jobs.filter((job) => job.status === 'failed').length;
-          const choice = await vscode.window.showInformationMessage(
-            `AppGen: batch finished, ${jobs.length - failed} of ${jobs.length} succeeded${failed ? `, ${failed} failed` : ''}.`,
-            'Open Report',
-          );
-          if (choice === 'Open Report') {
-            const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === folderKey);
-            await vscode.commands.executeCommand(CommandIds.openBatchReport, {
-              folder: folder?.uri.fsPath,
-              batchId: result.batchId,
-            });
-          }
-        };
-        token.onCancellationRequested(() => {
-          void cancelBatch(client, result.batchId, batchJobs()).catch((error) =>
-            showError('could not cancel the batch', error),
-          );
-        });
-        update();
-      }),
+    async (progress, token) => {
+      let reported = 0;
+      const follower = new BatchFollower(source, result.batchId, (batch) => {
+        const percent = batch.total > 0 ? (batchDone(batch) / batch.total) * 100 : 100;
+        progress.report({ increment: percent - reported, message: batchProgressText(batch) });
+        reported = percent;
+      });
+      const cancellation = token.onCancellationRequested(() => {
+        const jobs = ctx.store.jobs(folderKey).filter((job) => job.batchId === result.batchId);
+        void cancelBatch(client, result.batchId, jobs).catch((error) =>
+          showError('could not cancel the batch', error),
+        );
+      });
+      const finished = await follower.done;
+      cancellation.dispose();
+      if (finished) void offerReport(folderKey, finished);
+    },
   );
+}
+
+/** Sums the batch up and offers its report, which the daemon writes as the batch ends. */
+async function offerReport(folderKey: string, finished: BatchProgress): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(
+    `AppGen: ${batchFinishedText(finished)}.`,
+    'Open Report',
+  );
+  if (choice !== 'Open Report') return;
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === folderKey);
+  await vscode.commands.executeCommand(CommandIds.openBatchReport, {
+    folder: folder?.uri.fsPath,
+    batchId: finished.batchId,
+  });
 }
 
 async function cancelBatch(client: DaemonClient, batchId: string, jobs: Job[]): Promise<void> {

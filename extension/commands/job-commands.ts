@@ -1,8 +1,9 @@
 /** Commands on one job: cancel, retry, open its app, reveal it, show the raw model response. */
 import * as vscode from 'vscode';
-import { isFinished, type Job } from '../../shared/job';
+import type { Job } from '../../shared/job';
 import { GenerationCancelRequest, GenerationRetryRequest } from '../../shared/protocol';
 import { CommandIds } from '../command-ids';
+import { JOB_FILTERS } from '../job-context-keys';
 import {
   type CommandContext,
   checkTrusted,
@@ -24,7 +25,7 @@ export function registerJobCommands(ctx: CommandContext): vscode.Disposable[] {
     (arg ? undefined : await pickJob(ctx, ctx.store.allJobs().filter(filter), placeHolder));
   return [
     vscode.commands.registerCommand(CommandIds.cancelJob, async (arg?: JobArg) => {
-      const found = await target(arg, (job) => !isFinished(job.status), 'Job to cancel');
+      const found = await target(arg, JOB_FILTERS.unfinished.matches, 'Job to cancel');
       if (!found) return undefined;
       try {
         const result = await found.client.request(GenerationCancelRequest, { jobId: found.job.id });
@@ -38,7 +39,7 @@ export function registerJobCommands(ctx: CommandContext): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand(CommandIds.retryJob, async (arg?: JobArg) => {
       if (!checkTrusted('retry generations')) return undefined;
-      const found = await target(arg, (job) => isFinished(job.status), 'Job to retry');
+      const found = await target(arg, JOB_FILTERS.finished.matches, 'Job to retry');
       if (!found) return undefined;
       try {
         const job = await found.client.request(GenerationRetryRequest, { jobId: found.job.id });
@@ -50,11 +51,11 @@ export function registerJobCommands(ctx: CommandContext): vscode.Disposable[] {
       }
     }),
     vscode.commands.registerCommand(CommandIds.openApp, async (arg?: JobArg) => {
-      const found = await target(arg, (job) => job.status === 'succeeded', 'App to open');
+      const found = await target(arg, JOB_FILTERS.succeeded.matches, 'App to open');
       return found ? openApp(found) : undefined;
     }),
     vscode.commands.registerCommand(CommandIds.openAppFolder, async (arg?: JobArg) => {
-      const found = await target(arg, (job) => job.status === 'succeeded', 'App folder to open');
+      const found = await target(arg, JOB_FILTERS.succeeded.matches, 'App folder to open');
       if (!found) return undefined;
       const uri = folderUri(found.folder, found.job.appPath);
       if (!(await exists(uri))) return missing(uri);
@@ -62,7 +63,7 @@ export function registerJobCommands(ctx: CommandContext): vscode.Disposable[] {
       return uri;
     }),
     vscode.commands.registerCommand(CommandIds.revealInExplorer, async (arg?: JobArg) => {
-      const found = await target(arg, (job) => job.status === 'succeeded', 'App to reveal');
+      const found = await target(arg, JOB_FILTERS.succeeded.matches, 'App to reveal');
       if (!found) return undefined;
       const uri = folderUri(found.folder, found.job.appPath);
       if (!(await exists(uri))) return missing(uri);
@@ -72,7 +73,7 @@ export function registerJobCommands(ctx: CommandContext): vscode.Disposable[] {
     vscode.commands.registerCommand(
       CommandIds.showRawResponse,
       async (arg?: JobArg & { component?: string }) => {
-        const found = await target(arg, (job) => job.attempts > 0, 'Job whose raw response to show');
+        const found = await target(arg, JOB_FILTERS.called.matches, 'Job whose raw response to show');
         // From a script (`{jobId, component?}`) there is nobody to ask which call: take the one named, or the first.
         const scripted = arg !== undefined && !('kind' in arg);
         return found ? showRawResponse(found, scripted ? (arg.component ?? '') : undefined) : undefined;

@@ -26,7 +26,13 @@ let folder: string;
 
 function makeClient(
   mode: string,
-  extra: { crashFile?: string; policy?: RestartPolicy; graceMs?: number; daemonPath?: string } = {},
+  extra: {
+    crashFile?: string;
+    policy?: RestartPolicy;
+    graceMs?: number;
+    daemonPath?: string;
+    inheritedEnv?: NodeJS.ProcessEnv;
+  } = {},
 ): Harness {
   const lines: { level: string; text: string }[] = [];
   const record =
@@ -54,6 +60,7 @@ function makeClient(
       ...process.env,
       FAKE_DAEMON_MODE: mode,
       ...(extra.crashFile ? { FAKE_CRASH_FILE: extra.crashFile } : {}),
+      ...extra.inheritedEnv,
     },
     initializeParams: async () => structuredClone(params),
     log,
@@ -109,14 +116,18 @@ describe('DaemonClient', () => {
     assert.equal(init.queue.maxConcurrent, 2);
   });
 
-  it('starts the daemon with the key and settings of its first initialize in its environment', async () => {
-    const { client } = makeClient('ok');
+  it('gives the daemon the key in initialize only, never in its environment, not even an inherited one', async () => {
+    const { client } = makeClient('ok', {
+      inheritedEnv: { OPENROUTER_API_KEY: 'sk-inherited-from-the-editor' },
+    });
     await client.ensureStarted();
     const init = client.initializeResult as InitializeResult & {
       envHasKey: boolean;
       envMaxConcurrent: string;
     };
-    assert.equal(init.envHasKey, true);
+    assert.equal(init.envHasKey, false);
+    assert.equal(init.hasApiKey, true);
+    // Settings are no secret: they still start the daemon with the values initialize brings.
     assert.equal(init.envMaxConcurrent, '2');
   });
 
@@ -175,10 +186,14 @@ describe('DaemonClient', () => {
     const states: DaemonState[] = [];
     client.onDidChangeState((state) => states.push(state));
     process.kill(oldPid, 'SIGKILL');
-    await ready;
+    const init = (await ready) as InitializeResult & { initializeCount: number; envHasKey: boolean };
     assert.equal(client.state, 'running');
     assert.notEqual(client.pid, oldPid);
     assert.deepEqual(states, ['restarting', 'starting', 'running']);
+    // The new process learns the key from its first initialize: the one it resumes jobs after.
+    assert.equal(init.initializeCount, 1);
+    assert.equal(init.hasApiKey, true);
+    assert.equal(init.envHasKey, false);
   });
 
   it('gives up after repeated crashes, says so, and starts again on an explicit restart', async () => {

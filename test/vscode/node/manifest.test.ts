@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandIds, JOBS_VIEW_ID, VIEW_CONTAINER_ID } from '../../../extension/command-ids';
 import { DAEMON_SETTING_KEYS } from '../../../extension/config-reader';
+import { JOB_FILTERS } from '../../../extension/job-context-keys';
 import { jobContextValue } from '../../../extension/job-presentation';
 import { JOB_STATUSES } from '../../../shared/job';
 import { makeJob } from './job-fixtures';
@@ -68,6 +69,41 @@ describe('package.json contributions', () => {
       assert.match(palette.find((entry) => entry.command === id)?.when ?? '', /isWorkspaceTrusted/, id);
     }
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+  });
+
+  it('offers job commands in the palette only when the extension knows a job they act on', () => {
+    const palette = contributes.menus.commandPalette as MenuEntry[];
+    const expected: Record<string, string> = {
+      [CommandIds.cancelJob]: JOB_FILTERS.unfinished.contextKey,
+      [CommandIds.retryJob]: JOB_FILTERS.finished.contextKey,
+      [CommandIds.openAppFolder]: JOB_FILTERS.succeeded.contextKey,
+      [CommandIds.revealInExplorer]: JOB_FILTERS.succeeded.contextKey,
+      [CommandIds.showRawResponse]: JOB_FILTERS.called.contextKey,
+    };
+    for (const [command, key] of Object.entries(expected)) {
+      const when = palette.find((entry) => entry.command === command)?.when ?? '';
+      assert.ok(when.split(/\s*&&\s*/).includes(key), `${command}: "${when}" does not require ${key}`);
+    }
+    // Every appgen.has* key a menu names is one the extension sets: an unset key hides a command for good.
+    const known = new Set([
+      'appgen.hasApiKey',
+      ...Object.values(JOB_FILTERS).map((filter) => filter.contextKey),
+    ]);
+    for (const entries of Object.values(contributes.menus as Record<string, MenuEntry[]>)) {
+      for (const entry of entries) {
+        for (const [key] of (entry.when ?? '').matchAll(/\bappgen\.has[A-Za-z]+/g)) {
+          assert.ok(known.has(key), `${entry.command} names unknown context key ${key}`);
+        }
+      }
+    }
+  });
+
+  it('ignores workspace values of the settings a hostile workspace could abuse, until it is trusted', () => {
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations as string[];
+    // The key is sent to baseUrl; outputDir decides where files are written.
+    for (const key of ['appgen.baseUrl', 'appgen.outputDir']) assert.ok(restricted.includes(key), key);
+    for (const key of restricted)
+      assert.ok(contributes.configuration.properties[key], `${key} is no setting`);
   });
 
   it('documents every setting, and every daemon setting the extension forwards exists', () => {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { RecordedRequest } from '../../../daemon/simulator/simulator';
 import {
   extensionApi,
   generate,
@@ -13,7 +14,7 @@ import {
 describe('daemon crash recovery', () => {
   after(async () => (await sharedSimulator()).resume());
 
-  it('restarts a daemon killed from outside, and the interrupted job finishes in the tree', async () => {
+  it('restarts a daemon killed from outside, and the interrupted job finishes in the tree with the key', async () => {
     const api = await extensionApi();
     const simulator = await sharedSimulator();
     simulator.pause();
@@ -21,6 +22,11 @@ describe('daemon crash recovery', () => {
     await waitForHeldCall(api, simulator, job!.id);
     const oldPid = api.daemons()[0]?.pid;
     assert.ok(oldPid, 'no daemon pid');
+    // The key reaches a daemon in initialize only (never its environment); the restarted one resumes
+    // the job after its first initialize, so the simulator, which demands the key, must see it.
+    const served: (string | undefined)[] = [];
+    const onRequest = (request: RecordedRequest) => served.push(request.served);
+    simulator.on('request', onRequest);
     process.kill(oldPid, 'SIGKILL');
 
     const restarted = await waitFor(
@@ -36,7 +42,10 @@ describe('daemon crash recovery', () => {
     assert.notEqual(restarted.pid, oldPid);
     simulator.resume();
     const finished = await waitForJob(api, job!.id, ['succeeded', 'failed', 'cancelled']);
+    simulator.off('request', onRequest);
     assert.equal(finished.status, 'succeeded', JSON.stringify(finished.error));
+    assert.ok(served.length > 0, 'the restarted daemon made no model call');
+    assert.ok(!served.includes('http401'), `calls without the key: ${served.join(', ')}`);
     assert.equal(treeItemOf(api, job!.id)?.icon, 'check');
     assert.equal(api.statusBarText(), '$(rocket) AppGen');
   });
