@@ -10,8 +10,11 @@ export class AppLocks {
 
   constructor(private readonly timeoutMs: () => number) {}
 
-  /** Runs `fn` holding the lock for `key`; fails with `lock_timeout` if it cannot be had in time. */
-  async runExclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` holding the lock for `key`; fails with `lock_timeout` if it cannot be had in time,
+   * and with `cancelled` as soon as `signal` aborts while it waits (a running `fn` is not stopped).
+   */
+  async runExclusive<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     let entry = this.locks.get(key);
     if (!entry) {
       const timeout = this.timeoutMs();
@@ -22,7 +25,12 @@ export class AppLocks {
     }
     entry.users++;
     try {
-      return await entry.mutex.runExclusive(fn);
+      const release = await acquire(entry.mutex, key, signal);
+      try {
+        return await fn();
+      } finally {
+        release();
+      }
     } catch (error) {
       if (error === E_TIMEOUT) throw new DaemonError('lock_timeout', `Timeout acquiring lock for ${key}`);
       throw error;
@@ -36,4 +44,33 @@ export class AppLocks {
   busyKeys(): string[] {
     return [...this.locks.keys()];
   }
+}
+
+/**
+ * The mutex's releaser, or a `cancelled` rejection as soon as `signal` aborts. async-mutex cannot
+ * withdraw one waiter, so an abandoned turn is passed on the moment it comes.
+ */
+function acquire(
+  mutex: MutexInterface,
+  key: string,
+  signal: AbortSignal | undefined,
+): Promise<MutexInterface.Releaser> {
+  if (!signal) return mutex.acquire();
+  const cancelled = () => new DaemonError('cancelled', `Cancelled while waiting for the lock of ${key}`);
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    mutex.acquire().then(
+      (release) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) release();
+        else resolve(release);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -11,6 +11,7 @@ import { asDaemonError, DaemonError } from './daemon-error';
 import type { JobQueue } from './job-queue';
 import { type JobRunnerDeps, runJob } from './job-runner';
 import type { Logger } from './logger';
+import { lookupModel, type ModelNames } from './model-catalog-lookup';
 import type { Template } from './templates/template';
 
 /** The parts of the history store the service needs. */
@@ -33,6 +34,11 @@ export interface GenerationServiceDeps extends JobRunnerDeps {
   findTemplate: (slug: string) => Promise<Template | undefined>;
   newId: () => string;
   onChanged: (job: Job) => void;
+  /**
+   * The server's model names to check a requested model against, or undefined when the list cannot
+   * be had; without it (or without this dependency) any model id is taken.
+   */
+  modelNames?: (name: string) => Promise<ModelNames | undefined>;
 }
 
 /** Where a job belongs: its batch, and the batch's output folder when it has its own. */
@@ -46,6 +52,8 @@ const SHUTDOWN = Symbol('shutdown');
 export class GenerationService {
   private readonly running = new Map<string, AbortController>();
   private readonly waiting = new Set<string>();
+  /** Jobs whose commit has begun: a cancel can no longer stop them. */
+  private readonly committing = new Set<string>();
   private readonly revisions = new Map<string, number>();
   /** Highest app number handed out per model slug, so concurrent starts never share one. */
   private readonly reserved = new Map<string, number>();
@@ -72,7 +80,6 @@ export class GenerationService {
     const template = await this.deps.findTemplate(p.templateSlug);
     if (!template) throw invalid(`Unknown template "${p.templateSlug}"`);
     if (typeof p.model !== 'string' || p.model.trim() === '') throw invalid('model is required');
-    const model = this.resolveModel(p.model.trim());
     if (p.appNum !== undefined && (!Number.isInteger(p.appNum) || p.appNum < 1)) {
       throw invalid(`appNum must be a positive integer, got ${JSON.stringify(p.appNum)}`);
     }
@@ -81,6 +88,8 @@ export class GenerationService {
     }
     const components = validateComponents(p.components);
     const options = validateOptions(p.options);
+    // Last: it may ask the server for its model list, which a request refused anyway need not wait for.
+    const model = await this.resolveModel(p.model.trim());
     const slug = modelSlug(model);
     const appNum = p.appNum ?? this.reserveAppNum(slug, outputDir);
     if (p.appNum !== undefined) this.reserved.set(slug, Math.max(this.reserved.get(slug) ?? 0, p.appNum));
@@ -141,7 +150,10 @@ export class GenerationService {
     return this.deps.store.listJobs({ status: params?.status, batchId: params?.batchId });
   }
 
-  /** Cancels a queued job at once, or aborts a running one's model call; a finished job stays as it is. */
+  /**
+   * Cancels a queued job at once, or aborts a running one (its model call or its wait for the app's
+   * lock). A job whose commit has begun, like a finished one, goes on as it is: false then.
+   */
   cancel(jobId: unknown, reason = 'Cancelled before it started'): boolean {
     const job = this.get(jobId);
     if (job.status === 'queued') {
@@ -150,7 +162,7 @@ export class GenerationService {
       return true;
     }
     const controller = this.running.get(job.id);
-    if (job.status === 'running' && controller) {
+    if (job.status === 'running' && controller && !this.committing.has(job.id)) {
       controller.abort();
       return true;
     }
@@ -218,7 +230,7 @@ export class GenerationService {
         this.settling.add(run);
         run.then(forget, forget);
         return run;
-      }, job.priority ?? 0)
+      }, job) // its priority orders it; its batch (if any) limits it too
       .catch((error) => this.deps.log.error('job scheduling failed', { jobId: job.id, error }));
   }
 
@@ -265,6 +277,7 @@ export class GenerationService {
               ...(generationId ? { generationIds: [...(job.generationIds ?? []), generationId] } : {}),
               ...(provider ? { provider } : {}),
             }),
+          committing: () => this.committing.add(jobId),
         },
         controller.signal,
       );
@@ -281,6 +294,7 @@ export class GenerationService {
       this.finish(job, error.code === 'cancelled' ? 'cancelled' : 'failed', { error: error.toJobError() });
     } finally {
       this.running.delete(jobId);
+      this.committing.delete(jobId);
     }
   }
 
@@ -331,12 +345,18 @@ export class GenerationService {
     }
   }
 
-  /** A slug is accepted for a model id when exactly one known model has it. */
-  private resolveModel(input: string): string {
-    if (input.includes('/')) return input;
-    const known = new Set(this.deps.store.listJobs({ limit: 1000 }).map((j) => j.model));
-    const matches = [...known].filter((id) => modelSlug(id) === input);
-    return matches.length === 1 ? matches[0]! : input;
+  /**
+   * The model id a requested name means: checked against the server's model list when it can be
+   * read, a slug resolved when exactly one model has it (from the list, else from this workspace's
+   * history).
+   */
+  private async resolveModel(name: string): Promise<string> {
+    const listed = await this.deps.modelNames?.(name);
+    const found = lookupModel(name, listed, () =>
+      this.deps.store.listJobs({ limit: 1000 }).map((job) => job.model),
+    );
+    if (!found.ok) throw invalid(found.problem);
+    return found.model;
   }
 }
 

@@ -1,6 +1,10 @@
 /**
  * The concurrency limit on running jobs. With the queue off every job starts at once. Waiting jobs
  * run by priority (higher first), then in the order they were added.
+ *
+ * A group (a batch) may have a limit of its own, which overrides the workspace limit for its jobs:
+ * at most that many of them run at once, in a line of their own, so they neither wait for nor take
+ * the workspace's slots, and a settings change or another batch leaves the limit as it is.
  */
 import PQueue from 'p-queue';
 
@@ -9,62 +13,105 @@ export interface QueueSettings {
   maxConcurrent: number;
 }
 
+/** Where a task stands in line: a job gives its own (a `Job` is one). */
+export interface QueuePlace {
+  /** Higher runs first; default 0. */
+  priority?: number;
+  /** The group whose limit (see `limitGroup`) the task runs under, if it has one. */
+  batchId?: string;
+}
+
 export class JobQueue {
-  private readonly queue: PQueue;
+  private readonly shared: PQueue;
   private settings: QueueSettings;
+  /** The lines of groups with a limit of their own. */
+  private readonly groups = new Map<string, PQueue>();
+  /** Lines of groups whose limit was lifted, kept until the tasks already in them are done. */
+  private readonly retired = new Set<PQueue>();
 
   constructor(settings: QueueSettings) {
     this.settings = settings;
-    this.queue = new PQueue({ concurrency: JobQueue.concurrencyOf(settings) });
+    this.shared = new PQueue({ concurrency: JobQueue.concurrencyOf(settings) });
   }
 
   private static concurrencyOf(settings: QueueSettings): number {
     return settings.enabled ? settings.maxConcurrent : Number.POSITIVE_INFINITY;
   }
 
-  /** Takes effect for jobs not yet started; running ones finish as they are. */
+  /** Takes effect for jobs not yet started; running ones finish as they are. Group limits stay. */
   configure(settings: QueueSettings): void {
     this.settings = settings;
-    this.queue.concurrency = JobQueue.concurrencyOf(settings);
+    this.shared.concurrency = JobQueue.concurrencyOf(settings);
   }
 
   get info(): QueueSettings {
     return { ...this.settings };
   }
 
-  /** Runs `task` when a slot is free. The returned promise settles with the task. */
-  add(task: () => Promise<void>, priority = 0): Promise<void> {
-    return this.queue.add(task, { priority });
+  /**
+   * At most `limit` tasks of `group` run at once, whatever the workspace limit and even with the
+   * queue off (undefined: the group's later tasks join the workspace's line). A lower limit lets
+   * running tasks finish; a higher one starts waiting ones.
+   */
+  limitGroup(group: string, limit: number | undefined): void {
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+      throw new RangeError(`A group limit must be a positive integer, got ${limit}`);
+    }
+    const line = this.groups.get(group);
+    if (limit === undefined) {
+      if (!line) return;
+      this.groups.delete(group);
+      this.retired.add(line);
+      void line.onIdle().then(() => this.retired.delete(line));
+      return;
+    }
+    if (line) {
+      line.concurrency = limit;
+      return;
+    }
+    const created = new PQueue({ concurrency: limit });
+    if (this.shared.isPaused) created.pause();
+    this.groups.set(group, created);
+  }
+
+  /** Runs `task` when its line has a free slot. The promise settles with the task. */
+  add(task: () => Promise<void>, place: QueuePlace = {}): Promise<void> {
+    const line = (place.batchId !== undefined && this.groups.get(place.batchId)) || this.shared;
+    return line.add(task, { priority: place.priority ?? 0 });
   }
 
   get waiting(): number {
-    return this.queue.size;
+    return this.lines().reduce((sum, line) => sum + line.size, 0);
   }
 
   get running(): number {
-    return this.queue.pending;
+    return this.lines().reduce((sum, line) => sum + line.pending, 0);
   }
 
   /** Resolves when nothing waits and nothing runs. */
-  onIdle(): Promise<void> {
-    return this.queue.onIdle();
+  async onIdle(): Promise<void> {
+    await Promise.all(this.lines().map((line) => line.onIdle()));
   }
 
   /** Drops the tasks not yet started; the promises `add` returned for them never settle. */
   clearWaiting(): void {
-    this.queue.clear();
+    for (const line of this.lines()) line.clear();
   }
 
   /** Stops starting waiting jobs (running ones go on) until `resume`. */
   pause(): void {
-    this.queue.pause();
+    for (const line of this.lines()) line.pause();
   }
 
   resume(): void {
-    this.queue.start();
+    for (const line of this.lines()) line.start();
   }
 
   get paused(): boolean {
-    return this.queue.isPaused;
+    return this.shared.isPaused;
+  }
+
+  private lines(): PQueue[] {
+    return [this.shared, ...this.groups.values(), ...this.retired];
   }
 }

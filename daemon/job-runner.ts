@@ -7,7 +7,7 @@ import type { Component, Job, Usage } from '../shared/job';
 import type { AppLocks } from './app-locks';
 import type { AppStore, FileWrite } from './app-store';
 import type { ArtifactStore } from './artifacts';
-import { DaemonError } from './daemon-error';
+import { asDaemonError, DaemonError } from './daemon-error';
 import { extractComponentFiles } from './merger/extract-files';
 import { planAppMerge } from './merger/plan-app-merge';
 import { assertNoSymlinkEscape } from './merger/symlink-guard';
@@ -36,6 +36,8 @@ export interface JobProgress {
   phase(phase: string, retryAt?: string): void;
   attempt(): void;
   usage(add: Usage, generationId?: string, provider?: string): void;
+  /** The commit (the app swap) begins: from now on a cancel cannot stop the job. */
+  committing(): void;
 }
 
 export interface JobOutcome {
@@ -94,18 +96,24 @@ export async function runJob(
   if (signal.aborted) throw new DaemonError('cancelled', 'Cancelled before the app was written');
   progress.phase('merging');
   const projectName = `${job.modelSlug}-app${job.appNum}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  return deps.locks.runExclusive(`${job.modelSlug}/app${job.appNum}`, async () => {
-    // A cancel that came while another job held the lock still keeps this one out of the app.
-    if (signal.aborted) throw new DaemonError('cancelled', 'Cancelled before the app was written');
-    return deps.appStore.commit({
-      jobId: job.id,
-      appPath: job.appPath,
-      scaffold: () =>
-        renderScaffold({ projectName, backendPort: ports.backend, frontendPort: ports.frontend }),
-      plan: (readCurrent) => planAppMerge({ writes, readCurrent }),
-      checkPath: assertNoSymlinkEscape,
-    });
-  });
+  // The wait for the lock ends at once on a cancel; the commit, once begun, is not stopped.
+  return deps.locks.runExclusive(
+    `${job.modelSlug}/app${job.appNum}`,
+    async () => {
+      // A cancel that came just as the lock was had still keeps this job out of the app.
+      if (signal.aborted) throw new DaemonError('cancelled', 'Cancelled before the app was written');
+      progress.committing();
+      return deps.appStore.commit({
+        jobId: job.id,
+        appPath: job.appPath,
+        scaffold: () =>
+          renderScaffold({ projectName, backendPort: ports.backend, frontendPort: ports.frontend }),
+        plan: (readCurrent) => planAppMerge({ writes, readCurrent }),
+        checkPath: assertNoSymlinkEscape,
+      });
+    },
+    signal,
+  );
 }
 
 /** One model call; its request, raw answer and metadata are kept whatever the outcome. */
@@ -118,52 +126,84 @@ async function callAndKeep(
   signal: AbortSignal,
 ): Promise<ChatResult> {
   const started = deps.now().getTime();
+  let result: ChatResult;
   try {
-    const result = await deps.callModel(request, {
+    result = await deps.callModel(request, {
       signal,
       onAttempt: () => progress.attempt(),
       onRetry: (notice) =>
         progress.phase('retry-wait', new Date(deps.now().getTime() + notice.delayMs).toISOString()),
     });
-    progress.phase(component);
-    if (result.usage) progress.usage(result.usage, result.generationId, result.provider);
+  } catch (thrown) {
+    await keepFailedCall(
+      job,
+      component,
+      request,
+      asDaemonError(thrown),
+      deps.now().getTime() - started,
+      deps,
+    );
+    throw thrown;
+  }
+  progress.phase(component);
+  if (result.usage) progress.usage(result.usage, result.generationId, result.provider);
+  await deps.artifacts.save(job.modelSlug, job.appNum, {
+    jobId: job.id,
+    component,
+    request: result.requestPayload,
+    rawResponse: result.rawResponse,
+    meta: {
+      model: result.model ?? job.model,
+      provider: result.provider,
+      generationId: result.generationId,
+      usage: result.usage,
+      finishReason: result.finishReason,
+      attempts: result.attempts,
+      status: result.status,
+      durationMs: result.durationMs,
+    },
+  });
+  return result;
+}
+
+/**
+ * Keeps what was sent for every failed call, also when nothing (or nothing usable) came back: the
+ * raw response is then empty.
+ */
+async function keepFailedCall(
+  job: Job,
+  component: Component,
+  request: ChatRequest,
+  error: DaemonError,
+  durationMs: number,
+  deps: JobRunnerDeps,
+): Promise<void> {
+  try {
     await deps.artifacts.save(job.modelSlug, job.appNum, {
       jobId: job.id,
       component,
-      request: result.requestPayload,
-      rawResponse: result.rawResponse,
+      request: requestBody(request),
+      rawResponse: error.data.rawResponse ?? '',
       meta: {
-        model: result.model ?? job.model,
-        provider: result.provider,
-        generationId: result.generationId,
-        usage: result.usage,
-        finishReason: result.finishReason,
-        attempts: result.attempts,
-        status: result.status,
-        durationMs: result.durationMs,
+        model: job.model,
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.data.status !== undefined ? { status: error.data.status } : {}),
+        },
+        attempts: error.data.attempts,
+        durationMs,
       },
     });
-    return result;
-  } catch (error) {
-    if (error instanceof DaemonError && error.data.rawResponse !== undefined) {
-      await deps.artifacts.save(job.modelSlug, job.appNum, {
-        jobId: job.id,
-        component,
-        request: requestBody(request),
-        rawResponse: error.data.rawResponse,
-        meta: {
-          model: job.model,
-          error: { code: error.code, message: error.message, status: error.data.status },
-          attempts: error.data.attempts,
-          durationMs: deps.now().getTime() - started,
-        },
-      });
-    }
-    throw error;
+  } catch {
+    // The call's own failure is what the job reports; artifacts that cannot be written do not hide it.
   }
 }
 
-/** The JSON body as the client sends it, for the artifacts of a failed call. */
+/**
+ * The JSON body of a failed call's artifacts: the request as the job made it (the client adds
+ * only its transport fields, `stream` and `usage`). Never headers, so never the key.
+ */
 function requestBody(request: ChatRequest): unknown {
   return {
     model: request.model,

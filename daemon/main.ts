@@ -205,11 +205,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     );
   logQueue();
   const scrub = (text: string) => (apiKey ? text.split(apiKey).join('***') : text);
-  const client = () =>
+  const client = (maxRetries = config.maxRetries) =>
     new OpenRouterClient({
       baseUrl: config.baseUrl,
       apiKey,
-      maxRetries: config.maxRetries,
+      maxRetries,
       backoffBaseMs: config.backoffBaseMs,
       timeoutMs: config.timeoutMs,
       referer: 'https://github.com/appgen/appgen',
@@ -220,9 +220,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   const pauseQueue = () => {
     if (pausedReason) return;
     pausedReason =
-      'OpenRouter reports insufficient credits (HTTP 402): waiting jobs are paused, not failed. Add credits, then resume (AppGen: Resume, `appgen resume`, or daemon/resume).';
+      'OpenRouter reports insufficient credits (HTTP 402): waiting jobs are paused, not failed. Add credits, then resume (AppGen: Resume Paused Queue, `appgen resume`, or daemon/resume).';
     queue.pause();
     log.warn(pausedReason);
+    for (const client of clients)
+      void client.sendNotification(P.PausedNotification, { reason: pausedReason });
   };
   const resumeQueue = () => {
     const wasPaused = pausedReason !== undefined;
@@ -231,8 +233,10 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     return wasPaused;
   };
   const throttle = new ModelThrottle({ now: Date.now, sleep: abortableSleep });
+  // One attempt: the list only helps (pickers, estimates, model checks), and an offline daemon
+  // should learn at once that it has none rather than after the backoffs.
   const models = new ModelCatalog(
-    () => client().listModels(),
+    (signal) => client(0).listModels({ signal }),
     () => config.baseUrl,
   );
   const templates = cachedCatalog(() => loadTemplates({ workspaceDir: args.workspace }));
@@ -249,6 +253,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     appStore,
     artifacts: new ArtifactStore(args.workspace, scrub),
     locks: new AppLocks(() => config.lockTimeoutMs),
+    modelNames: (name) => models.namesToCheck(name),
     onChanged: (job: Job) => {
       for (const client of clients) void client.sendNotification(P.GenerationChangedNotification, job);
       if (job.status === 'failed' && job.error?.code === 'insufficient_credits') pauseQueue();
@@ -295,11 +300,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         prices: (model) => models.pricesOf(model),
       });
     },
-    overrideConcurrency: (maxConcurrent) => {
-      const previous = queue.info;
-      queue.configure({ enabled: true, maxConcurrent });
-      return () => queue.configure(previous);
-    },
+    limitConcurrency: (batchId, maxConcurrent) => queue.limitGroup(batchId, maxConcurrent),
+    prices: (model) => models.pricesOf(model),
+    loadPrices: () => models.list(),
   });
 
   let shuttingDown: Promise<void> | undefined;
@@ -331,7 +334,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         params.apiKey ??
         (overrides.OPENROUTER_API_KEY as string | undefined) ??
         (overrides.apiKey as string | undefined);
-      config = applyOverrides(envConfig, overrides);
+      // Settings come from the client that sends them (the editor); a client that sends none (the
+      // command line, relayed to an editor's daemon) leaves the ones in force.
+      if (params.config) config = applyOverrides(envConfig, overrides);
       if (key === '') {
         apiKey = undefined; // an empty key clears it ("Clear API Key")
       } else if (key !== undefined) {
@@ -339,9 +344,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         apiKey = key;
         log.redact(apiKey);
       }
-      queue.configure({ enabled: config.useQueue, maxConcurrent: config.maxConcurrent });
       log.info('initialized', { client: params.clientName });
-      logQueue();
+      if (params.config) {
+        queue.configure({ enabled: config.useQueue, maxConcurrent: config.maxConcurrent });
+        logQueue();
+      }
       resumeAfterInitialize();
       return {
         protocolVersion: P.PROTOCOL_VERSION,

@@ -214,6 +214,16 @@ export const GenerationChangedNotification = new NotificationType<Job>('generati
 /** Daemon -> client. A batch's counts changed. */
 export const BatchChangedNotification = new NotificationType<BatchProgress>('batch/changed');
 
+export interface PausedParams {
+  /** Why, and how to continue; the same text as `daemon/status` `paused`. */
+  reason: string;
+}
+/**
+ * Daemon -> client. The queue was paused (OpenRouter answered 402): waiting jobs stay queued, not
+ * failed, until `daemon/resume`. Sent once per pause, to every client.
+ */
+export const PausedNotification = new NotificationType<PausedParams>('daemon/paused');
+
 /** Every request the daemon must answer; a test checks each has a handler. */
 export const ALL_REQUESTS = [
   InitializeRequest,

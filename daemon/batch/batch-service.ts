@@ -15,6 +15,7 @@ import type { Template } from '../templates/template';
 import { type BatchProblem, formatProblems, parseBatchFile } from './batch-file';
 import { renderBatchReport } from './batch-report';
 import { BatchTally } from './batch-tally';
+import { type ModelPrices, usageCostUsd } from './usage-cost';
 
 export const DEFAULT_BATCH_FILE = 'appgen.batch.json';
 
@@ -27,8 +28,15 @@ export interface BatchServiceDeps {
   now: () => Date;
   log: Logger;
   onProgress: (progress: BatchProgress) => void;
-  /** Applies a batch's concurrency override; returns a function that restores the previous limit. */
-  overrideConcurrency: (maxConcurrent: number) => () => void;
+  /**
+   * Lets at most `maxConcurrent` of the batch's jobs run at once, in place of the workspace's limit.
+   * Called before any of the batch's jobs is queued.
+   */
+  limitConcurrency: (batchId: string, maxConcurrent: number) => void;
+  /** A model's prices per token from the cached model list (never a request), if known. */
+  prices: (model: string) => ModelPrices | undefined;
+  /** Fetches the model list into the cache `prices` reads. */
+  loadPrices: () => Promise<unknown>;
   recordBatch: (record: BatchRecord) => void;
   getBatch: (batchId: string) => BatchRecord | undefined;
   /** Why the daemon is not starting waiting jobs (credits exhausted), if it is not. */
@@ -46,7 +54,6 @@ interface ActiveBatch {
   reportPath?: string;
   /** The batch ended and its report is being (or has been) written. */
   ended?: boolean;
-  restoreConcurrency?: () => void;
   jobs: BatchTally;
   startedAt: string;
 }
@@ -118,17 +125,18 @@ export class BatchService {
       id: batchId,
       file: shown,
       ...(config.budgetUsd !== undefined ? { budgetUsd: config.budgetUsd } : {}),
-      jobs: new BatchTally(jobs),
+      jobs: this.tally(jobs),
       startedAt: this.deps.now().toISOString(),
     };
-    if (config.maxConcurrent !== undefined)
-      batch.restoreConcurrency = this.deps.overrideConcurrency(config.maxConcurrent);
+    // The limit stays with the batch for this daemon's life: a retried job of it counts too.
+    if (config.maxConcurrent !== undefined) this.deps.limitConcurrency(batchId, config.maxConcurrent);
     const estimate = await this.deps.estimate(jobs).catch(() => undefined);
     const warning =
       estimate && config.budgetUsd !== undefined && estimate.costUsd > config.budgetUsd
         ? `The batch is estimated at $${estimate.costUsd.toFixed(2)}, above its budget of $${config.budgetUsd}; it stops starting jobs once the budget is spent.`
         : undefined;
     this.batches.set(batchId, batch);
+    if (batch.budgetUsd !== undefined) this.loadPricesFor(batch);
     this.deps.recordBatch({
       id: batchId,
       configPath: shown,
@@ -147,6 +155,11 @@ export class BatchService {
     const batch = this.batches.get(job.batchId);
     if (!batch) return;
     batch.jobs.set(job);
+    this.review(batch);
+  }
+
+  /** Applies the budget to the batch's counts as they are now, ends it when done, and tells clients. */
+  private review(batch: ActiveBatch): void {
     const progress = this.progressOf(batch);
     if (batch.budgetUsd !== undefined && !batch.paused && progress.costUsd >= batch.budgetUsd) {
       batch.paused = `Budget of $${batch.budgetUsd} reached ($${progress.costUsd.toFixed(4)} spent); no new jobs started`;
@@ -159,8 +172,6 @@ export class BatchService {
     const finished = this.progressOf(batch).finished;
     if (finished && !batch.ended) {
       batch.ended = true;
-      batch.restoreConcurrency?.();
-      delete batch.restoreConcurrency;
       const writing = this.writeReport(batch).catch((error) =>
         this.deps.log.error('writing the batch report failed', { error }),
       );
@@ -201,14 +212,19 @@ export class BatchService {
     const jobs = this.deps.listJobs(batchId);
     if (jobs.length === 0) throw new DaemonError('invalid_params', `Unknown batch "${batchId}"`);
     const record = this.deps.getBatch(batchId);
+    // The batch's settings as it was started with them (the batch file may have changed since).
     const budgetUsd = record?.options?.budgetUsd;
+    const maxConcurrent = record?.options?.maxConcurrent;
     const batch: ActiveBatch = {
       id: batchId,
       file: record?.configPath ?? '',
       ...(typeof budgetUsd === 'number' ? { budgetUsd } : {}),
-      jobs: new BatchTally(jobs),
+      jobs: this.tally(jobs),
       startedAt: record?.createdAt ?? jobs.map((j) => j.createdAt).sort()[0]!,
     };
+    if (typeof maxConcurrent === 'number' && Number.isInteger(maxConcurrent) && maxConcurrent >= 1) {
+      this.deps.limitConcurrency(batchId, maxConcurrent);
+    }
     if (this.progressOf(batch).finished) {
       // Ended under an earlier daemon, which wrote its report then.
       batch.ended = true;
@@ -216,7 +232,40 @@ export class BatchService {
       if (existsSync(join(this.deps.workspace, reportPath))) batch.reportPath = reportPath;
     }
     this.batches.set(batchId, batch);
+    if (batch.budgetUsd !== undefined && !batch.ended) {
+      // Spent before the earlier daemon stopped: its waiting jobs are cancelled before any resumes.
+      if (batch.jobs.costUsd >= batch.budgetUsd) this.review(batch);
+      this.loadPricesFor(batch);
+    }
     return batch;
+  }
+
+  /**
+   * Without prices cached (a fresh daemon), jobs that ran without a reported cost count as free:
+   * fetch them, then count the batch's cost again.
+   */
+  private loadPricesFor(batch: ActiveBatch): void {
+    void this.deps
+      .loadPrices()
+      .then(() => {
+        const before = batch.jobs.costUsd;
+        batch.jobs.recost();
+        if (batch.jobs.costUsd !== before) this.review(batch);
+      })
+      .catch((error) => this.deps.log.warn('model prices unavailable', { error: String(error) }));
+  }
+
+  /** A tally that counts a job without a reported cost at the model's listed prices. */
+  private tally(jobs: Job[]): BatchTally {
+    return new BatchTally(jobs, (job) => this.costOf(job) ?? 0);
+  }
+
+  private costOf(job: Job): number | undefined {
+    // Prices are looked up only when needed: OpenRouter always reports the cost.
+    return usageCostUsd(
+      job.usage,
+      job.usage?.costUsd === undefined ? this.deps.prices(job.model) : undefined,
+    );
   }
 
   /** Re-attaches batches whose jobs an earlier daemon left unfinished. */
@@ -252,13 +301,20 @@ export class BatchService {
       file: batch.file,
       startedAt: batch.startedAt,
       finishedAt: this.deps.now().toISOString(),
-      jobs: [...batch.jobs.values()],
+      jobs: [...batch.jobs.values()].map((job) => this.withCost(job)),
       ...(batch.paused ? { note: batch.paused } : {}),
     });
     await fs.writeFile(`${file}.tmp`, markdown);
     await fs.rename(`${file}.tmp`, file);
     batch.reportPath = reportPath;
     this.deps.onProgress(this.progressOf(batch));
+  }
+
+  /** The job with the cost the budget counted for it, so the report adds up to the same total. */
+  private withCost(job: Job): Job {
+    if (!job.usage || job.usage.costUsd !== undefined) return job;
+    const costUsd = this.costOf(job);
+    return costUsd === undefined ? job : { ...job, usage: { ...job.usage, costUsd } };
   }
 }
 

@@ -8,6 +8,7 @@ import { ResponseError } from 'vscode-jsonrpc';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { type DaemonLink, lastMessages, openDaemon } from './daemon-link';
+import { followJobs, waitForJobs } from './follow-jobs';
 import { type Interrupt, watchInterrupt } from './interrupt';
 import { ProgressView } from './progress-view';
 import { formatAgo, formatCost, jobSummaryTable, renderTable } from './summary-table';
@@ -78,6 +79,23 @@ export function describeEstimate(estimate: P.CostEstimate): string {
   return `Estimated cost: up to $${estimate.costUsd.toFixed(2)} (${tokens})${unpriced}`;
 }
 
+/** The command that finishes what this one leaves, for the workspace it ran on. */
+function resumeCommand(ctx: CliContext): string {
+  return `appgen resume${ctx.workspace !== process.cwd() ? ` --workspace ${ctx.workspace}` : ''}`;
+}
+
+/** Said when a command stops because the daemon paused its queue (credits exhausted). */
+function pausedMessage(ctx: CliContext, view: ProgressView): string {
+  const unfinished = view.all().filter((j) => j.status === 'queued' || j.status === 'running').length;
+  return `\nThe queue is paused. ${unfinished} unfinished job(s) are kept: add credits (https://openrouter.ai/settings/credits), then run \`${resumeCommand(ctx)}\` to finish them.\n`;
+}
+
+/** "3 succeeded, 1 failed, 2 cancelled; cost $0.0123". */
+function countsLine(view: ProgressView): string {
+  const counts = view.counts();
+  return `${counts.succeeded} succeeded, ${counts.failed} failed${counts.cancelled ? `, ${counts.cancelled} cancelled` : ''}; cost ${formatCost(counts.costUsd)}`;
+}
+
 /**
  * A relative batch file is looked up from the current folder first, as shells do, then in the
  * workspace (so `appgen run --workspace ws my.batch.json` works from anywhere).
@@ -94,15 +112,15 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
   requireKey(ctx);
   return withDaemon(ctx, async (link, interrupt) => {
     const view = new ProgressView(ctx.out, Boolean(ctx.out.isTTY));
-    const pending: Job[] = [];
-    let tracking = false;
-    link.onJobChanged((job) => {
-      if (tracking) view.update(job);
-      else pending.push(job);
-    });
+    const follower = followJobs(link, view);
     // Progress of a batch may arrive before the reply that names it; keep the latest of each.
     const batches = new Map<string, P.BatchProgress>();
-    link.onBatchChanged((progress) => batches.set(progress.batchId, progress));
+    let batchId: string | undefined;
+    link.onBatchChanged((progress) => {
+      batches.set(progress.batchId, progress);
+      // A budget stop (or a pause) is news when it happens, not only in the summary at the end.
+      if (progress.batchId === batchId && progress.paused) view.note(progress.paused);
+    });
     let started: P.BatchStartResult;
     try {
       started = await link.connection.sendRequest(
@@ -116,9 +134,10 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
     ctx.out.write(`Batch ${started.batchId}: ${started.jobs.length} job(s)\n`);
     if (started.estimate) ctx.out.write(`${describeEstimate(started.estimate)}\n`);
     if (started.warning) ctx.out.write(`Warning: ${started.warning}\n`);
-    view.track(started.jobs);
-    tracking = true;
-    for (const job of pending) view.update(job);
+    follower.track(started.jobs);
+    batchId = started.batchId;
+    const pausedEarly = batches.get(batchId)?.paused;
+    if (pausedEarly) view.note(pausedEarly);
     const outcome = await waitForJobs(
       link,
       view,
@@ -126,23 +145,26 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
       interrupt,
     );
     view.stop();
-    if (outcome === 'interrupted') {
+    if (outcome.kind === 'interrupted') {
       const unfinished = view.all().filter((j) => j.status === 'queued' || j.status === 'running').length;
       ctx.err.write(
-        `\nInterrupted. ${unfinished} unfinished job(s) are kept and resume the next time AppGen starts on this workspace: run \`appgen resume${ctx.workspace !== process.cwd() ? ` --workspace ${ctx.workspace}` : ''}\` (or open the folder in VS Code).\n`,
+        `\nInterrupted. ${unfinished} unfinished job(s) are kept and resume the next time AppGen starts on this workspace: run \`${resumeCommand(ctx)}\` (or open the folder in VS Code).\n`,
       );
       return EXIT_INTERRUPTED;
     }
-    if (outcome === 'daemon-exited') {
+    if (outcome.kind === 'daemon-exited') {
       ctx.err.write(`\nThe daemon stopped unexpectedly:\n${lastMessages(link.recentLog())}\n`);
       return EXIT_FAILED;
     }
+    if (outcome.kind === 'paused') {
+      // The batch has not ended, so there is no report yet; it is written once resume finishes it.
+      ctx.out.write(`\n${jobSummaryTable(view.all())}\n\n${countsLine(view)}\n`);
+      ctx.err.write(pausedMessage(ctx, view));
+      return EXIT_FAILED;
+    }
     const status = await reportWritten(link, started.batchId, batches);
-    ctx.out.write(`\n${jobSummaryTable(view.all())}\n\n`);
+    ctx.out.write(`\n${jobSummaryTable(view.all())}\n\n${countsLine(view)}\n`);
     const counts = view.counts();
-    ctx.out.write(
-      `${counts.succeeded} succeeded, ${counts.failed} failed${counts.cancelled ? `, ${counts.cancelled} cancelled` : ''}; cost ${formatCost(counts.costUsd)}\n`,
-    );
     if (status?.paused) ctx.out.write(`Note: ${status.paused}\n`);
     const report = status?.reportPath ?? `.appgen/reports/${started.batchId}.md`;
     ctx.out.write(`Apps: ${outputDirOf(started.jobs) ?? link.initialized.outputDir}/   Report: ${report}\n`);
@@ -184,35 +206,15 @@ function outputDirOf(jobs: Job[]): string | undefined {
   return dirs.size === 1 ? [...dirs][0] : undefined;
 }
 
-/** Waits until every job has finished, the user presses Ctrl-C, or the daemon goes away. */
-async function waitForJobs(
-  link: DaemonLink,
-  view: ProgressView,
-  ids: string[],
-  interrupt: Interrupt,
-): Promise<'done' | 'interrupted' | 'daemon-exited'> {
-  const isDone = () =>
-    ids.every((id) =>
-      ['succeeded', 'failed', 'cancelled'].includes(view.all().find((j) => j.id === id)?.status ?? ''),
-    );
-  if (interrupt.fired) return 'interrupted';
-  if (isDone()) return 'done';
-  return new Promise((resolveOutcome) => {
-    void interrupt.happened.then(() => resolveOutcome('interrupted'));
-    const unsubscribe = link.onJobChanged(() => {
-      if (isDone()) {
-        unsubscribe();
-        resolveOutcome('done');
-      }
-    });
-    void link.exited.then(() => resolveOutcome(isDone() ? 'done' : 'daemon-exited'));
-  });
-}
-
-/** Waits for the jobs an earlier run left unfinished (the daemon resumes them when it starts). */
+/**
+ * Resumes a queue paused for lack of credits, then waits for the jobs an earlier run left
+ * unfinished (a daemon starts those again when it starts).
+ */
 export async function resume(ctx: CliContext): Promise<number> {
   requireKey(ctx);
   return withDaemon(ctx, async (link, interrupt) => {
+    const { resumed } = await link.connection.sendRequest(P.ResumeRequest, {});
+    if (resumed) ctx.out.write('Resumed the paused queue.\n');
     // One list, not one per status: a job moving from queued to running in between would be
     // counted twice or missed.
     const unfinished = (await link.connection.sendRequest(P.GenerationListRequest, {})).filter(
@@ -235,8 +237,16 @@ export async function resume(ctx: CliContext): Promise<number> {
       interrupt,
     );
     view.stop();
-    if (outcome !== 'done') return outcome === 'interrupted' ? EXIT_INTERRUPTED : EXIT_FAILED;
+    if (outcome.kind === 'interrupted') return EXIT_INTERRUPTED;
+    if (outcome.kind === 'daemon-exited') {
+      ctx.err.write(`\nThe daemon stopped unexpectedly:\n${lastMessages(link.recentLog())}\n`);
+      return EXIT_FAILED;
+    }
     ctx.out.write(`\n${jobSummaryTable(view.all())}\n`);
+    if (outcome.kind === 'paused') {
+      ctx.err.write(pausedMessage(ctx, view));
+      return EXIT_FAILED;
+    }
     const counts = view.counts();
     return counts.succeeded === counts.total ? EXIT_OK : EXIT_FAILED;
   });
@@ -248,13 +258,8 @@ export async function generate(
 ): Promise<number> {
   requireKey(ctx);
   return withDaemon(ctx, async (link, interrupt) => {
-    const finished = new Map<string, Job>();
-    const waiters = new Map<string, (job: Job) => void>();
-    link.onJobChanged((job) => {
-      if (!['succeeded', 'failed', 'cancelled'].includes(job.status)) return;
-      finished.set(job.id, job);
-      waiters.get(job.id)?.(job);
-    });
+    const view = new ProgressView(ctx.out, Boolean(ctx.out.isTTY));
+    const follower = followJobs(link, view);
     let job: Job;
     try {
       job = await link.connection.sendRequest(P.GenerationStartRequest, {
@@ -267,28 +272,25 @@ export async function generate(
       return EXIT_INVALID;
     }
     ctx.out.write(`Generating ${job.templateSlug} with ${job.model} into ${job.appPath} (job ${job.id})\n`);
-    const view = new ProgressView(ctx.out, Boolean(ctx.out.isTTY));
-    view.track([job]);
-    link.onJobChanged((j) => view.update(j));
-    const done =
-      finished.get(job.id) ??
-      (await Promise.race([
-        new Promise<Job>((r) => waiters.set(job.id, r)),
-        link.exited.then(() => undefined),
-        interrupt.happened.then(() => 'interrupted' as const),
-      ]));
+    follower.track([job]);
+    const outcome = await waitForJobs(link, view, [job.id], interrupt);
     view.stop();
-    if (done === 'interrupted') {
+    if (outcome.kind === 'interrupted') {
       ctx.err.write(
-        `\nInterrupted. The job is kept and resumes the next time AppGen starts on this workspace: run \`appgen resume\`.\n`,
+        `\nInterrupted. The job is kept and resumes the next time AppGen starts on this workspace: run \`${resumeCommand(ctx)}\`.\n`,
       );
       return EXIT_INTERRUPTED;
     }
-    if (!done) {
+    if (outcome.kind === 'daemon-exited') {
       ctx.err.write(`The daemon stopped unexpectedly:\n${lastMessages(link.recentLog())}\n`);
       return EXIT_FAILED;
     }
+    const done = view.all()[0]!;
     ctx.out.write(`\n${jobSummaryTable([done])}\n`);
+    if (outcome.kind === 'paused') {
+      ctx.err.write(pausedMessage(ctx, view));
+      return EXIT_FAILED;
+    }
     if (done.status === 'succeeded')
       ctx.out.write(`Files: ${done.files?.length ?? 0} written to ${done.appPath}\n`);
     return done.status === 'succeeded' ? EXIT_OK : EXIT_FAILED;

@@ -30,6 +30,8 @@ export interface DaemonLink {
   onJobChanged: (listener: (job: Job) => void) => () => void;
   /** Subscribes to `batch/changed`. */
   onBatchChanged: (listener: (progress: P.BatchProgress) => void) => () => void;
+  /** Subscribes to `daemon/paused` (the queue stopped starting jobs: credits exhausted). */
+  onPaused: (listener: (reason: string) => void) => () => void;
 }
 
 export async function openDaemon(
@@ -73,9 +75,21 @@ export async function openDaemon(
   connection.onNotification(P.BatchChangedNotification, (progress) => {
     for (const listener of [...batchListeners]) listener(progress);
   });
+  const pauseListeners = new Set<(reason: string) => void>();
+  connection.onNotification(P.PausedNotification, ({ reason }) => {
+    for (const listener of [...pauseListeners]) listener(reason);
+  });
   connection.listen();
+  // The key goes in `initialize` as well as in the environment: when a daemon started by someone
+  // else (VS Code) serves the workspace, this daemon only relays and the owner never sees our env.
+  // No `config` unless asked for: settings the owner was given stay as they are.
+  const apiKey = env.OPENROUTER_API_KEY;
   const initialized = await Promise.race([
-    connection.sendRequest(P.InitializeRequest, { clientName: 'appgen-cli', ...(config ? { config } : {}) }),
+    connection.sendRequest(P.InitializeRequest, {
+      clientName: 'appgen-cli',
+      ...(apiKey ? { apiKey } : {}),
+      ...(config ? { config } : {}),
+    }),
     exited.then((code) => {
       throw new Error(`the daemon exited (code ${code}) before answering:\n${lastMessages(recent)}`);
     }),
@@ -93,6 +107,10 @@ export async function openDaemon(
     onBatchChanged: (listener) => {
       batchListeners.add(listener);
       return () => batchListeners.delete(listener);
+    },
+    onPaused: (listener) => {
+      pauseListeners.add(listener);
+      return () => pauseListeners.delete(listener);
     },
     shutdown: async () => {
       if (child.exitCode !== null) return;

@@ -12,7 +12,7 @@ const HELP: Record<string, string> = {
 
 Usage:
   appgen run [batch-file] [--workspace dir]     run a batch (default appgen.batch.json)
-  appgen resume [--workspace dir]               finish jobs an interrupted run left
+  appgen resume [--workspace dir]               resume a paused queue, finish jobs a run left
   appgen generate --template <slug> --model <id> [--app <n>] [--workspace dir]
   appgen history [--limit n] [--json] [--workspace dir]
   appgen history import <file> [--workspace dir]
@@ -22,17 +22,22 @@ Usage:
 
 The OpenRouter key is read from OPENROUTER_API_KEY. --workspace defaults to the current folder.
 Exit codes: 0 every job succeeded, 1 a job failed, 2 invalid input, 130 interrupted.
+A queue paused because OpenRouter answered 402 (no credits) also exits 1; "appgen resume" continues.
 Run "appgen <command> --help" for more.`,
   run: `appgen run [batch-file] [--workspace dir]
 
 Runs every job of a batch file (models x templates x repeat) with live progress, then prints a
 summary table and writes .appgen/reports/<batchId>.md. An invalid batch file is refused with every
 problem listed (line:column) and nothing starts. Ctrl-C stops cleanly; "appgen resume" finishes
-the rest. Exits 0 only if every job succeeded, 1 if any failed, 2 on invalid input.`,
+the rest. A budget stop is printed when it happens. When OpenRouter answers 402 (credits
+exhausted) the queue pauses: the reason is printed, running jobs finish, and the command exits 1
+with the rest kept for "appgen resume". Exits 0 only if every job succeeded, 1 if any failed or
+the queue paused, 2 on invalid input.`,
   resume: `appgen resume [--workspace dir]
 
-Waits for the jobs that an interrupted run (or a crashed daemon) left queued or running; the
-daemon starts them again as soon as it starts.`,
+Resumes a queue paused for lack of credits (add credits first), then waits for the jobs that an
+interrupted or paused run (or a crashed daemon) left queued or running; the daemon starts them
+again as soon as it starts.`,
   generate: `appgen generate --template <slug> --model <id> [--app <n>] [--workspace dir]
 
 Generates one app. Without --app the next free app number of the model is used.`,

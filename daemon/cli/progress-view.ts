@@ -61,6 +61,7 @@ export class ProgressView {
   private readonly jobs = new Map<string, Job>();
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
+  private readonly noted = new Set<string>();
 
   constructor(
     private readonly out: NodeJS.WriteStream,
@@ -94,6 +95,24 @@ export class ProgressView {
     }
   }
 
+  /**
+   * Prints a line above the live display (a budget stop, a pause), once per text: the same news may
+   * come both with a batch's progress and from the daemon.
+   */
+  note(line: string): void {
+    if (this.noted.has(line)) return;
+    this.noted.add(line);
+    if (!this.tty) {
+      this.out.write(`${line}\n`);
+      return;
+    }
+    // Over the frame, which is then drawn again below the line.
+    const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F\x1b[0J` : '';
+    this.out.write(`${up}${line}\n`);
+    this.drawnLines = 0;
+    if (this.timer) this.draw();
+  }
+
   all(): Job[] {
     return [...this.jobs.values()];
   }
@@ -104,6 +123,7 @@ export class ProgressView {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     if (this.tty) this.draw();
   }
 

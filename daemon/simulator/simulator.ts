@@ -9,7 +9,13 @@ import {
 import type { AddressInfo } from 'node:net';
 import { estimateTokens, writeReply } from './reply-writer';
 import type { ModelBehavior, SimStep, SimStepOptions } from './sim-step';
-import { DEFAULT_PRICING, modelsBody, SIMULATED_MODELS, type SimulatedModel } from './simulated-models';
+import {
+  chargedPricing,
+  modelsBody,
+  SIMULATED_MODELS,
+  type SimulatedModel,
+  scriptedModels,
+} from './simulated-models';
 import { type PromptMessage, simulatedReply } from './simulated-reply';
 import { type ScriptedReply, StepScript } from './step-script';
 
@@ -27,8 +33,10 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Wait for models whose id contains `slow`. Default 1500. */
   slowLatencyMs?: number;
-  /** The `GET /models` list and the prices used for cost. */
+  /** The `GET /models` list and the prices used for cost; models with a script are listed too. */
   models?: readonly SimulatedModel[];
+  /** Default true. False: `GET /models` is 404, as on an OpenAI-compatible server without it. */
+  serveModelList?: boolean;
   /** When set, chat requests without `Authorization: Bearer <apiKey>` get 401. */
   apiKey?: string;
   now?: () => number;
@@ -174,7 +182,8 @@ export class Simulator extends EventEmitter {
     const base = basePath(this.options);
     const run = async (): Promise<void> => {
       if (req.method === 'POST' && path === `${base}/chat/completions`) await this.chat(req, res, path);
-      else if (req.method === 'GET' && path === `${base}/models`) await this.models(req, res, path);
+      else if (req.method === 'GET' && path === `${base}/models` && this.options.serveModelList !== false)
+        await this.models(req, res, path);
       else {
         await readBody(req);
         sendJson(res, 404, { error: { message: `No route for ${req.method} ${path}`, code: 404 } });
@@ -192,7 +201,8 @@ export class Simulator extends EventEmitter {
   private async models(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     await readBody(req);
     this.record(req, path, undefined);
-    sendJson(res, 200, modelsBody(this.options.models ?? SIMULATED_MODELS));
+    const listed = this.options.models ?? SIMULATED_MODELS;
+    sendJson(res, 200, modelsBody([...listed, ...scriptedModels(listed, this.script.scriptedModels())]));
   }
 
   private async chat(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -237,8 +247,7 @@ export class Simulator extends EventEmitter {
     if (latency > 0) await this.wait(latency, res);
     if (res.destroyed || this.closing) return;
     const format = step.format ?? behavior?.format ?? 'auto';
-    const pricing =
-      (this.options.models ?? SIMULATED_MODELS).find((entry) => entry.id === model) ?? DEFAULT_PRICING;
+    const pricing = chargedPricing(this.options.models ?? SIMULATED_MODELS, model);
     this.generation += 1;
     await writeReply(
       res,

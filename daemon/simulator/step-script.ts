@@ -42,6 +42,11 @@ export class StepScript {
     this.behaviors.set(model, { behavior, used: 0 });
   }
 
+  /** Models with a script. */
+  scriptedModels(): string[] {
+    return [...this.behaviors.keys()];
+  }
+
   clear(): void {
     this.queue.length = 0;
     this.behaviors.clear();

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as P from '../../shared/protocol';
 import { type BatchDaemon, reported, startBatchDaemon } from '../support/batch-daemon';
+import { waitFinished } from '../support/daemon-process';
+import { peakRunning } from '../support/running-at-once';
 import { suiteSimulator } from '../support/suite-simulator';
 
 const FIVE_TEMPLATES = ['crud_todo_list', 'api_url_shortener', 'kanban_board', 'quiz_app', 'markdown_notes'];
@@ -18,7 +20,7 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
     },
   });
 
-  it('runs at most maxConcurrent jobs of the batch at once, then restores the workspace limit', async () => {
+  it('runs at most maxConcurrent jobs of the batch at once, leaving the workspace limit as it is', async () => {
     daemon = await startBatchDaemon(simulator(), { GENERATION_MAX_CONCURRENT: '8' });
     daemon.writeBatch(JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES, maxConcurrent: 2 }));
     simulator().pause();
@@ -27,14 +29,78 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
     const held = await daemon.connection.sendRequest(P.StatusRequest, {});
     assert.deepEqual(
       { running: held.running, queued: held.queued, queue: held.queue },
-      { running: 2, queued: 3, queue: { enabled: true, maxConcurrent: 2 } },
+      { running: 2, queued: 3, queue: { enabled: true, maxConcurrent: 8 } },
+      "the limit is the batch's; the workspace keeps its own",
     );
     simulator().resume();
     const final = await daemon.waitForProgress(reported(batchId));
     assert.equal(final.succeeded, 5);
     assert.equal(simulator().peakConcurrency, 2);
-    const after = await daemon.connection.sendRequest(P.StatusRequest, {});
-    assert.deepEqual(after.queue, { enabled: true, maxConcurrent: 8 }, 'the override ends with the batch');
+    assert.equal(
+      peakRunning(daemon.changes, (job) => job.batchId === batchId),
+      2,
+    );
+  });
+
+  it('limits each batch by its own maxConcurrent, lets other jobs run beside it, and keeps it across a settings change', async () => {
+    daemon = await startBatchDaemon(simulator(), { GENERATION_MAX_CONCURRENT: '8' });
+    daemon.writeBatch(
+      JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES.slice(0, 3), maxConcurrent: 1 }),
+      'one.batch.json',
+    );
+    daemon.writeBatch(
+      JSON.stringify({ models: ['sim/beta'], templates: FIVE_TEMPLATES.slice(0, 4), maxConcurrent: 2 }),
+      'two.batch.json',
+    );
+    simulator().pause();
+    const one = await daemon.startBatch('one.batch.json');
+    const two = await daemon.startBatch('two.batch.json');
+    const single = await daemon.connection.sendRequest(P.GenerationStartRequest, {
+      templateSlug: 'quiz_app',
+      model: 'sim/alpha',
+    });
+    await simulator().waitForRequests(4);
+    // The editor sending its settings again (as on any settings change) must not lift either limit.
+    await daemon.initialize({ config: { maxConcurrent: 8 } });
+    const held = await daemon.connection.sendRequest(P.StatusRequest, {});
+    assert.deepEqual(
+      [held.running, held.queued],
+      [4, 4],
+      'one job of the first batch, two of the second and the single job run; the rest wait',
+    );
+    simulator().resume();
+    const [first, second] = await Promise.all([
+      daemon.waitForProgress(reported(one.batchId)),
+      daemon.waitForProgress(reported(two.batchId)),
+      waitFinished(daemon, single.id),
+    ]);
+    assert.deepEqual([first.succeeded, second.succeeded], [3, 4]);
+    assert.equal(
+      peakRunning(daemon.changes, (job) => job.batchId === one.batchId),
+      1,
+    );
+    assert.equal(
+      peakRunning(daemon.changes, (job) => job.batchId === two.batchId),
+      2,
+    );
+    assert.equal(simulator().peakConcurrency, 4);
+  });
+
+  it('runs a batch whose maxConcurrent is above the workspace limit at its own limit', async () => {
+    daemon = await startBatchDaemon(simulator(), { GENERATION_MAX_CONCURRENT: '2' });
+    daemon.writeBatch(JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES, maxConcurrent: 4 }));
+    simulator().pause();
+    const { batchId } = await daemon.startBatch();
+    await simulator().waitForRequests(4);
+    const held = await daemon.connection.sendRequest(P.StatusRequest, {});
+    assert.deepEqual([held.running, held.queued], [4, 1], 'the batch overrides the workspace limit');
+    simulator().resume();
+    const final = await daemon.waitForProgress(reported(batchId));
+    assert.equal(final.succeeded, 5);
+    assert.equal(
+      peakRunning(daemon.changes, (job) => job.batchId === batchId),
+      4,
+    );
   });
 
   it('stops queuing once the budget is spent, says so, and cancels the rest with that message', async () => {

@@ -13,7 +13,7 @@ describe('batch cost estimate', () => {
     writeFileSync(
       join(daemon.workspace, 'appgen.batch.json'),
       JSON.stringify({
-        models: ['sim/alpha', 'acme/unlisted'],
+        models: ['sim/alpha', 'sim/auto'],
         templates: ['crud_todo_list'],
         budgetUsd: 0.0001,
       }),
@@ -26,7 +26,7 @@ describe('batch cost estimate', () => {
     assert.ok(result.estimate, 'an estimate is returned');
     assert.ok(result.estimate.costUsd > 0.0001);
     assert.ok(result.estimate.promptTokens > 0 && result.estimate.completionTokens > 0);
-    assert.deepEqual(result.estimate.unpricedModels, ['acme/unlisted']);
+    assert.deepEqual(result.estimate.unpricedModels, ['sim/auto']);
     assert.match(result.warning ?? '', /above its budget/);
   });
 

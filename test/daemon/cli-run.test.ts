@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliEnv, cliWorkspace, historyOf, runCli } from '../support/cli-process';
+import { cliEnv, cliWorkspace, historyOf, runCli, spawnCli } from '../support/cli-process';
 import { TEST_API_KEY } from '../support/sim-env';
 import { suiteSimulator } from '../support/suite-simulator';
 
@@ -123,6 +123,25 @@ describe('appgen run (command line process)', function () {
       result.stdout,
       /^Note: Budget of \$0\.000001 reached \(\$\d\.\d{4} spent\); no new jobs started$/m,
     );
+  });
+
+  it('says the budget stopped the batch when it happens, while a job still runs', async () => {
+    const cwd = cliWorkspace(
+      JSON.stringify({
+        models: ['sim/held', 'sim/alpha', 'sim/beta'],
+        templates: ['quiz_app'],
+        maxConcurrent: 2,
+        budgetUsd: 0.000001,
+      }),
+    );
+    // sim/held's call never answers: the batch cannot end, so the line can only come from the moment.
+    simulator().setModelBehavior('sim/held', { faults: ['stall'] });
+    const run = spawnCli(['run'], { cwd, env: cliEnv(simulator()), detached: true });
+    await run.waitForStdout(/^Budget of \$0\.000001 reached \(\$\d\.\d{4} spent\); no new jobs started$/m);
+    assert.equal(simulator().inFlight, 1, 'the held job is still running');
+    assert.doesNotMatch(run.stdout(), /^model\s+template/m, 'no summary yet');
+    process.kill(-run.child.pid!, 'SIGINT');
+    assert.equal((await run.result).code, 130);
   });
 
   it('writes the batch report with the matrix when run from the command line', async () => {

@@ -15,6 +15,8 @@ import { readText } from '../support/workspace-files';
 
 const MARK = /call-mark-(\d+)/;
 
+const FINISHED: readonly string[] = ['succeeded', 'failed', 'cancelled'];
+
 /**
  * Answers that let an app be traced to one job: each backend carries a fresh mark in a route, the
  * frontend prompt lists that route, and the frontend copies the mark it was shown. An app whose two
@@ -167,11 +169,23 @@ describe('generation of one app by concurrent jobs', () => {
     const merging = () => h.daemon.changes.filter((change) => change.phase === 'merging');
     await h.daemon.waitForJob(() => new Set(merging().map((change) => change.id)).size === 2);
     const waiting = merging()[1]!;
+    const holder = merging()[0]!;
     assert.deepEqual(await h.cancel(waiting.id), { cancelled: true });
+    // The wait for the lock ends at once: the cancel is announced while the other job still
+    // commits, not once it lets go of the lock (its finished notification comes after).
+    await h.daemon.waitForJob((change) => change.id === waiting.id && change.status === 'cancelled');
+    assert.ok(
+      !h.changesOf(holder.id).some((change) => FINISHED.includes(change.status)),
+      'the job holding the lock has not finished yet',
+    );
 
     const jobs = await allFinished(h, started);
     const cancelled = jobs.find((job) => job.id === waiting.id)!;
     const committed = jobs.find((job) => job.id !== waiting.id)!;
+    assert.equal(committed.id, holder.id);
+    const finishedAt = (id: string) =>
+      h.daemon.changes.findIndex((change) => change.id === id && FINISHED.includes(change.status));
+    assert.ok(finishedAt(waiting.id) < finishedAt(holder.id), 'cancelled before the lock was released');
     assert.equal(cancelled.status, 'cancelled');
     assert.equal(cancelled.error?.code, 'cancelled');
     assert.equal(cancelled.files, undefined);
@@ -179,5 +193,24 @@ describe('generation of one app by concurrent jobs', () => {
     const app = join(h.workspace, 'generated/apps/sim_alpha/app1');
     assert.equal(marksOf(app).backend, markOfJob(h.workspace, committed), "the app is the other job's");
     assert.equal(readdirSync(join(h.workspace, '.appgen/versions/sim_alpha/app1')).length, 1);
+  });
+
+  it('refuses to cancel a job whose commit has begun, and the job ends succeeded', async () => {
+    // The app is big, so its commit (which copies it) outlasts a cancel request's round trip.
+    const h = await openHarness({ workspace: workspaceWithBigApp() });
+    const job = await h.start({ templateSlug: TEMPLATE, model: MODEL, appNum: 1 });
+    // Nothing else holds the app's lock: from the merging notification on, the job is committing.
+    await h.daemon.waitForJob((change) => change.id === job.id && change.phase === 'merging');
+    assert.deepEqual(await h.cancel(job.id), { cancelled: false });
+    assert.equal((await h.get(job.id)).status, 'running', 'the cancel came while the job was committing');
+
+    const done = await h.finished(job.id);
+    assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+    assert.equal(done.error, undefined);
+    assert.ok(done.files?.includes('backend/app.py'));
+    assert.ok(!h.changesOf(job.id).some((change) => change.status === 'cancelled'));
+    const app = join(h.workspace, 'generated/apps/sim_alpha/app1');
+    assert.ok(existsSync(join(app, 'backend', 'app.py')), 'the new app is in place');
+    assert.ok(existsSync(join(h.workspace, done.previousVersionPath ?? 'missing', 'data', 'd19')));
   });
 });

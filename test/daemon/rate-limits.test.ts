@@ -25,7 +25,7 @@ describe('rate limits and credits', () => {
     });
     const other = await d.connection.sendRequest(P.GenerationStartRequest, {
       templateSlug: 'crud_todo_list',
-      model: 'acme/unlimited',
+      model: 'sim/beta',
     });
     const waiting = await d.waitForJob((j) => j.id === second.id && j.phase === 'retry-wait');
     assert.equal(waiting.attempts, 0, 'the second job waits before its first attempt');

@@ -11,6 +11,7 @@ import * as P from '../../shared/protocol';
 import { type DaemonProcess, waitFinished } from '../support/daemon-process';
 import { daemonWorkspace } from '../support/daemon-workspace';
 import { MODEL } from '../support/generation-harness';
+import { TEST_API_KEY } from '../support/sim-env';
 
 describe('workspace: a second daemon on a busy workspace', () => {
   const ws = daemonWorkspace('appgen-sharing-');
@@ -37,6 +38,30 @@ describe('workspace: a second daemon on a busy workspace', () => {
       pid: number;
     };
     assert.equal(lock.pid, first.child.pid);
+  });
+
+  it("keeps the first client's settings when a second initializes without config, and takes the second's key", async () => {
+    // The first is an editor: its settings come in `config`, its environment has no key.
+    const first = ws.spawn({ OPENROUTER_API_KEY: '' });
+    const own = await first.initialize({
+      config: { GENERATION_MAX_CONCURRENT: 3, outputDir: 'editor/apps' },
+    });
+    assert.equal(own.queue.maxConcurrent, 3);
+    assert.equal(own.hasApiKey, false);
+    // The second is the command line: no config, its key from its own environment.
+    const second = ws.spawn();
+    const relayed = await second.initialize({ apiKey: TEST_API_KEY });
+    assert.deepEqual(relayed.queue, { enabled: true, maxConcurrent: 3 }, 'not reset to the default of 4');
+    assert.equal(relayed.outputDir, 'editor/apps');
+    for (const daemon of [first, second]) {
+      const now = await status(daemon);
+      assert.equal(now.queue.maxConcurrent, 3);
+      assert.equal(now.hasApiKey, true, "the second client's key reached the daemon that owns the workspace");
+    }
+    const job = await startJob(first, 'quiz_app');
+    assert.ok(job.appPath.startsWith('editor/apps/'), job.appPath);
+    assert.equal((await waitFinished(first, job.id, 8000)).status, 'succeeded');
+    assert.equal(ws.sim.chatRequests[0]?.headers.authorization, `Bearer ${TEST_API_KEY}`);
   });
 
   it('runs the jobs of both clients once each, tells both clients, and keeps one history', async () => {

@@ -178,4 +178,106 @@ describe('AppLocks', () => {
     await second;
     assert.equal(await waiter, 'waited');
   });
+
+  describe('with an abort signal', () => {
+    function isCancelled(key: string): (error: unknown) => boolean {
+      return (error) =>
+        error instanceof DaemonError &&
+        error.code === 'cancelled' &&
+        error.message === `Cancelled while waiting for the lock of ${key}`;
+    }
+
+    it('stops waiting at once when aborted, while the holder still holds the lock', async () => {
+      const locks = new AppLocks(() => 60_000);
+      const held = gate();
+      let holderDone = false;
+      const holder = locks
+        .runExclusive('m/app1', () => held.promise)
+        .then(() => {
+          holderDone = true;
+        });
+      const controller = new AbortController();
+      let ran = false;
+      const waiter = locks.runExclusive(
+        'm/app1',
+        async () => {
+          ran = true;
+        },
+        controller.signal,
+      );
+      await settle();
+      controller.abort();
+      await assert.rejects(waiter, isCancelled('m/app1'));
+      assert.equal(holderDone, false, 'the waiter gave up before the lock was released');
+      held.open();
+      await holder;
+      assert.equal(ran, false, 'the abandoned turn never runs');
+    });
+
+    it('passes an abandoned turn on to the next waiter', async () => {
+      const locks = new AppLocks(() => 60_000);
+      const held = gate();
+      const events: string[] = [];
+      const holder = locks.runExclusive('m/app1', () => held.promise);
+      const controller = new AbortController();
+      const abandoned = locks.runExclusive('m/app1', async () => events.push('abandoned'), controller.signal);
+      const next = locks.runExclusive('m/app1', async () => events.push('next'));
+      await settle();
+      controller.abort();
+      await assert.rejects(abandoned, isCancelled('m/app1'));
+      held.open();
+      await Promise.all([holder, next]);
+      assert.deepEqual(events, ['next']);
+      assert.deepEqual(locks.busyKeys(), []);
+      assert.equal(await locks.runExclusive('m/app1', async () => 'free'), 'free');
+    });
+
+    it('refuses at once for a signal already aborted, without running the function', async () => {
+      const locks = new AppLocks(() => 60_000);
+      let ran = false;
+      await assert.rejects(
+        locks.runExclusive(
+          'm/app1',
+          async () => {
+            ran = true;
+          },
+          AbortSignal.abort(),
+        ),
+        isCancelled('m/app1'),
+      );
+      assert.equal(ran, false);
+      assert.deepEqual(locks.busyKeys(), []);
+    });
+
+    it('does not stop a function that holds the lock when the signal aborts', async () => {
+      const locks = new AppLocks(() => 60_000);
+      const controller = new AbortController();
+      const inside = gate();
+      const result = locks.runExclusive(
+        'm/app1',
+        async () => {
+          controller.abort();
+          await inside.promise;
+          return 'committed';
+        },
+        controller.signal,
+      );
+      await settle();
+      inside.open();
+      assert.equal(await result, 'committed');
+    });
+
+    it('still fails with lock_timeout for a waiter with a signal that does not abort', async () => {
+      mock.timers.enable({ apis: ['setTimeout'] });
+      const locks = new AppLocks(() => 1000);
+      const held = gate();
+      const holder = locks.runExclusive('m/app1', () => held.promise);
+      const waiter = locks.runExclusive('m/app1', async () => 'never', new AbortController().signal);
+      await settle();
+      mock.timers.tick(1000);
+      await assert.rejects(waiter, isLockTimeout('m/app1'));
+      held.open();
+      await holder;
+    });
+  });
 });

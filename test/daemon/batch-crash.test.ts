@@ -1,0 +1,121 @@
+/**
+ * A batch outlives its daemon: the daemon is killed with SIGKILL mid-batch (no daemon/shutdown, so
+ * nothing is saved on the way out), and the next daemon on the workspace finishes the batch.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Simulator } from '../../daemon/simulator/simulator';
+import * as P from '../../shared/protocol';
+import { type BatchDaemon, reported, startBatchDaemon } from '../support/batch-daemon';
+import { assertSqliteCliIntegrity, readHistoryFile } from '../support/history-file';
+import { peakRunning } from '../support/running-at-once';
+import { suiteSimulator } from '../support/suite-simulator';
+
+const FIVE_TEMPLATES = ['crud_todo_list', 'api_url_shortener', 'kanban_board', 'quiz_app', 'markdown_notes'];
+
+/** Resolves once the simulator serves no chat request, e.g. after the client of the held ones died. */
+function noneInFlight(sim: Simulator): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (sim.inFlight > 0) return;
+      sim.off('finished', check);
+      resolve();
+    };
+    sim.on('finished', check);
+    check();
+  });
+}
+
+describe('batch: a daemon killed with SIGKILL mid-batch, then started again', function () {
+  this.timeout(60_000);
+  let daemon: BatchDaemon | undefined;
+  const simulator = suiteSimulator({
+    afterEachTest: async () => {
+      simulator().resume();
+      await daemon?.stop();
+      daemon = undefined;
+    },
+  });
+
+  it('finishes every job of the batch exactly once, within its maxConcurrent, and writes its report', async () => {
+    // The workspace allows 8 at once: only the batch's own limit, restored from its record, keeps it to 1.
+    const env = { GENERATION_MAX_CONCURRENT: '8' };
+    const first = await startBatchDaemon(simulator(), env);
+    daemon = first;
+    const { workspace } = first;
+    first.writeBatch(JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES, maxConcurrent: 1 }));
+    const { batchId, jobs } = await first.startBatch();
+
+    // Kill with one job done and the next one's model call in flight.
+    await first.waitForJob((job) => job.batchId === batchId && job.status === 'succeeded');
+    simulator().pause();
+    await simulator().waitForRequests(simulator().chatRequests.length + 1);
+    first.child.kill('SIGKILL');
+    assert.equal(await first.exited, 'SIGKILL');
+    daemon = undefined;
+
+    const onDisk = await readHistoryFile(workspace);
+    assert.equal(onDisk.integrity, 'ok', 'the database survives the kill');
+    for (const job of jobs) {
+      assert.ok(
+        ['queued', 'running', 'succeeded'].includes(onDisk.jobs.get(job.id) ?? 'missing'),
+        `job ${job.id} is recorded (${onDisk.jobs.get(job.id)})`,
+      );
+    }
+    const unfinished = jobs.filter((job) => onDisk.jobs.get(job.id) !== 'succeeded');
+    assert.ok(unfinished.length >= 2, `the kill came mid-batch (${unfinished.length} unfinished)`);
+
+    // The held call's client is gone; forget it, so the counts below are the next daemon's alone.
+    simulator().resume();
+    await noneInFlight(simulator());
+    simulator().reset();
+
+    const second = await startBatchDaemon(simulator(), env, workspace);
+    daemon = second;
+    const final = await second.waitForProgress(reported(batchId));
+    assert.deepEqual(
+      [final.total, final.succeeded, final.failed, final.cancelled],
+      [jobs.length, jobs.length, 0, 0],
+    );
+    const listed = await second.connection.sendRequest(P.GenerationListRequest, { batchId });
+    assert.deepEqual(
+      listed.map((job) => job.id).sort(),
+      jobs.map((job) => job.id).sort(),
+      'the batch holds exactly its original jobs, under their ids',
+    );
+    assert.ok(listed.every((job) => job.status === 'succeeded'));
+    assert.equal(
+      simulator().chatRequests.length,
+      2 * unfinished.length,
+      'only the jobs left unfinished ran again, each calling the model once per component',
+    );
+    assert.equal(
+      peakRunning(second.changes, (job) => job.batchId === batchId),
+      1,
+      "the batch's maxConcurrent holds after the restart",
+    );
+    assert.equal(simulator().peakConcurrency, 1);
+
+    const report = readFileSync(join(workspace, final.reportPath!), 'utf8');
+    assert.ok(
+      report.includes(`- Jobs: ${jobs.length} (${jobs.length} succeeded, 0 failed, 0 cancelled)`),
+      report,
+    );
+    for (const job of jobs) {
+      const link = `[app${job.appNum}](../../${job.appPath})`;
+      assert.equal(report.split(link).length - 1, 1, `the report lists ${job.appPath} once`);
+    }
+
+    await second.connection.sendRequest(P.ShutdownRequest, {});
+    assert.equal(await second.exited, 0);
+    daemon = undefined;
+    const saved = await readHistoryFile(workspace);
+    assert.deepEqual(
+      [...saved.jobs.entries()].sort(),
+      jobs.map((job) => [job.id, 'succeeded']).sort(),
+      'the saved database records every job once, succeeded',
+    );
+    assertSqliteCliIntegrity(workspace);
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * BatchService with its daemon around it faked: the concurrency limit goes with the batch (also
+ * when a later daemon adopts it), and a budget holds when the server reports tokens but no cost.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchService, type BatchServiceDeps } from '../../../daemon/batch/batch-service';
+import type { ModelPrices } from '../../../daemon/batch/usage-cost';
+import type { GenerationService } from '../../../daemon/generation-service';
+import type { BatchRecord } from '../../../daemon/history/batch-record';
+import { createLogger } from '../../../daemon/logger';
+import type { Template } from '../../../daemon/templates/template';
+import type { Job } from '../../../shared/job';
+
+const PRICES: ModelPrices = { promptPrice: 0.000001, completionPrice: 0.000002 };
+/** 3000 prompt and 2000 completion tokens: $0.007 at PRICES. */
+const USAGE = { promptTokens: 3000, completionTokens: 2000 };
+
+function job(id: string, status: Job['status'], extra: Partial<Job> = {}): Job {
+  return {
+    id,
+    batchId: 'b1',
+    templateSlug: 'quiz_app',
+    model: 'other/model',
+    modelSlug: 'other_model',
+    appNum: Number(id.replace(/\D/g, '')) || 1,
+    appPath: `generated/apps/other_model/app${id}`,
+    status,
+    attempts: 0,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    ...extra,
+  };
+}
+
+interface Fixture {
+  batches: BatchService;
+  limits: [string, number][];
+  cancelled: string[];
+  /** Resolves with the id of the next job cancelled. */
+  nextCancel: () => Promise<string>;
+  calls: string[];
+  workspace: string;
+  setPrices: (prices: ModelPrices | undefined) => void;
+  releasePrices: () => void;
+}
+
+function fixture(options: { record?: BatchRecord; jobs?: Job[]; prices?: ModelPrices } = {}): Fixture {
+  const workspace = mkdtempSync(join(tmpdir(), 'appgen-batch-service-'));
+  const limits: [string, number][] = [];
+  const cancelled: string[] = [];
+  const calls: string[] = [];
+  let cancelWaiter: ((id: string) => void) | undefined;
+  let prices = options.prices;
+  let releasePrices = () => {};
+  const pricesLoaded = new Promise<void>((resolve) => {
+    releasePrices = resolve;
+  });
+  let nextId = 0;
+  const jobs = new Map((options.jobs ?? []).map((j) => [j.id, j]));
+  const service = {
+    prepare: async (params: { templateSlug: string; model: string }, context: { batchId?: string }) =>
+      job(`p${++nextId}`, 'queued', { templateSlug: params.templateSlug, model: params.model, ...context }),
+    enqueueAll: async (prepared: Job[]) => {
+      calls.push(`enqueue ${prepared.length}`);
+    },
+    cancel: (id: string, reason: string) => {
+      cancelled.push(id);
+      const current = jobs.get(id)!;
+      const changed: Job = { ...current, status: 'cancelled', error: { code: 'cancelled', message: reason } };
+      jobs.set(id, changed);
+      batches.observe(changed);
+      cancelWaiter?.(id);
+      return true;
+    },
+  } as unknown as GenerationService;
+  const deps: BatchServiceDeps = {
+    workspace,
+    service,
+    listTemplates: async () => [{ slug: 'quiz_app' } as Template, { slug: 'kanban_board' } as Template],
+    listJobs: () => [...jobs.values()],
+    newId: () => 'b-new',
+    now: () => new Date('2026-01-01T01:00:00.000Z'),
+    log: createLogger(() => {}),
+    onProgress: () => {},
+    limitConcurrency: (batchId, maxConcurrent) => {
+      calls.push(`limit ${batchId} ${maxConcurrent}`);
+      limits.push([batchId, maxConcurrent]);
+    },
+    recordBatch: () => {},
+    getBatch: (id) => (options.record?.id === id ? options.record : undefined),
+    queuePaused: () => undefined,
+    estimate: async () => undefined,
+    prices: (model) => (model === 'other/model' ? prices : undefined),
+    loadPrices: () => pricesLoaded,
+  };
+  const batches = new BatchService(deps);
+  return {
+    batches,
+    limits,
+    cancelled,
+    calls,
+    workspace,
+    nextCancel: () => new Promise((resolve) => (cancelWaiter = resolve)),
+    setPrices: (next) => {
+      prices = next;
+    },
+    releasePrices: () => releasePrices(),
+  };
+}
+
+const record = (options: Record<string, unknown>): BatchRecord => ({
+  id: 'b1',
+  configPath: 'appgen.batch.json',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  options: { models: ['other/model'], templates: ['quiz_app'], ...options },
+});
+
+describe('BatchService', () => {
+  it('limits a started batch to its maxConcurrent before any of its jobs is queued', async () => {
+    const f = fixture();
+    writeFileSync(
+      join(f.workspace, 'appgen.batch.json'),
+      JSON.stringify({ models: ['other/model'], templates: ['quiz_app', 'kanban_board'], maxConcurrent: 2 }),
+    );
+    const result = await f.batches.start(undefined);
+    assert.equal(result.batchId, 'b-new');
+    assert.deepEqual(f.calls, ['limit b-new 2', 'enqueue 2']);
+  });
+
+  it('sets no batch limit when the batch file has no maxConcurrent', async () => {
+    const f = fixture();
+    writeFileSync(
+      join(f.workspace, 'appgen.batch.json'),
+      JSON.stringify({ models: ['other/model'], templates: ['quiz_app'] }),
+    );
+    await f.batches.start(undefined);
+    assert.deepEqual(f.calls, ['enqueue 1']);
+  });
+
+  it("restores an adopted batch's maxConcurrent from its record", () => {
+    const jobs = [job('1', 'running'), job('2', 'queued')];
+    const f = fixture({ record: record({ maxConcurrent: 3 }), jobs });
+    f.batches.adopt(jobs);
+    assert.deepEqual(f.limits, [['b1', 3]]);
+  });
+
+  it('sets no limit for an adopted batch whose record has none, or a damaged one', () => {
+    for (const options of [{}, { maxConcurrent: 'two' }, { maxConcurrent: 0 }]) {
+      const jobs = [job('1', 'queued')];
+      const f = fixture({ record: record(options), jobs });
+      f.batches.adopt(jobs);
+      assert.deepEqual(f.limits, [], JSON.stringify(options));
+    }
+  });
+
+  it('stops the batch at its budget when calls report tokens but no cost, pricing them from the model list', async () => {
+    const jobs = [job('1', 'running'), job('2', 'running'), job('3', 'queued')];
+    const f = fixture({ record: record({ budgetUsd: 0.01 }), jobs, prices: PRICES });
+    f.batches.adopt(jobs);
+    f.batches.observe(job('1', 'succeeded', { usage: USAGE }));
+    assert.deepEqual(f.cancelled, [], '$0.007 is under the budget');
+    f.batches.observe(job('2', 'succeeded', { usage: USAGE }));
+    assert.deepEqual(f.cancelled, ['3'], '$0.014 is over it');
+    const status = f.batches.status('b1');
+    assert.ok(Math.abs(status.costUsd - 0.014) < 1e-9, String(status.costUsd));
+    assert.match(status.paused ?? '', /^Budget of \$0\.01 reached \(\$0\.0140 spent\)/);
+    await f.batches.settled();
+    const { reportPath } = f.batches.status('b1');
+    assert.equal(reportPath, '.appgen/reports/b1.md');
+    const report = readFileSync(join(f.workspace, reportPath), 'utf8');
+    assert.match(report, /^- Cost: \$0\.0140$/m, 'the report counts the same cost');
+  });
+
+  it('counts jobs finished before a restart once the prices arrive, and stops the batch then', async () => {
+    const jobs = [job('1', 'succeeded', { usage: USAGE }), job('2', 'queued')];
+    const f = fixture({ record: record({ budgetUsd: 0.005 }), jobs });
+    f.batches.adopt(jobs);
+    assert.deepEqual(f.cancelled, [], 'no prices yet: nothing known to be spent');
+    const cancelling = f.nextCancel();
+    f.setPrices(PRICES);
+    f.releasePrices();
+    assert.equal(await cancelling, '2');
+  });
+
+  it('cancels the waiting jobs of an adopted batch whose budget was already spent', () => {
+    const jobs = [job('1', 'succeeded', { usage: { ...USAGE, costUsd: 0.02 } }), job('2', 'queued')];
+    const f = fixture({ record: record({ budgetUsd: 0.01 }), jobs });
+    f.batches.adopt(jobs);
+    assert.deepEqual(f.cancelled, ['2'], 'before any of its jobs resumes');
+  });
+});
