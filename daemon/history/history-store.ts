@@ -74,7 +74,7 @@ export class HistoryStore {
    * attempts, usage) between two saves; only its last state needs a statement, so rows wait here
    * and go in together, in one transaction, before anything reads the database or saves it.
    */
-  private readonly pendingRows = new Map<string, SqlValue[]>();
+  private readonly pendingRows = new Map<string, { job: Job; updatedAt: string }>();
   private readonly scheduler: SaveScheduler;
   private readonly now: Clock;
   private readonly log: HistoryLog;
@@ -134,13 +134,10 @@ export class HistoryStore {
   /** Records a new job or replaces the record of an existing one (by id). */
   upsertJob(job: Job): void {
     this.ensureOpen();
-    const row = jobToRow(job, nowIso(this.now));
     // A Map keeps the order of first insertion: new jobs get their rowids in the order they were
-    // recorded, which `listJobs` uses to order jobs created in the same millisecond.
-    this.pendingRows.set(
-      job.id,
-      JOB_COLUMNS.map((column) => row[column]),
-    );
+    // recorded, which `listJobs` uses to order jobs created in the same millisecond. The row is
+    // built when it goes in, so a state that a later one replaces costs nothing.
+    this.pendingRows.set(job.id, { job, updatedAt: nowIso(this.now) });
     this.scheduler.markDirty();
   }
 
@@ -325,7 +322,13 @@ export class HistoryStore {
     if (this.pendingRows.size === 0) return;
     this.db.exec('BEGIN');
     try {
-      for (const row of this.pendingRows.values()) this.run(UPSERT_JOB, row);
+      for (const { job, updatedAt } of this.pendingRows.values()) {
+        const row = jobToRow(job, updatedAt);
+        this.run(
+          UPSERT_JOB,
+          JOB_COLUMNS.map((column) => row[column]),
+        );
+      }
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
