@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Simulator } from '../../daemon/simulator/simulator';
 import type { Job } from '../../shared/job';
@@ -39,6 +40,7 @@ export function cliEnv(
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
+    TMPDIR: tmpdir(),
     // Never the real OpenRouter: an address where nothing listens unless a simulator is given.
     ...(simulator ? simulatorEnv(simulator) : { OPENROUTER_BASE_URL: UNREACHABLE_BASE_URL }),
     OPENROUTER_MAX_RETRIES: '1',

@@ -51,6 +51,8 @@ export function spawnDaemon(
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // The run's temporary folder (see temp-root.ts), where the daemon puts its local socket.
+    TMPDIR: tmpdir(),
     OPENROUTER_BASE_URL: UNREACHABLE_BASE_URL,
     ...options.env,
   };

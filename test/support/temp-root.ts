@@ -1,0 +1,18 @@
+/**
+ * A mocha root hook: every temporary folder a suite makes (workspaces, databases, fixtures) goes
+ * into one folder for the run, removed after the last test, so a test that cannot clean up after
+ * itself (a killed daemon, a failed assertion) leaves nothing behind in the system's temp folder.
+ * Loaded before the test files, so `os.tmpdir()` already answers with the run's folder for them.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = mkdtempSync(join(tmpdir(), 'appgen-test-run-'));
+process.env.TMPDIR = root;
+
+export const mochaHooks = {
+  afterAll(): void {
+    rmSync(root, { recursive: true, force: true });
+  },
+};
