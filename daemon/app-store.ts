@@ -63,7 +63,8 @@ export class AppStore {
   async commit(request: CommitRequest): Promise<CommitResult> {
     const app = join(this.workspace, request.appPath);
     const staging = join(this.stagingRoot, request.jobId);
-    await fs.rm(staging, { recursive: true, force: true });
+    // Normally there is none; a stat costs less than a recursive remove of nothing.
+    if (existsSync(staging)) await fs.rm(staging, { recursive: true, force: true });
     await fs.mkdir(dirname(staging), { recursive: true });
     try {
       const written = new Set<string>();

@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { SqlValue } from 'sql.js';
 import { DaemonError } from '../daemon-error';
 
 /** The ports a generated app's backend and frontend listen on. */
@@ -7,23 +7,29 @@ export interface AppPorts {
   frontend: number;
 }
 
+/**
+ * The statements the port functions need, run by the store with its prepared-statement cache:
+ * preparing a statement costs more than running it, and ports are asked for on every job.
+ */
+export interface PortQueries {
+  /** The first row of a query, or undefined. */
+  first(sql: string, params: SqlValue[]): SqlValue[] | undefined;
+  run(sql: string, params: SqlValue[]): void;
+}
+
 export const FIRST_BACKEND_PORT = 5001;
 export const FIRST_FRONTEND_PORT = 8001;
 const LAST_PORT = 65535;
 
+const FIND = 'SELECT backend_port, frontend_port FROM app_ports WHERE model_slug = ? AND app_num = ?';
+const HIGHEST = `SELECT MAX(backend_port) - ${FIRST_BACKEND_PORT} + 1, MAX(frontend_port) - ${FIRST_FRONTEND_PORT} + 1 FROM app_ports`;
+const TAKEN = 'SELECT 1 FROM app_ports WHERE backend_port IN (?, ?) OR frontend_port IN (?, ?) LIMIT 1';
+const INSERT = 'INSERT INTO app_ports (model_slug, app_num, backend_port, frontend_port) VALUES (?, ?, ?, ?)';
+
 /** The ports recorded for an app, if any. */
-export function findAppPorts(db: Database, modelSlug: string, appNum: number): AppPorts | undefined {
-  const statement = db.prepare(
-    'SELECT backend_port, frontend_port FROM app_ports WHERE model_slug = ? AND app_num = ?',
-  );
-  try {
-    statement.bind([modelSlug, appNum]);
-    if (!statement.step()) return undefined;
-    const [backend, frontend] = statement.get();
-    return { backend: Number(backend), frontend: Number(frontend) };
-  } finally {
-    statement.free();
-  }
+export function findAppPorts(db: PortQueries, modelSlug: string, appNum: number): AppPorts | undefined {
+  const row = db.first(FIND, [modelSlug, appNum]);
+  return row ? { backend: Number(row[0]), frontend: Number(row[1]) } : undefined;
 }
 
 /**
@@ -31,36 +37,19 @@ export function findAppPorts(db: Database, modelSlug: string, appNum: number): A
  * skipping any port already used by another app on either side, so every port in the workspace
  * belongs to one app. Returns the ports recorded.
  */
-export function allocateAppPorts(db: Database, modelSlug: string, appNum: number): AppPorts {
-  const [row] = db.exec(
-    `SELECT MAX(backend_port) - ${FIRST_BACKEND_PORT} + 1, MAX(frontend_port) - ${FIRST_FRONTEND_PORT} + 1 FROM app_ports`,
-  )[0]?.values ?? [[null, null]];
+export function allocateAppPorts(db: PortQueries, modelSlug: string, appNum: number): AppPorts {
+  const row = db.first(HIGHEST, []);
   let offset = Math.max(0, Number(row?.[0] ?? 0), Number(row?.[1] ?? 0));
   // Both ranges grow upwards, so after about 3,000 apps the backend range reaches the frontend
   // one; a port already taken on either side is skipped. The unique indexes make each probe cheap.
-  const taken = db.prepare(
-    'SELECT 1 FROM app_ports WHERE backend_port IN (?, ?) OR frontend_port IN (?, ?) LIMIT 1',
-  );
-  try {
-    for (; ; offset++) {
-      const backend = FIRST_BACKEND_PORT + offset;
-      const frontend = FIRST_FRONTEND_PORT + offset;
-      if (frontend > LAST_PORT) {
-        throw new DaemonError('internal', `no free port pair left for ${modelSlug}/app${appNum}`);
-      }
-      taken.bind([backend, frontend, backend, frontend]);
-      const clash = taken.step();
-      taken.reset();
-      if (clash) continue;
-      db.run('INSERT INTO app_ports (model_slug, app_num, backend_port, frontend_port) VALUES (?, ?, ?, ?)', [
-        modelSlug,
-        appNum,
-        backend,
-        frontend,
-      ]);
-      return { backend, frontend };
+  for (; ; offset++) {
+    const backend = FIRST_BACKEND_PORT + offset;
+    const frontend = FIRST_FRONTEND_PORT + offset;
+    if (frontend > LAST_PORT) {
+      throw new DaemonError('internal', `no free port pair left for ${modelSlug}/app${appNum}`);
     }
-  } finally {
-    taken.free();
+    if (db.first(TAKEN, [backend, frontend, backend, frontend])) continue;
+    db.run(INSERT, [modelSlug, appNum, backend, frontend]);
+    return { backend, frontend };
   }
 }

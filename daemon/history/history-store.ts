@@ -4,7 +4,7 @@ import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql
 import type { Job, JobStatus } from '../../shared/job';
 import { modelSlug } from '../../shared/model-slug';
 import { DaemonError } from '../daemon-error';
-import { type AppPorts, allocateAppPorts, findAppPorts } from './app-ports';
+import { type AppPorts, allocateAppPorts, findAppPorts, type PortQueries } from './app-ports';
 import { atomicWriteFile } from './atomic-write-file';
 import { type BatchRecord, batchToRow, rowToBatch } from './batch-record';
 import { JOB_COLUMNS, type JobColumn, type JobOrigin, jobToRow, rowToJob } from './job-row';
@@ -211,9 +211,9 @@ export class HistoryStore {
    */
   portsFor(modelSlug: string, appNum: number): AppPorts {
     this.ensureOpen();
-    const known = findAppPorts(this.db, modelSlug, appNum);
+    const known = findAppPorts(this.portQueries, modelSlug, appNum);
     if (known) return known;
-    const ports = allocateAppPorts(this.db, modelSlug, appNum);
+    const ports = allocateAppPorts(this.portQueries, modelSlug, appNum);
     this.scheduler.markDirty();
     return ports;
   }
@@ -336,6 +336,19 @@ export class HistoryStore {
     }
     this.pendingRows.clear();
   }
+
+  private readonly portQueries: PortQueries = {
+    first: (sql, params) => {
+      const statement = this.statement(sql);
+      try {
+        statement.bind(params);
+        return statement.step() ? statement.get() : undefined;
+      } finally {
+        statement.reset();
+      }
+    },
+    run: (sql, params) => this.run(sql, params),
+  };
 
   private statement(sql: string): Statement {
     let statement = this.statements.get(sql);

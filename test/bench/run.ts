@@ -5,7 +5,7 @@
  * Never part of `npm test`. BENCH_RUNS (default 3) and BENCH_QUICK=1 (smaller sizes) adjust it.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppStore } from '../../daemon/app-store';
@@ -21,6 +21,27 @@ import { runHistoryBench } from './history-bench';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUICK = process.env.BENCH_QUICK === '1';
 const CALL_LATENCY_MS = 50;
+/**
+ * Where the benchmark's workspaces go. The figures are the daemon's own costs, so by default they
+ * live in memory (/dev/shm): on some machines creating files in the system's temp folder costs
+ * half a millisecond each and varies tenfold from run to run, which would measure the disk. One
+ * case runs on disk too (`DISK_DIR`, inside the project) for comparison. BENCH_DIR overrides.
+ */
+const DISK_DIR = join(process.cwd(), 'bench', 'work');
+const MEMORY_DIR = existsSync('/dev/shm') ? '/dev/shm' : DISK_DIR;
+const WORK_DIR = mkdtempSync(join(process.env.BENCH_DIR ?? MEMORY_DIR, 'appgen-bench-'));
+
+/** Runs `fn` with new workspaces (os.tmpdir()) made under `dir`. */
+async function inFolder<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const previous = process.env.TMPDIR;
+  mkdirSync(dir, { recursive: true });
+  process.env.TMPDIR = dir;
+  try {
+    return await fn();
+  } finally {
+    process.env.TMPDIR = previous;
+  }
+}
 
 interface Stat {
   median: number;
@@ -252,6 +273,8 @@ function growth(first: number, last: number, sizeFactor: number): string {
 
 async function main(): Promise<void> {
   if (!DAEMON_JS) throw new Error('build first');
+  process.env.TMPDIR = WORK_DIR;
+  console.log(`Workspaces under ${WORK_DIR}`);
   const sizes = QUICK ? [50, 200] : [50, 200, 1000];
   const concurrencies = QUICK ? [8] : [4, 8, 32];
   const results: Record<string, unknown> = {
@@ -274,6 +297,15 @@ async function main(): Promise<void> {
     }
   }
   results.scheduling = scheduling_;
+  const diskJobs = QUICK ? 200 : 1000;
+  mkdirSync(DISK_DIR, { recursive: true });
+  const onDisk = await inFolder(mkdtempSync(join(DISK_DIR, 'appgen-bench-')), () =>
+    scheduling(diskJobs, 8, 20_000),
+  );
+  console.log(
+    `  on disk (${DISK_DIR}): N=${diskJobs} C=8  wall/ideal ${show(onDisk.ratio)}  CPU ${show(onDisk.cpuMsPerJob)} ms/job`,
+  );
+  results.schedulingOnDisk = onDisk;
 
   console.log('\n3. Merge throughput (1 MB answer, 200 annotated files)');
   const merge = await mergeThroughput();
@@ -316,6 +348,8 @@ async function main(): Promise<void> {
     console.log(`  daemon RSS: ${growth(a.rssMb.median, b.rssMb.median, factor)}`);
   }
   mkdirSync('bench', { recursive: true });
+  rmSync(WORK_DIR, { recursive: true, force: true });
+  rmSync(DISK_DIR, { recursive: true, force: true });
   writeFileSync(join('bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('\nWrote bench/results.json');
 }
