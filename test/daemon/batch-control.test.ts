@@ -2,26 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as P from '../../shared/protocol';
-import { type BatchDaemon, reported, startBatchDaemon } from '../support/batch-daemon';
+import { type BatchDaemon, batchDaemonsPerTest, FIVE_TEMPLATES, reported } from '../support/batch-daemon';
 import { waitFinished } from '../support/daemon-process';
 import { peakRunning } from '../support/running-at-once';
-import { suiteSimulator } from '../support/suite-simulator';
-
-const FIVE_TEMPLATES = ['crud_todo_list', 'api_url_shortener', 'kanban_board', 'quiz_app', 'markdown_notes'];
 
 describe('batch concurrency, budget and cancel (daemon process)', function () {
   this.timeout(60_000);
-  let daemon: BatchDaemon | undefined;
-  const simulator = suiteSimulator({
-    afterEachTest: async () => {
-      simulator().resume();
-      await daemon?.stop();
-      daemon = undefined;
-    },
-  });
+  const { simulator, start } = batchDaemonsPerTest();
 
   it('runs at most maxConcurrent jobs of the batch at once, leaving the workspace limit as it is', async () => {
-    daemon = await startBatchDaemon(simulator(), { GENERATION_MAX_CONCURRENT: '8' });
+    const daemon = await start({ GENERATION_MAX_CONCURRENT: '8' });
     daemon.writeBatch(JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES, maxConcurrent: 2 }));
     simulator().pause();
     const { batchId } = await daemon.startBatch();
@@ -43,7 +33,7 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
   });
 
   it('limits each batch by its own maxConcurrent, lets other jobs run beside it, and keeps it across a settings change', async () => {
-    daemon = await startBatchDaemon(simulator(), { GENERATION_MAX_CONCURRENT: '8' });
+    const daemon = await start({ GENERATION_MAX_CONCURRENT: '8' });
     daemon.writeBatch(
       JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES.slice(0, 3), maxConcurrent: 1 }),
       'one.batch.json',
@@ -87,7 +77,7 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
   });
 
   it('runs a batch whose maxConcurrent is above the workspace limit at its own limit', async () => {
-    daemon = await startBatchDaemon(simulator(), { GENERATION_MAX_CONCURRENT: '2' });
+    const daemon = await start({ GENERATION_MAX_CONCURRENT: '2' });
     daemon.writeBatch(JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES, maxConcurrent: 4 }));
     simulator().pause();
     const { batchId } = await daemon.startBatch();
@@ -104,7 +94,7 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
   });
 
   it('stops queuing once the budget is spent, says so, and cancels the rest with that message', async () => {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     daemon.writeBatch(
       JSON.stringify({
         models: ['sim/alpha'],
@@ -146,7 +136,7 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
   });
 
   it('writes the report when the job that spends the budget is the last one', async () => {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     daemon.writeBatch(
       JSON.stringify({ models: ['sim/alpha'], templates: ['crud_todo_list'], budgetUsd: 0.000001 }),
     );
@@ -157,7 +147,7 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
   });
 
   it('cancels every unfinished job of a batch: the running one is aborted, the queued never start', async () => {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     daemon.writeBatch(
       JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES.slice(0, 3), maxConcurrent: 1 }),
     );
@@ -183,7 +173,7 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
    * calls are held, and starts a new daemon on the same workspace.
    */
   async function restartMidBatch(maxConcurrent: number): Promise<{ batchId: string; resumed: BatchDaemon }> {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     const workspace = daemon.workspace;
     daemon.writeBatch(
       JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES.slice(0, 2), maxConcurrent }),
@@ -195,8 +185,7 @@ describe('batch concurrency, budget and cancel (daemon process)', function () {
     assert.equal(await daemon.exited, 0);
     simulator().reset();
 
-    daemon = await startBatchDaemon(simulator(), {}, workspace);
-    return { batchId, resumed: daemon };
+    return { batchId, resumed: await start({}, workspace) };
   }
 
   it('keeps a batch stopped mid-run across a restart and reports it once the resumed jobs finish', async () => {

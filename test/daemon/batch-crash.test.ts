@@ -7,12 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Simulator } from '../../daemon/simulator/simulator';
 import * as P from '../../shared/protocol';
-import { type BatchDaemon, reported, startBatchDaemon } from '../support/batch-daemon';
+import { batchDaemonsPerTest, FIVE_TEMPLATES, reported } from '../support/batch-daemon';
 import { assertSqliteCliIntegrity, readHistoryFile } from '../support/history-file';
 import { peakRunning } from '../support/running-at-once';
-import { suiteSimulator } from '../support/suite-simulator';
-
-const FIVE_TEMPLATES = ['crud_todo_list', 'api_url_shortener', 'kanban_board', 'quiz_app', 'markdown_notes'];
 
 /** Resolves once the simulator serves no chat request, e.g. after the client of the held ones died. */
 function noneInFlight(sim: Simulator): Promise<void> {
@@ -29,20 +26,12 @@ function noneInFlight(sim: Simulator): Promise<void> {
 
 describe('batch: a daemon killed with SIGKILL mid-batch, then started again', function () {
   this.timeout(60_000);
-  let daemon: BatchDaemon | undefined;
-  const simulator = suiteSimulator({
-    afterEachTest: async () => {
-      simulator().resume();
-      await daemon?.stop();
-      daemon = undefined;
-    },
-  });
+  const { simulator, start } = batchDaemonsPerTest();
 
   it('finishes every job of the batch exactly once, within its maxConcurrent, and writes its report', async () => {
     // The workspace allows 8 at once: only the batch's own limit, restored from its record, keeps it to 1.
     const env = { GENERATION_MAX_CONCURRENT: '8' };
-    const first = await startBatchDaemon(simulator(), env);
-    daemon = first;
+    const first = await start(env);
     const { workspace } = first;
     first.writeBatch(JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES, maxConcurrent: 1 }));
     const { batchId, jobs } = await first.startBatch();
@@ -53,7 +42,6 @@ describe('batch: a daemon killed with SIGKILL mid-batch, then started again', fu
     await simulator().waitForRequests(simulator().chatRequests.length + 1);
     first.child.kill('SIGKILL');
     assert.equal(await first.exited, 'SIGKILL');
-    daemon = undefined;
 
     const onDisk = await readHistoryFile(workspace);
     assert.equal(onDisk.integrity, 'ok', 'the database survives the kill');
@@ -71,8 +59,7 @@ describe('batch: a daemon killed with SIGKILL mid-batch, then started again', fu
     await noneInFlight(simulator());
     simulator().reset();
 
-    const second = await startBatchDaemon(simulator(), env, workspace);
-    daemon = second;
+    const second = await start(env, workspace);
     const final = await second.waitForProgress(reported(batchId));
     assert.deepEqual(
       [final.total, final.succeeded, final.failed, final.cancelled],
@@ -109,7 +96,6 @@ describe('batch: a daemon killed with SIGKILL mid-batch, then started again', fu
 
     await second.connection.sendRequest(P.ShutdownRequest, {});
     assert.equal(await second.exited, 0);
-    daemon = undefined;
     const saved = await readHistoryFile(workspace);
     assert.deepEqual(
       [...saved.jobs.entries()].sort(),

@@ -2,19 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as P from '../../shared/protocol';
-import { type BatchDaemon, reported, startBatchDaemon } from '../support/batch-daemon';
+import { type BatchDaemon, batchDaemonsPerTest, reported } from '../support/batch-daemon';
 import { expectInvalidParams } from '../support/invalid-params';
-import { suiteSimulator } from '../support/suite-simulator';
 
 describe('batch/start (daemon process)', function () {
   this.timeout(60_000);
-  let daemon: BatchDaemon | undefined;
-  const simulator = suiteSimulator({
-    afterEachTest: async () => {
-      await daemon?.stop();
-      daemon = undefined;
-    },
-  });
+  const { simulator, start } = batchDaemonsPerTest();
 
   /** Asserts that nothing at all was recorded or written for a refused batch. */
   async function assertNothingRecorded(d: BatchDaemon): Promise<void> {
@@ -27,7 +20,7 @@ describe('batch/start (daemon process)', function () {
   }
 
   it('runs models x templates x repeat jobs, tracks the batch and writes a report with the failures', async () => {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     daemon.writeBatch(`{
       // two models, two templates, two apps each
       "models": ["sim/alpha", "sim/fail-always"],
@@ -92,7 +85,7 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('refuses an invalid file as a whole, listing every problem with line:column, and records nothing', async () => {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     daemon.writeBatch(
       [
         '{',
@@ -124,7 +117,7 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('refuses a file with a JSON syntax error and records nothing', async () => {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     daemon.writeBatch('{\n  "models": ["sim/alpha"]\n  "templates": "all"\n}', 'broken.json');
     const error = await expectInvalidParams(daemon.startBatch('broken.json'));
     assert.match(error.message, /^broken\.json:3:3: JSON syntax: comma expected$/m);
@@ -132,7 +125,7 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('reports an unknown template with its position and starts none of the known ones', async () => {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     daemon.writeBatch(
       [
         '{',
@@ -154,7 +147,7 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('runs every template for "all"', async () => {
-    daemon = await startBatchDaemon(simulator(), { GENERATION_MAX_CONCURRENT: '8' });
+    const daemon = await start({ GENERATION_MAX_CONCURRENT: '8' });
     const templates = await daemon.connection.sendRequest(P.TemplatesListRequest, {});
     assert.ok(templates.length >= 12);
     daemon.writeBatch('{"models": ["sim/alpha"], "templates": "all"}');
@@ -165,7 +158,7 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('runs a batch file given by a path other than the default', async () => {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     daemon.writeBatch(
       '{"models": ["sim/alpha"], "templates": ["kanban_board"], "outputDir": "out/apps"}',
       'small.jsonc',
@@ -183,7 +176,7 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('says clearly when the batch file does not exist', async () => {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     const error = await expectInvalidParams(daemon.startBatch());
     assert.equal(error.message, 'Cannot read batch file appgen.batch.json: no such file');
     const other = await expectInvalidParams(daemon.startBatch('nested/missing.json'));
@@ -192,7 +185,7 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('refuses a configPath that is not a path, and an unknown batch id', async () => {
-    daemon = await startBatchDaemon(simulator());
+    const daemon = await start();
     const error = await expectInvalidParams(
       daemon.connection.sendRequest(P.BatchStartRequest, { configPath: 42 as unknown as string }),
     );

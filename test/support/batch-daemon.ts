@@ -8,6 +8,7 @@ import * as P from '../../shared/protocol';
 import { type DaemonProcess, spawnDaemon, tempWorkspace } from './daemon-process';
 import { NotificationLog } from './notification-log';
 import { simulatorEnv } from './sim-env';
+import { suiteSimulator } from './suite-simulator';
 
 export interface BatchDaemon extends DaemonProcess {
   /** Every `batch/changed` notification received so far. */
@@ -52,4 +53,38 @@ export async function startBatchDaemon(
 /** The batch has ended and its report is on disk. */
 export function reported(batchId: string): (p: P.BatchProgress) => boolean {
   return (p) => p.batchId === batchId && p.finished && p.reportPath !== undefined;
+}
+
+/** Five built-in templates, for batches large enough to show a limit at work. */
+export const FIVE_TEMPLATES = [
+  'crud_todo_list',
+  'api_url_shortener',
+  'kanban_board',
+  'quiz_app',
+  'markdown_notes',
+];
+
+/**
+ * Registers hooks in the calling suite: one simulator for the suite, and the batch daemons a test
+ * starts with `start` stopped after it (the simulator resumed first, so none waits on a held call).
+ */
+export function batchDaemonsPerTest(): {
+  simulator: () => Simulator;
+  start: (env?: Record<string, string>, workspace?: string) => Promise<BatchDaemon>;
+} {
+  const started: BatchDaemon[] = [];
+  const simulator = suiteSimulator({
+    afterEachTest: async () => {
+      simulator().resume();
+      for (const daemon of started.splice(0)) await daemon.stop();
+    },
+  });
+  return {
+    simulator,
+    start: async (env, workspace) => {
+      const daemon = await startBatchDaemon(simulator(), env, workspace);
+      started.push(daemon);
+      return daemon;
+    },
+  };
 }
