@@ -1,6 +1,16 @@
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, request as UndiciRequest } from 'undici';
 import type { ErrorCode } from '../../shared/errors';
 import type { RetryFacts } from './retry-policy';
+
+let loaded: typeof UndiciRequest | undefined;
+/**
+ * undici's `request`, loaded on the first call rather than at start: undici is a large part of the
+ * daemon's start-up time, and a daemon that only lists history never needs it.
+ */
+async function undiciRequest(): Promise<typeof UndiciRequest> {
+  loaded ??= (await import('undici')).request;
+  return loaded;
+}
 
 /** One failed attempt: what the retry policy needs, and what the final error will say. */
 export interface AttemptFailure extends RetryFacts {
@@ -49,9 +59,7 @@ export async function httpAttempt<T>(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let response: Dispatcher.ResponseData | undefined;
   try {
-    // Loaded on the first call rather than at start: undici is a large part of the daemon's
-    // start-up time, and a daemon that only lists history never needs it.
-    const { request } = await import('undici');
+    const request = await undiciRequest();
     response = await request(options.url, {
       method: options.method,
       headers: options.headers,
