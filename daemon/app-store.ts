@@ -4,7 +4,15 @@
  * reader never sees half an app and a crash leaves the old or the new one; `recover` finishes or
  * rolls back a swap a crash interrupted. The replaced version is kept under `.appgen/versions/`.
  */
-import { existsSync, promises as fs, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  promises as fs,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { FileWrite } from './merger/file-write';
 
@@ -19,7 +27,7 @@ export interface CommitRequest {
   /** The job's writes, given a reader of the app as it stands before them. */
   plan: (readCurrent: (appRelPath: string) => string | undefined) => FileWrite[];
   /** Refuses a path that would escape the staging folder (symlinks); throws. */
-  checkPath: (root: string, appRelPath: string) => Promise<void>;
+  checkPath: (root: string, appRelPath: string) => void | Promise<void>;
 }
 
 export interface CommitResult {
@@ -65,7 +73,9 @@ export class AppStore {
     const staging = join(this.stagingRoot, request.jobId);
     // Normally there is none; a stat costs less than a recursive remove of nothing.
     if (existsSync(staging)) await fs.rm(staging, { recursive: true, force: true });
-    await fs.mkdir(dirname(staging), { recursive: true });
+    // A new app is a few dozen small files and a handful of folder operations: done synchronously,
+    // they cost less than the thread pool's round trips, which sat on every job's critical path.
+    mkdirSync(dirname(staging), { recursive: true });
     try {
       const written = new Set<string>();
       const made = new Set<string>(); // folders already created in this staging copy
@@ -93,28 +103,29 @@ export class AppStore {
   }
 
   private async swap(app: string, staging: string, request: CommitRequest): Promise<string | undefined> {
-    const hadApp = existsSync(app);
+    if (!existsSync(app)) {
+      // One rename, atomic on its own: a crash leaves either no app or the whole new one (and a
+      // staging folder that `recover` removes), so no journal is needed.
+      mkdirSync(dirname(app), { recursive: true });
+      renameSync(staging, app);
+      return undefined;
+    }
+    // Two renames (the old app out, the new one in): the journal lets `recover` finish or undo them.
     const stamp = this.now().toISOString().replace(/[:.]/g, '-');
-    const backupRel = hadApp
-      ? posix.join('.appgen', 'versions', versionKey(request.appPath), `${stamp}-${request.jobId}`)
-      : undefined;
-    const backup = backupRel
-      ? join(this.versionsRoot, versionKey(request.appPath), `${stamp}-${request.jobId}`)
-      : undefined;
+    const name = `${stamp}-${request.jobId}`;
+    const backupRel = posix.join('.appgen', 'versions', versionKey(request.appPath), name);
+    const backup = join(this.versionsRoot, versionKey(request.appPath), name);
     const journalFile = join(this.journalRoot, `${request.jobId}.json`);
-    const journal: Journal = { app, staging, ...(backup ? { backup } : {}) };
+    const journal: Journal = { app, staging, backup };
     await fs.mkdir(this.journalRoot, { recursive: true });
     await writeDurably(journalFile, JSON.stringify(journal));
-    if (backup) {
-      await fs.mkdir(dirname(backup), { recursive: true });
-      await fs.rename(app, backup);
-    }
+    await fs.mkdir(dirname(backup), { recursive: true });
+    await fs.rename(app, backup);
     try {
-      await fs.mkdir(dirname(app), { recursive: true });
       await fs.rename(staging, app);
     } catch (error) {
       // The new app could not go in: put the old one back rather than leave the folder missing.
-      if (backup && !existsSync(app)) await fs.rename(backup, app);
+      if (!existsSync(app)) await fs.rename(backup, app);
       await fs.rm(journalFile, { force: true });
       throw error;
     }

@@ -45,13 +45,19 @@ export interface GenerationServiceDeps extends JobRunnerDeps {
 export interface JobContext {
   batchId?: string;
   outputDir?: string;
+  /**
+   * Shared by the jobs of one batch while they are prepared: the highest app number found in the
+   * history and on disk per model slug, so that a batch of thousands reads them once, not per job.
+   */
+  foundAppNums?: Map<string, number>;
 }
 
 const SHUTDOWN = Symbol('shutdown');
 
 export class GenerationService {
   private readonly running = new Map<string, AbortController>();
-  private readonly waiting = new Set<string>();
+  /** Queued jobs by id, as last recorded: a job starting reads itself here, not from the history. */
+  private readonly waiting = new Map<string, Job>();
   /** Jobs whose commit has begun: a cancel can no longer stop them. */
   private readonly committing = new Set<string>();
   private readonly revisions = new Map<string, number>();
@@ -91,7 +97,7 @@ export class GenerationService {
     // Last: it may ask the server for its model list, which a request refused anyway need not wait for.
     const model = await this.resolveModel(p.model.trim());
     const slug = modelSlug(model);
-    const appNum = p.appNum ?? this.reserveAppNum(slug, outputDir);
+    const appNum = p.appNum ?? this.reserveAppNum(slug, outputDir, context.foundAppNums);
     if (p.appNum !== undefined) this.reserved.set(slug, Math.max(this.reserved.get(slug) ?? 0, p.appNum));
     const job: Job = {
       id: this.deps.newId(),
@@ -125,16 +131,14 @@ export class GenerationService {
    * client hears of a job's progress only after it knows the job.
    */
   private launch(jobs: Job[]): void {
-    for (const job of jobs) this.waiting.add(job.id);
+    for (const job of jobs) this.waiting.set(job.id, job);
     setImmediate(() => {
       for (const job of jobs) {
-        const current = this.deps.store.getJob(job.id);
-        if (current?.status !== 'queued') {
-          this.waiting.delete(job.id); // cancelled in the meantime
-          continue;
-        }
-        this.deps.onChanged(current);
-        this.schedule(current);
+        // A cancel in the meantime has recorded the job cancelled and taken it out of `waiting`;
+        // nothing else changes a queued job, so the recorded state is still the current one.
+        if (!this.waiting.has(job.id)) continue;
+        this.deps.onChanged(job);
+        this.schedule(job);
       }
     });
   }
@@ -221,7 +225,7 @@ export class GenerationService {
   private readonly settling = new Set<Promise<void>>();
 
   private schedule(job: Job): void {
-    this.waiting.add(job.id);
+    this.waiting.set(job.id, job);
     void this.deps.queue
       .add(() => {
         // Only runs that started are awaited on shutdown: the queue never settles tasks it clears.
@@ -235,8 +239,9 @@ export class GenerationService {
   }
 
   private async execute(jobId: string): Promise<void> {
+    const current = this.waiting.get(jobId);
     this.waiting.delete(jobId);
-    const current = this.deps.store.getJob(jobId);
+    // Not waiting any more: cancelled while queued.
     if (current?.status !== 'queued' || this.stopping) return;
     const controller = new AbortController();
     this.running.set(jobId, controller);
@@ -324,13 +329,12 @@ export class GenerationService {
     return stamped;
   }
 
-  private reserveAppNum(slug: string, outputDir: string): number {
-    const next =
-      Math.max(
-        this.reserved.get(slug) ?? 0,
-        this.deps.store.maxAppNum(slug),
-        this.highestFolder(slug, outputDir),
-      ) + 1;
+  private reserveAppNum(slug: string, outputDir: string, found?: Map<string, number>): number {
+    const key = `${outputDir}\0${slug}`;
+    const highest =
+      found?.get(key) ?? Math.max(this.deps.store.maxAppNum(slug), this.highestFolder(slug, outputDir));
+    found?.set(key, highest);
+    const next = Math.max(this.reserved.get(slug) ?? 0, highest) + 1;
     this.reserved.set(slug, next);
     return next;
   }

@@ -95,6 +95,7 @@ export class BatchService {
         });
       }
       if (problems.length === 0) {
+        const foundAppNums = new Map<string, number>();
         for (const [m, model] of config.models.entries()) {
           try {
             for (const templateSlug of slugs) {
@@ -102,7 +103,7 @@ export class BatchService {
                 jobs.push(
                   await this.deps.service.prepare(
                     { templateSlug, model, ...(config.options ? { options: config.options } : {}) },
-                    { batchId, ...(config.outputDir ? { outputDir: config.outputDir } : {}) },
+                    { batchId, foundAppNums, ...(config.outputDir ? { outputDir: config.outputDir } : {}) },
                   ),
                 );
               }

@@ -143,6 +143,11 @@ export class HistoryStore {
 
   getJob(id: string): Job | undefined {
     this.ensureOpen();
+    // A job changed since the last read is answered from its pending row, exactly as the database
+    // would return it, without writing every other pending row first: the queue reads each job as
+    // it starts, while the others' changes wait for one transaction.
+    const pending = this.pendingRows.get(id);
+    if (pending) return rowToJob(jobToRow(pending.job, pending.updatedAt));
     this.applyPending();
     const [row] = this.all(`${SELECT_JOBS} WHERE id = ?`, [id]);
     return row && rowToJob(row);
@@ -211,11 +216,17 @@ export class HistoryStore {
    */
   portsFor(modelSlug: string, appNum: number): AppPorts {
     this.ensureOpen();
-    const known = findAppPorts(this.portQueries, modelSlug, appNum);
-    if (known) return known;
-    const ports = allocateAppPorts(this.portQueries, modelSlug, appNum);
-    this.scheduler.markDirty();
-    return ports;
+    // Ports never change once allocated, so each app's are looked up once.
+    const key = `${modelSlug}/${appNum}`;
+    const cached = this.ports.get(key);
+    if (cached) return { ...cached };
+    let ports = findAppPorts(this.portQueries, modelSlug, appNum);
+    if (!ports) {
+      ports = allocateAppPorts(this.portQueries, modelSlug, appNum);
+      this.scheduler.markDirty();
+    }
+    this.ports.set(key, ports);
+    return { ...ports };
   }
 
   /** Records a batch or replaces its record (by id). */
@@ -336,6 +347,8 @@ export class HistoryStore {
     }
     this.pendingRows.clear();
   }
+
+  private readonly ports = new Map<string, AppPorts>();
 
   private readonly portQueries: PortQueries = {
     first: (sql, params) => {

@@ -60,6 +60,19 @@ const HTML_502 =
 const HTML_200 =
   '<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>We will be back soon</h1></body></html>';
 
+/** Writes a prepared reply; `onServerClose` is called just before a connection is dropped on purpose. */
+export type PreparedReply = (res: ServerResponse, onServerClose: () => void) => Promise<void>;
+
+/**
+ * Does the work of a reply ahead of time (for a normal streamed answer, rendering every event), so
+ * that writing it later costs only the write.
+ */
+export function prepareReply(plan: ReplyPlan): PreparedReply {
+  const streamed =
+    plan.stream && (plan.step.kind === 'ok' || plan.step.kind === 'length') ? streamEvents(plan) : undefined;
+  return (res, onServerClose) => writeReply(res, plan, onServerClose, streamed);
+}
+
 /**
  * Writes the reply a plan asks for. `onServerClose` is called just before the simulator drops a
  * connection on purpose, so the request is recorded as closed by the server.
@@ -68,6 +81,7 @@ export async function writeReply(
   res: ServerResponse,
   plan: ReplyPlan,
   onServerClose: () => void,
+  streamed?: string,
 ): Promise<void> {
   const { step } = plan;
   const drop = (): void => {
@@ -109,11 +123,16 @@ export async function writeReply(
     sendBody(res, error.status, 'application/json', JSON.stringify(body), plan);
     return;
   }
-  if (plan.stream) await writeStream(res, plan, drop);
+  if (plan.stream) await writeStream(res, plan, drop, streamed);
   else await writeJson(res, plan);
 }
 
-async function writeStream(res: ServerResponse, plan: ReplyPlan, drop: () => void): Promise<void> {
+async function writeStream(
+  res: ServerResponse,
+  plan: ReplyPlan,
+  drop: () => void,
+  streamed?: string,
+): Promise<void> {
   const { step } = plan;
   res.writeHead(200, {
     ...commonHeaders(plan),
@@ -138,9 +157,8 @@ async function writeStream(res: ServerResponse, plan: ReplyPlan, drop: () => voi
     res.end(event(chunk(plan, {}, 'error')));
     return;
   }
-  const text = step.kind === 'length' ? truncated(plan.content) : plan.content;
-  const pieces = split(text, 64);
   if (step.kind === 'cut-stream' || step.kind === 'stream-error-after-content') {
+    const pieces = split(plan.content, 64);
     const half = pieces.slice(0, Math.max(1, Math.floor(pieces.length / 2)));
     if (step.kind === 'cut-stream') {
       await flush(res, half.map((piece) => event(chunk(plan, { delta: piece }))).join(''));
@@ -153,10 +171,19 @@ async function writeStream(res: ServerResponse, plan: ReplyPlan, drop: () => voi
     );
     return;
   }
-  for (const piece of pieces) res.write(event(chunk(plan, { delta: piece })));
-  res.write(event(chunk(plan, {}, step.kind === 'length' ? 'length' : 'stop')));
-  res.write(event({ ...chunkHead(plan), choices: [], usage: usage(plan, text) }));
-  res.end('data: [DONE]\n\n');
+  // With no pause between its events, the whole answer goes out in one write (the client still
+  // sees it in arbitrary pieces, as TCP delivers them).
+  res.end(streamed ?? streamEvents(plan));
+}
+
+/** Every event of a normal (or `length`) streamed answer, in order. */
+function streamEvents(plan: ReplyPlan): string {
+  const text = plan.step.kind === 'length' ? truncated(plan.content) : plan.content;
+  const events = split(text, 64).map((piece) => event(chunk(plan, { delta: piece })));
+  events.push(event(chunk(plan, {}, plan.step.kind === 'length' ? 'length' : 'stop')));
+  events.push(event({ ...chunkHead(plan), choices: [], usage: usage(plan, text) }));
+  events.push('data: [DONE]\n\n');
+  return events.join('');
 }
 
 async function writeJson(res: ServerResponse, plan: ReplyPlan): Promise<void> {

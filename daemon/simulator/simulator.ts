@@ -7,7 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { estimateTokens, writeReply } from './reply-writer';
+import { estimateTokens, prepareReply } from './reply-writer';
 import type { ModelBehavior, SimStep, SimStepOptions } from './sim-step';
 import {
   chargedPricing,
@@ -243,30 +243,29 @@ export class Simulator extends EventEmitter {
     record.served = step.kind;
     this.emit('request', record);
     if (this.gate) await this.gate.promise;
-    const latency = step.latencyMs ?? behavior?.latencyMs ?? this.options.latencyMs ?? 0;
-    if (latency > 0) await this.wait(latency, res);
-    if (res.destroyed || this.closing) return;
     const format = step.format ?? behavior?.format ?? 'auto';
     const pricing = chargedPricing(this.options.models ?? SIMULATED_MODELS, model);
     this.generation += 1;
-    await writeReply(
-      res,
-      {
-        step: { ...step, keepAlives: step.keepAlives ?? behavior?.keepAlives },
-        stream: format === 'sse' || (format === 'auto' && payload.stream === true),
-        model,
-        content: content(messages, model),
-        promptTokens: estimateTokens(messages.map((message) => message.content).join('\n')),
-        generationId: `gen-sim-${String(this.generation).padStart(6, '0')}`,
-        promptPrice: pricing.promptPrice,
-        completionPrice: pricing.completionPrice,
-        authorization: req.headers.authorization,
-        created: Math.floor(this.now() / 1000),
-      },
-      () => {
-        serverClosed = true;
-      },
-    );
+    // Prepared before the wait: the latency stands for the model's time to answer, and the
+    // simulator's own work would otherwise be added to every call it serves.
+    const reply = prepareReply({
+      step: { ...step, keepAlives: step.keepAlives ?? behavior?.keepAlives },
+      stream: format === 'sse' || (format === 'auto' && payload.stream === true),
+      model,
+      content: content(messages, model),
+      promptTokens: estimateTokens(messages.map((message) => message.content).join('\n')),
+      generationId: `gen-sim-${String(this.generation).padStart(6, '0')}`,
+      promptPrice: pricing.promptPrice,
+      completionPrice: pricing.completionPrice,
+      authorization: req.headers.authorization,
+      created: Math.floor(this.now() / 1000),
+    });
+    const latency = step.latencyMs ?? behavior?.latencyMs ?? this.options.latencyMs ?? 0;
+    if (latency > 0) await this.wait(latency, res);
+    if (res.destroyed || this.closing) return;
+    await reply(res, () => {
+      serverClosed = true;
+    });
   }
 
   private record(req: IncomingMessage, path: string, body: unknown): RecordedRequest {
