@@ -40,6 +40,7 @@ import { connectWithRetry, ownerPatienceMs, relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
 import { cachedCatalog } from './templates/cached-catalog';
 import { loadTemplates } from './templates/template-catalog';
+import { TickBatchedWritable } from './tick-batched-writable';
 import { DAEMON_VERSION } from './version';
 import { acquireWorkspaceLock, type LockInfo, processAlive, socketPathFor } from './workspace-lock';
 
@@ -423,7 +424,10 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   };
   for (const socket of earlySockets.splice(0)) acceptSocket(socket);
   serve(
-    createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)),
+    createMessageConnection(
+      new StreamMessageReader(process.stdin),
+      new StreamMessageWriter(new TickBatchedWritable(process.stdout)),
+    ),
   );
   process.stdin.on('end', () => void shutdown(0));
   batches.adopt(store.listUnfinished());

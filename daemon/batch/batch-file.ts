@@ -3,7 +3,7 @@
  * extension ships. Every problem is reported with its line and column; a file with any problem
  * yields no config, so no job starts from half a batch.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import {
   findNodeAtLocation,
   getNodeValue,
@@ -12,8 +12,8 @@ import {
   parseTree,
   printParseErrorCode,
 } from 'jsonc-parser';
-import batchSchema from '../../shared/batch.schema.json';
 import type { GenerationOptions } from '../../shared/job';
+import validateBatch from './batch-validator.generated';
 
 export interface BatchConfig {
   models: string[];
@@ -43,11 +43,6 @@ export interface ParsedBatch {
   /** Where a value sits in the file, for problems found later (an unknown template, say). */
   locate: (path: JsonPath, message: string) => BatchProblem;
 }
-
-// Compiled on first use: compiling the schema is a noticeable part of the daemon's start-up.
-let compiled: ValidateFunction | undefined;
-const validator = (): ValidateFunction =>
-  (compiled ??= new Ajv({ allErrors: true, strict: false }).compile(batchSchema));
 
 export function parseBatchFile(source: string): ParsedBatch {
   // Editors on Windows may save "UTF-8 with BOM"; the mark is not part of the JSON, nor a column.
@@ -79,9 +74,9 @@ export function parseBatchFile(source: string): ParsedBatch {
   }));
   if (problems.length > 0 || !root) return { problems, locate };
   const value = getNodeValue(root) as unknown;
-  const validate = validator();
-  if (!validate(value)) {
-    for (const error of simplify(validate.errors ?? [])) {
+  // The schema the extension ships, compiled ahead of time (scripts/batch-validator.mjs).
+  if (!validateBatch(value)) {
+    for (const error of simplify(validateBatch.errors ?? [])) {
       const path = pointerToPath(error.instancePath);
       if (error.keyword === 'additionalProperties') {
         const extra = String((error.params as { additionalProperty: string }).additionalProperty);

@@ -35,11 +35,17 @@ export function findAppPorts(db: PortQueries, modelSlug: string, appNum: number)
 /**
  * Records ports for an app that has none: the next pair after the highest allocated so far,
  * skipping any port already used by another app on either side, so every port in the workspace
- * belongs to one app. Returns the ports recorded.
+ * belongs to one app. Returns the ports recorded. `nextOffset`, when the caller knows it (it
+ * allocated the last pair itself), spares the query for the highest pair.
  */
-export function allocateAppPorts(db: PortQueries, modelSlug: string, appNum: number): AppPorts {
-  const row = db.first(HIGHEST, []);
-  let offset = Math.max(0, Number(row?.[0] ?? 0), Number(row?.[1] ?? 0));
+export function allocateAppPorts(
+  db: PortQueries,
+  modelSlug: string,
+  appNum: number,
+  nextOffset?: number,
+): AppPorts {
+  const row = nextOffset === undefined ? db.first(HIGHEST, []) : undefined;
+  let offset = nextOffset ?? Math.max(0, Number(row?.[0] ?? 0), Number(row?.[1] ?? 0));
   // Both ranges grow upwards, so after about 3,000 apps the backend range reaches the frontend
   // one; a port already taken on either side is skipped. The unique indexes make each probe cheap.
   for (; ; offset++) {

@@ -4,7 +4,13 @@ import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql
 import type { Job, JobStatus } from '../../shared/job';
 import { modelSlug } from '../../shared/model-slug';
 import { DaemonError } from '../daemon-error';
-import { type AppPorts, allocateAppPorts, findAppPorts, type PortQueries } from './app-ports';
+import {
+  type AppPorts,
+  allocateAppPorts,
+  FIRST_BACKEND_PORT,
+  findAppPorts,
+  type PortQueries,
+} from './app-ports';
 import { atomicWriteFile } from './atomic-write-file';
 import { type BatchRecord, batchToRow, rowToBatch } from './batch-record';
 import { JOB_COLUMNS, type JobColumn, type JobOrigin, jobToRow, rowToJob } from './job-row';
@@ -222,7 +228,9 @@ export class HistoryStore {
     if (cached) return { ...cached };
     let ports = findAppPorts(this.portQueries, modelSlug, appNum);
     if (!ports) {
-      ports = allocateAppPorts(this.portQueries, modelSlug, appNum);
+      ports = allocateAppPorts(this.portQueries, modelSlug, appNum, this.nextPortOffset);
+      // Only this store adds ports, so the pair after this one is the next free candidate.
+      this.nextPortOffset = ports.backend - FIRST_BACKEND_PORT + 1;
       this.scheduler.markDirty();
     }
     this.ports.set(key, ports);
@@ -349,6 +357,7 @@ export class HistoryStore {
   }
 
   private readonly ports = new Map<string, AppPorts>();
+  private nextPortOffset: number | undefined;
 
   private readonly portQueries: PortQueries = {
     first: (sql, params) => {

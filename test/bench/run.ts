@@ -2,9 +2,9 @@
  * `npm run bench`: how close the daemon comes to the physical limit (the model's latency) and how its
  * costs grow with the work. Runs the real bundled daemon against the simulator with fixed latencies,
  * each case several times, and prints medians with their spread; writes bench/results.json.
- * Never part of `npm test`. BENCH_RUNS (default 3) and BENCH_QUICK=1 (smaller sizes) adjust it.
+ * Never part of `npm test`. BENCH_RUNS (default 3), BENCH_QUICK=1 (smaller sizes) and BENCH_ONLY (a
+ * comma-separated choice of scheduling, disk, merge, history, cold) adjust it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,14 +12,22 @@ import { AppStore } from '../../daemon/app-store';
 import { extractComponentFiles } from '../../daemon/merger/extract-files';
 import { planAppMerge } from '../../daemon/merger/plan-app-merge';
 import { assertNoSymlinkEscape } from '../../daemon/merger/symlink-guard';
-import { startSimulator } from '../../daemon/simulator/simulator';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { DAEMON_JS, spawnDaemon } from '../support/daemon-process';
 import { runHistoryBench } from './history-bench';
+import { startSimulatorThread } from './simulator-thread';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUICK = process.env.BENCH_QUICK === '1';
+const CASES = ['scheduling', 'disk', 'merge', 'history', 'cold'] as const;
+const ONLY = (process.env.BENCH_ONLY ?? CASES.join(',')).split(',').map((name) => name.trim());
+for (const name of ONLY) {
+  if (!(CASES as readonly string[]).includes(name)) {
+    throw new Error(`BENCH_ONLY: unknown case "${name}"; the cases are ${CASES.join(', ')}`);
+  }
+}
+const runs = (name: (typeof CASES)[number]): boolean => ONLY.includes(name);
 const CALL_LATENCY_MS = 50;
 /**
  * Where the benchmark's workspaces go. The figures are the daemon's own costs, so by default they
@@ -70,18 +78,6 @@ function processUsage(pid: number): { cpuMs: number; rssMb: number } {
   return { cpuMs: (ticks * 1000) / CLOCK_TICKS, rssMb: rssKb / 1024 };
 }
 
-/** About `bytes` of plausible code in two annotated blocks, so the merger has real work. */
-function answerOfSize(component: 'backend' | 'frontend', bytes: number): string {
-  const line =
-    component === 'backend'
-      ? "    items.append({'id': len(items) + 1, 'title': payload.get('title', ''), 'done': False})\n"
-      : '  const [items, setItems] = useState([]); // keeps the list the API returned\n';
-  const body = line.repeat(Math.max(1, Math.floor(bytes / line.length)));
-  return component === 'backend'
-    ? `\`\`\`python app.py\nfrom flask import Flask, jsonify\napp = Flask(__name__)\n\n@app.get('/api/health')\ndef health():\n    items = []\n    payload = {}\n${body}    return jsonify(status='ok')\n\`\`\`\n`
-    : `\`\`\`jsx src/App.jsx\nimport { useState } from 'react';\nimport axios from 'axios';\nexport default function App() {\n${body}  return null;\n}\n\`\`\`\n`;
-}
-
 interface SchedulingRow {
   jobs: number;
   concurrency: number;
@@ -96,13 +92,11 @@ async function scheduling(jobs: number, concurrency: number, responseBytes: numb
   const walls: number[] = [];
   const cpus: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    const sim = await startSimulator({ latencyMs: CALL_LATENCY_MS });
-    sim.setModelBehavior('bench/model', {
-      content: (messages) =>
-        answerOfSize(
-          /React|frontend/.test(messages[0]?.content ?? '') ? 'frontend' : 'backend',
-          responseBytes / 2,
-        ),
+    // Each answer is half of `responseBytes`: a job's two calls together bring that much.
+    const sim = await startSimulatorThread({
+      latencyMs: CALL_LATENCY_MS,
+      answerBytes: responseBytes / 2,
+      model: 'bench/model',
     });
     const daemon = spawnDaemon({
       env: {
@@ -283,11 +277,13 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
   };
 
-  console.log(
-    `\n1-2. Scheduling efficiency and daemon CPU per job (L = ${CALL_LATENCY_MS} ms per call, 20 KB answers)`,
-  );
   const scheduling_: SchedulingRow[] = [];
-  for (const jobs of sizes) {
+  if (runs('scheduling')) {
+    console.log(
+      `\n1-2. Scheduling efficiency and daemon CPU per job (L = ${CALL_LATENCY_MS} ms per call, 20 KB answers)`,
+    );
+  }
+  for (const jobs of runs('scheduling') ? sizes : []) {
     for (const concurrency of concurrencies) {
       const row = await scheduling(jobs, concurrency, 20_000);
       scheduling_.push(row);
@@ -297,40 +293,48 @@ async function main(): Promise<void> {
     }
   }
   results.scheduling = scheduling_;
-  const diskJobs = QUICK ? 200 : 1000;
-  mkdirSync(DISK_DIR, { recursive: true });
-  const onDisk = await inFolder(mkdtempSync(join(DISK_DIR, 'appgen-bench-')), () =>
-    scheduling(diskJobs, 8, 20_000),
-  );
-  console.log(
-    `  on disk (${DISK_DIR}): N=${diskJobs} C=8  wall/ideal ${show(onDisk.ratio)}  CPU ${show(onDisk.cpuMsPerJob)} ms/job`,
-  );
-  results.schedulingOnDisk = onDisk;
+  if (runs('disk')) {
+    const diskJobs = QUICK ? 200 : 1000;
+    mkdirSync(DISK_DIR, { recursive: true });
+    const onDisk = await inFolder(mkdtempSync(join(DISK_DIR, 'appgen-bench-')), () =>
+      scheduling(diskJobs, 8, 20_000),
+    );
+    console.log(
+      `\n  on disk (${DISK_DIR}): N=${diskJobs} C=8  wall/ideal ${show(onDisk.ratio)}  CPU ${show(onDisk.cpuMsPerJob)} ms/job`,
+    );
+    results.schedulingOnDisk = onDisk;
+  }
 
-  console.log('\n3. Merge throughput (1 MB answer, 200 annotated files)');
-  const merge = await mergeThroughput();
-  console.log(
-    `  parse ${show(merge.parseMs)} ms  plan ${show(merge.planMs)} ms  stage+commit ${show(merge.stageMs)} ms  total ${show(merge.totalMs)} ms`,
-  );
-  results.merge = merge;
+  if (runs('merge')) {
+    console.log('\n3. Merge throughput (1 MB answer, 200 annotated files)');
+    const merge = await mergeThroughput();
+    console.log(
+      `  parse ${show(merge.parseMs)} ms  plan ${show(merge.planMs)} ms  stage+commit ${show(merge.stageMs)} ms  total ${show(merge.totalMs)} ms`,
+    );
+    results.merge = merge;
+  }
 
-  console.log('\n4. History store (in process)');
-  results.history = await runHistoryBench(QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000]);
-  console.log('   History through the daemon');
   const historyRows = [];
-  for (const rows of QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000]) {
+  if (runs('history')) {
+    console.log('\n4. History store (in process)');
+    results.history = await runHistoryBench(QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000]);
+    console.log('   History through the daemon');
+  }
+  for (const rows of !runs('history') ? [] : QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000]) {
     const row = await daemonWithHistory(rows);
     historyRows.push(row);
     console.log(
       `  rows ${String(rows).padStart(6)}  spawn to initialize ${show(row.openMs, 0)} ms  history/list 100 ${show(row.listMs)} ms  RSS ${show(row.rssMb, 0)} MB`,
     );
   }
-  results.daemonHistory = historyRows;
+  if (runs('history')) results.daemonHistory = historyRows;
 
-  console.log('\n5. Cold start (spawn to initialize answered, empty workspace)');
-  const cold = await coldStart();
-  console.log(`  ${show(cold, 0)} ms`);
-  results.coldStartMs = cold;
+  if (runs('cold')) {
+    console.log('\n5. Cold start (spawn to initialize answered, empty workspace)');
+    const cold = await coldStart();
+    console.log(`  ${show(cold, 0)} ms`);
+    results.coldStartMs = cold;
+  }
 
   console.log('\n6. Growth from the smallest to the largest N');
   const c8 = scheduling_.filter((r) => r.concurrency === 8);
@@ -361,5 +365,3 @@ main().then(
     process.exit(1);
   },
 );
-
-void spawn;

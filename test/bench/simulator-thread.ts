@@ -1,0 +1,69 @@
+/**
+ * The benchmark's simulator, on a worker thread of its own. In the benchmark's main thread it would
+ * share an event loop with the JSON-RPC client, and every notification the client parses would
+ * delay an answer: the delay would be measured as the daemon's overhead.
+ *
+ * Loaded on the main thread, this module exports `startSimulatorThread`; loaded as the worker, it
+ * runs the simulator and tells the main thread its URL.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { startSimulator } from '../../daemon/simulator/simulator';
+
+export interface SimulatorThreadOptions {
+  /** The wait before every answer. */
+  latencyMs: number;
+  /** About how large each answer is. */
+  answerBytes: number;
+  /** The model that answers with app code of that size. */
+  model: string;
+}
+
+export interface SimulatorThread {
+  url: string;
+  close: () => Promise<void>;
+}
+
+export async function startSimulatorThread(options: SimulatorThreadOptions): Promise<SimulatorThread> {
+  // The worker runs this same TypeScript file, compiled by tsx as the benchmark itself is.
+  const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(__filename)});`;
+  const worker = new Worker(boot, { eval: true, workerData: options });
+  const url = await new Promise<string>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the simulator thread exited with ${code}`)));
+  });
+  return {
+    url,
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+/** About `bytes` of plausible code in one annotated block, so the merger has real work. */
+export function answerOfSize(component: 'backend' | 'frontend', bytes: number): string {
+  const line =
+    component === 'backend'
+      ? "    items.append({'id': len(items) + 1, 'title': payload.get('title', ''), 'done': False})\n"
+      : '  const [items, setItems] = useState([]); // keeps the list the API returned\n';
+  const body = line.repeat(Math.max(1, Math.floor(bytes / line.length)));
+  return component === 'backend'
+    ? `\`\`\`python app.py\nfrom flask import Flask, jsonify\napp = Flask(__name__)\n\n@app.get('/api/health')\ndef health():\n    items = []\n    payload = {}\n${body}    return jsonify(status='ok')\n\`\`\`\n`
+    : `\`\`\`jsx src/App.jsx\nimport { useState } from 'react';\nimport axios from 'axios';\nexport default function App() {\n${body}  return null;\n}\n\`\`\`\n`;
+}
+
+async function serve(options: SimulatorThreadOptions): Promise<void> {
+  const sim = await startSimulator({ latencyMs: options.latencyMs });
+  sim.setModelBehavior(options.model, {
+    content: (messages) =>
+      answerOfSize(
+        /React|frontend/.test(messages[0]?.content ?? '') ? 'frontend' : 'backend',
+        options.answerBytes,
+      ),
+  });
+  parentPort!.postMessage(sim.url);
+}
+
+if (!isMainThread && parentPort) {
+  void serve(workerData as SimulatorThreadOptions);
+}
