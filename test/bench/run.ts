@@ -343,6 +343,15 @@ async function main(): Promise<void> {
     const factor = b.jobs / a.jobs;
     console.log(`  wall/ideal at C=8: ${growth(a.ratio.median, b.ratio.median, factor)}`);
     console.log(`  CPU per job at C=8: ${growth(a.cpuMsPerJob.median, b.cpuMsPerJob.median, factor)}`);
+    // Total CPU = fixed + N x marginal: the two largest sizes give both, which shows whether the
+    // cost of one more job stays flat while a batch's one-off costs spread out.
+    const [m, n] = [c8[c8.length - 2]!, c8[c8.length - 1]!];
+    const marginal = (n.cpuMsPerJob.median * n.jobs - m.cpuMsPerJob.median * m.jobs) / (n.jobs - m.jobs);
+    const fixed = m.cpuMsPerJob.median * m.jobs - marginal * m.jobs;
+    console.log(
+      `  CPU of one more job from N=${m.jobs} to N=${n.jobs} at C=8: ${marginal.toFixed(2)} ms; one-off cost per batch: ${fixed.toFixed(0)} ms`,
+    );
+    results.cpuGrowth = { marginalMsPerJob: marginal, fixedMsPerBatch: fixed };
   }
   if (historyRows.length >= 2) {
     const [a, b] = [historyRows[0]!, historyRows[historyRows.length - 1]!];
