@@ -288,7 +288,7 @@ async function main(): Promise<void> {
       const row = await scheduling(jobs, concurrency, 20_000);
       scheduling_.push(row);
       console.log(
-        `  N=${String(jobs).padStart(4)} C=${String(concurrency).padStart(2)}  wall ${show(row.wallMs, 0)} ms  ideal ${row.idealMs.toFixed(0)} ms  wall/ideal ${show(row.ratio)}  CPU ${show(row.cpuMsPerJob)} ms/job`,
+        `  N=${String(jobs).padStart(4)} C=${String(concurrency).padStart(2)}  wall ${show(row.wallMs, 0)} ms  ideal ${row.idealMs.toFixed(0)} ms  wall/ideal ${show(row.ratio, 3)}  CPU ${show(row.cpuMsPerJob)} ms/job`,
       );
     }
   }
@@ -300,7 +300,7 @@ async function main(): Promise<void> {
       scheduling(diskJobs, 8, 20_000),
     );
     console.log(
-      `\n  on disk (${DISK_DIR}): N=${diskJobs} C=8  wall/ideal ${show(onDisk.ratio)}  CPU ${show(onDisk.cpuMsPerJob)} ms/job`,
+      `\n  on disk (${DISK_DIR}): N=${diskJobs} C=8  wall/ideal ${show(onDisk.ratio, 3)}  CPU ${show(onDisk.cpuMsPerJob)} ms/job`,
     );
     results.schedulingOnDisk = onDisk;
   }
