@@ -1,8 +1,9 @@
 /**
  * Writes generated apps. A commit builds the new app in a staging folder (a copy of the current app,
- * or the scaffold for a new one), then swaps it in with two renames recorded in a journal, so a
- * reader never sees half an app and a crash leaves the old or the new one; `recover` finishes or
- * rolls back a swap a crash interrupted. The replaced version is kept under `.appgen/versions/`.
+ * or the scaffold for a new one), then swaps it in: a new app with one rename, an existing one with
+ * two renames recorded in a journal. A reader never sees half an app and a crash leaves the old or
+ * the new one; `recover` finishes or rolls back a swap a crash interrupted and removes staging
+ * folders. The replaced version is kept under `.appgen/versions/`.
  */
 import {
   existsSync,
@@ -73,8 +74,8 @@ export class AppStore {
     const staging = join(this.stagingRoot, request.jobId);
     // Normally there is none; a stat costs less than a recursive remove of nothing.
     if (existsSync(staging)) await fs.rm(staging, { recursive: true, force: true });
-    // A new app is a few dozen small files and a handful of folder operations: done synchronously,
-    // they cost less than the thread pool's round trips, which sat on every job's critical path.
+    // Folder operations and the few dozen small files of a new app are done synchronously: they
+    // cost less than the thread pool's round trips, which sat on every job's critical path.
     mkdirSync(dirname(staging), { recursive: true });
     try {
       const written = new Set<string>();
