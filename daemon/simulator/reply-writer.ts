@@ -77,7 +77,7 @@ export function prepareReply(plan: ReplyPlan): PreparedReply {
  * Writes the reply a plan asks for. `onServerClose` is called just before the simulator drops a
  * connection on purpose, so the request is recorded as closed by the server.
  */
-export async function writeReply(
+async function writeReply(
   res: ServerResponse,
   plan: ReplyPlan,
   onServerClose: () => void,
