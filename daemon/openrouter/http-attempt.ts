@@ -1,15 +1,54 @@
-import type { Dispatcher, request as UndiciRequest } from 'undici';
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { ErrorCode } from '../../shared/errors';
 import type { RetryFacts } from './retry-policy';
 
-let loaded: typeof UndiciRequest | undefined;
+/** A response whose headers have arrived; `body` is still to be read. */
+export interface HttpResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+}
+
+type Send = (
+  url: URL,
+  options: RequestOptions,
+  onResponse: (response: IncomingMessage) => void,
+) => {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  end(body?: Buffer): unknown;
+};
+
+const transports = new Map<string, { send: Send; agent: HttpAgent }>();
 /**
- * undici's `request`, loaded on the first call rather than at start: undici is a large part of the
- * daemon's start-up time, and a daemon that only lists history never needs it.
+ * Node's own HTTP client for the protocol, with one keep-alive agent each, loaded on first use:
+ * a daemon that only lists history never needs it, and a plain-http base URL never loads TLS.
+ * (Free keep-alive sockets do not hold the process open.)
  */
-async function undiciRequest(): Promise<typeof UndiciRequest> {
-  loaded ??= (await import('undici')).request;
-  return loaded;
+async function transport(protocol: string): Promise<{ send: Send; agent: HttpAgent }> {
+  let found = transports.get(protocol);
+  if (!found) {
+    const module = protocol === 'https:' ? await import('node:https') : await import('node:http');
+    found = { send: module.request, agent: new module.Agent({ keepAlive: true }) };
+    transports.set(protocol, found);
+  }
+  return found;
+}
+
+/** Sends the request and resolves once the response headers have arrived. */
+async function send(options: HttpAttemptOptions, signal: AbortSignal): Promise<HttpResponse> {
+  const url = new URL(options.url);
+  const { send: sendRequest, agent } = await transport(url.protocol);
+  const body = options.body === undefined ? undefined : Buffer.from(options.body);
+  const headers = body ? { ...options.headers, 'Content-Length': String(body.length) } : options.headers;
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const request = sendRequest(url, { method: options.method, headers, agent, signal }, (response) =>
+      resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response }),
+    );
+    // Also after the response began: an abort then fails the body, which its reader reports.
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 /** One failed attempt: what the retry policy needs, and what the final error will say. */
@@ -33,7 +72,6 @@ export interface HttpAttemptOptions {
   timeoutMs: number;
   /** The caller's cancellation. */
   signal?: AbortSignal;
-  dispatcher?: Dispatcher;
 }
 
 /**
@@ -43,7 +81,7 @@ export interface HttpAttemptOptions {
  */
 export async function httpAttempt<T>(
   options: HttpAttemptOptions,
-  handle: (response: Dispatcher.ResponseData) => Promise<AttemptOutcome<T>>,
+  handle: (response: HttpResponse) => Promise<AttemptOutcome<T>>,
 ): Promise<AttemptOutcome<T>> {
   if (options.signal?.aborted) return { ok: false, failure: cancelledFailure() };
   const controller = new AbortController();
@@ -57,19 +95,9 @@ export async function httpAttempt<T>(
       : undefined;
   const onAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  let response: Dispatcher.ResponseData | undefined;
+  let response: HttpResponse | undefined;
   try {
-    const request = await undiciRequest();
-    response = await request(options.url, {
-      method: options.method,
-      headers: options.headers,
-      body: options.body,
-      signal: controller.signal,
-      dispatcher: options.dispatcher,
-      // The attempt's own timer covers headers and body together.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+    response = await send(options, controller.signal);
     return await handle(response);
   } catch (error) {
     return { ok: false, failure: classify(error, options, timedOut, response?.statusCode) };
@@ -118,13 +146,13 @@ function cancelledFailure(): AttemptFailure {
   return { kind: 'cancelled', code: 'cancelled', message: 'The model call was cancelled' };
 }
 
-/** A short description of a socket or undici error, with its system code when there is one. */
+/** A short description of a socket error, with its system code when there is one. */
 export function describeTransportError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const withCode = error as Error & { code?: unknown; cause?: unknown };
   const cause = withCode.cause instanceof Error ? (withCode.cause as Error & { code?: unknown }) : undefined;
   const code = [withCode.code, cause?.code].find(
-    (value): value is string => typeof value === 'string' && !value.startsWith('UND_ERR'),
+    (value): value is string => typeof value === 'string' && value !== 'ABORT_ERR',
   );
   const message = withCode.message || cause?.message || error.name;
   return code && !message.includes(code) ? `${message} (${code})` : message;

@@ -1,10 +1,9 @@
-import type { Dispatcher } from 'undici';
 import { DaemonError } from '../daemon-error';
 import { abortableSleep } from './abortable-sleep';
 import type { CallOptions, ChatRequest, ChatResult, ModelSummary } from './chat-types';
 import type { BodyOutcome } from './completion';
 import { describeTextBody, extractErrorMessage } from './error-message';
-import { type AttemptFailure, type AttemptOutcome, httpAttempt } from './http-attempt';
+import { type AttemptFailure, type AttemptOutcome, type HttpResponse, httpAttempt } from './http-attempt';
 import { parseJsonBody, readJsonCompletion } from './json-completion';
 import { readModelList } from './model-list';
 import { raceAbort } from './race-abort';
@@ -40,7 +39,6 @@ export interface OpenRouterClientOptions {
   referer?: string;
   /** Sent as `X-Title`. */
   title?: string;
-  dispatcher?: Dispatcher;
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -96,7 +94,6 @@ export class OpenRouterClient {
           body,
           timeoutMs: this.options.timeoutMs,
           signal,
-          dispatcher: this.options.dispatcher,
         },
         (response) => this.readChat(response),
       ),
@@ -121,7 +118,6 @@ export class OpenRouterClient {
           headers: this.headers(apiKey),
           timeoutMs: this.options.timeoutMs,
           signal,
-          dispatcher: this.options.dispatcher,
         },
         (response) => this.readModels(response),
       ),
@@ -156,7 +152,7 @@ export class OpenRouterClient {
     }
   }
 
-  private async readModels(response: Dispatcher.ResponseData): Promise<AttemptOutcome<ModelSummary[]>> {
+  private async readModels(response: HttpResponse): Promise<AttemptOutcome<ModelSummary[]>> {
     const text = await readBodyText(response.body);
     if (!isSuccess(response)) return { ok: false, failure: this.statusFailure(response, text) };
     const body = parseJsonBody(text);
@@ -175,7 +171,7 @@ export class OpenRouterClient {
     };
   }
 
-  private async readChat(response: Dispatcher.ResponseData): Promise<AttemptOutcome<AttemptResult>> {
+  private async readChat(response: HttpResponse): Promise<AttemptOutcome<AttemptResult>> {
     const status = response.statusCode;
     if (!isSuccess(response)) {
       return { ok: false, failure: this.statusFailure(response, await readBodyText(response.body)) };
@@ -230,7 +226,7 @@ export class OpenRouterClient {
     return { ok: true, value: result };
   }
 
-  private statusFailure(response: Dispatcher.ResponseData, text: string): AttemptFailure {
+  private statusFailure(response: HttpResponse, text: string): AttemptFailure {
     const retryAfter = headerValue(response.headers['retry-after']);
     return httpStatusFailure(response.statusCode, text, retryAfter, this.now());
   }
@@ -285,7 +281,7 @@ export class OpenRouterClient {
   }
 }
 
-function isSuccess(response: Dispatcher.ResponseData): boolean {
+function isSuccess(response: HttpResponse): boolean {
   return response.statusCode >= 200 && response.statusCode < 300;
 }
 

@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
-import { MockAgent } from 'undici';
 import { DaemonError } from '../../../daemon/daemon-error';
 import { OpenRouterClient, type OpenRouterClientOptions } from '../../../daemon/openrouter/openrouter-client';
+import { type ScriptedHttpServer, startScriptedHttpServer } from '../../support/scripted-http-server';
 
-const ORIGIN = 'http://openrouter.test';
 const PATH = '/api/v1/chat/completions';
 const KEY = 'sk-or-v1-unit-test-key-0123456789';
 const request = { model: 'acme/model', messages: [{ role: 'user' as const, content: 'hi' }] };
@@ -15,7 +14,7 @@ function sse(content: string, finish = 'stop'): string {
   return `: OPENROUTER PROCESSING\n\n${chunk(content, null)}${chunk('', finish)}data: [DONE]\n\n`;
 }
 
-const SSE_HEADERS = { headers: { 'content-type': 'text/event-stream' } };
+const SSE_HEADERS = { 'content-type': 'text/event-stream' };
 
 async function rejection(promise: Promise<unknown>): Promise<DaemonError> {
   try {
@@ -27,18 +26,17 @@ async function rejection(promise: Promise<unknown>): Promise<DaemonError> {
   assert.fail('expected the call to fail');
 }
 
-describe('OpenRouterClient (mocked HTTP)', () => {
-  let agent: MockAgent;
+describe('OpenRouterClient (against a scripted HTTP server)', () => {
+  let server: ScriptedHttpServer;
   let delays: number[];
 
   function client(overrides: Partial<OpenRouterClientOptions> = {}): OpenRouterClient {
     return new OpenRouterClient({
-      baseUrl: `${ORIGIN}/api/v1/`,
+      baseUrl: `${server.origin}/api/v1/`,
       apiKey: KEY,
       maxRetries: 2,
       backoffBaseMs: 100,
       timeoutMs: 5000,
-      dispatcher: agent,
       random: () => 0,
       sleep: async (ms) => {
         delays.push(ms);
@@ -47,14 +45,17 @@ describe('OpenRouterClient (mocked HTTP)', () => {
     });
   }
 
-  beforeEach(() => {
-    agent = new MockAgent();
-    agent.disableNetConnect();
+  beforeEach(async () => {
+    server = await startScriptedHttpServer();
     delays = [];
   });
 
   afterEach(async () => {
-    await agent.close();
+    const { unexpected } = server;
+    const left = server.pending();
+    await server.close();
+    assert.equal(unexpected, 0, 'a request found no scripted reply');
+    assert.equal(left, 0, 'a scripted reply was never asked for');
   });
 
   it('fails with unauthorized before any request when there is no API key', async () => {
@@ -67,12 +68,8 @@ describe('OpenRouterClient (mocked HTTP)', () => {
   });
 
   it('retries with exponential backoff and reports each retry', async () => {
-    const pool = agent.get(ORIGIN);
-    pool
-      .intercept({ path: PATH, method: 'POST' })
-      .reply(503, { error: { message: 'busy', code: 503 } })
-      .times(2);
-    pool.intercept({ path: PATH, method: 'POST' }).reply(200, sse('done'), SSE_HEADERS);
+    server.reply({ status: 503, body: { error: { message: 'busy', code: 503 } } }, 2);
+    server.reply({ status: 200, body: sse('done'), headers: SSE_HEADERS });
     const notices: Array<{ attempt: number; delayMs: number; code: string }> = [];
     const attempts: number[] = [];
     const result = await client().complete(request, {
@@ -90,7 +87,7 @@ describe('OpenRouterClient (mocked HTTP)', () => {
   });
 
   it('gives up after maxRetries retries with the last error and the attempt count', async () => {
-    agent.get(ORIGIN).intercept({ path: PATH, method: 'POST' }).reply(502, 'Bad gateway').times(3);
+    server.reply({ status: 502, body: 'Bad gateway' }, 3);
     const error = await rejection(client().complete(request));
     assert.equal(error.code, 'upstream');
     assert.equal(error.data.status, 502);
@@ -99,7 +96,7 @@ describe('OpenRouterClient (mocked HTTP)', () => {
   });
 
   it('aborting during the backoff wait rejects at once with cancelled', async () => {
-    agent.get(ORIGIN).intercept({ path: PATH, method: 'POST' }).reply(503, 'busy');
+    server.reply({ status: 503, body: 'busy' });
     const controller = new AbortController();
     let waiting: () => void = () => {};
     const waitStarted = new Promise<void>((resolve) => {
@@ -120,7 +117,7 @@ describe('OpenRouterClient (mocked HTTP)', () => {
   });
 
   it('aborting during the default backoff wait does not sit out the wait', async () => {
-    agent.get(ORIGIN).intercept({ path: PATH, method: 'POST' }).reply(503, 'busy');
+    server.reply({ status: 503, body: 'busy' });
     const controller = new AbortController();
     const call = client({ sleep: undefined, backoffBaseMs: 3_600_000 }).complete(request, {
       signal: controller.signal,
@@ -138,31 +135,29 @@ describe('OpenRouterClient (mocked HTTP)', () => {
 
   it('waits the Retry-After HTTP date, measured on the injected clock', async () => {
     const now = Date.UTC(2025, 1, 9, 10, 0, 0);
-    const pool = agent.get(ORIGIN);
-    pool
-      .intercept({ path: PATH, method: 'POST' })
-      .reply(
-        429,
-        { error: { message: 'slow down' } },
-        { headers: { 'retry-after': 'Sun, 09 Feb 2025 10:00:05 GMT' } },
-      );
-    pool.intercept({ path: PATH, method: 'POST' }).reply(200, sse('ok'), SSE_HEADERS);
+    server.reply({
+      status: 429,
+      body: { error: { message: 'slow down' } },
+      headers: { 'retry-after': 'Sun, 09 Feb 2025 10:00:05 GMT' },
+    });
+    server.reply({ status: 200, body: sse('ok'), headers: SSE_HEADERS });
     const result = await client({ now: () => now }).complete(request);
     assert.equal(result.attempts, 2);
     assert.deepEqual(delays, [5000]);
   });
 
   it('retries 402 only when it carries a Retry-After', async () => {
-    const pool = agent.get(ORIGIN);
-    pool.intercept({ path: PATH, method: 'POST' }).reply(402, { error: { message: 'no credits' } });
+    server.reply({ status: 402, body: { error: { message: 'no credits' } } });
     const error = await rejection(client().complete(request));
     assert.equal(error.code, 'insufficient_credits');
     assert.equal(error.data.attempts, 1);
 
-    pool
-      .intercept({ path: PATH, method: 'POST' })
-      .reply(402, { error: { message: 'topping up' } }, { headers: { 'retry-after': '2' } });
-    pool.intercept({ path: PATH, method: 'POST' }).reply(200, sse('paid'), SSE_HEADERS);
+    server.reply({
+      status: 402,
+      body: { error: { message: 'topping up' } },
+      headers: { 'retry-after': '2' },
+    });
+    server.reply({ status: 200, body: sse('paid'), headers: SSE_HEADERS });
     const result = await client().complete(request);
     assert.equal(result.content, 'paid');
     assert.deepEqual(delays, [2000]);
@@ -176,10 +171,11 @@ describe('OpenRouterClient (mocked HTTP)', () => {
       choices: [{ message: { content: 'json answer' }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 4, completion_tokens: 2, cost: 0.5 },
     };
-    agent
-      .get(ORIGIN)
-      .intercept({ path: PATH, method: 'POST' })
-      .reply(200, `\n\n${JSON.stringify(body)}`, { headers: { 'content-type': 'application/json' } });
+    server.reply({
+      status: 200,
+      body: `\n\n${JSON.stringify(body)}`,
+      headers: { 'content-type': 'application/json' },
+    });
     const result = await client().complete(request);
     assert.equal(result.content, 'json answer');
     assert.equal(result.generationId, 'gen-json');
@@ -188,20 +184,16 @@ describe('OpenRouterClient (mocked HTTP)', () => {
   });
 
   it('prefers the X-Generation-Id header over the id field', async () => {
-    agent
-      .get(ORIGIN)
-      .intercept({ path: PATH, method: 'POST' })
-      .reply(200, sse('x'), {
-        headers: { 'content-type': 'text/event-stream', 'x-generation-id': 'gen-header' },
-      });
+    server.reply({
+      status: 200,
+      body: sse('x'),
+      headers: { 'content-type': 'text/event-stream', 'x-generation-id': 'gen-header' },
+    });
     assert.equal((await client().complete(request)).generationId, 'gen-header');
   });
 
   it('fails with truncated, keeping the raw response, and does not retry', async () => {
-    agent
-      .get(ORIGIN)
-      .intercept({ path: PATH, method: 'POST' })
-      .reply(200, sse('```python\nprint(', 'length'), SSE_HEADERS);
+    server.reply({ status: 200, body: sse('```python\nprint(', 'length'), headers: SSE_HEADERS });
     const error = await rejection(client().complete(request));
     assert.equal(error.code, 'truncated');
     assert.equal(error.data.attempts, 1);
@@ -210,11 +202,14 @@ describe('OpenRouterClient (mocked HTTP)', () => {
   });
 
   it('treats a success status with an HTML page as unusable, retries, then fails with upstream', async () => {
-    agent
-      .get(ORIGIN)
-      .intercept({ path: PATH, method: 'POST' })
-      .reply(200, '<html><title>Maintenance</title></html>', { headers: { 'content-type': 'text/html' } })
-      .times(3);
+    server.reply(
+      {
+        status: 200,
+        body: '<html><title>Maintenance</title></html>',
+        headers: { 'content-type': 'text/html' },
+      },
+      3,
+    );
     const error = await rejection(client().complete(request));
     assert.equal(error.code, 'upstream');
     assert.equal(error.data.attempts, 3);
@@ -222,10 +217,7 @@ describe('OpenRouterClient (mocked HTTP)', () => {
   });
 
   it('scrubs the key from upstream error text, the raw response and the whole error object', async () => {
-    agent
-      .get(ORIGIN)
-      .intercept({ path: PATH, method: 'POST' })
-      .reply(401, { error: { message: `Invalid key ${KEY} (Bearer ${KEY})` } });
+    server.reply({ status: 401, body: { error: { message: `Invalid key ${KEY} (Bearer ${KEY})` } } });
     const error = await rejection(client().complete(request));
     assert.equal(error.code, 'unauthorized');
     assert.ok(!error.message.includes(KEY), error.message);
@@ -234,16 +226,22 @@ describe('OpenRouterClient (mocked HTTP)', () => {
     assert.ok(!JSON.stringify(error.data).includes(KEY));
   });
 
-  it('maps a connection failure to network after retries', async () => {
-    agent
-      .get(ORIGIN)
-      .intercept({ path: PATH, method: 'POST' })
-      .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
-      .times(3);
-    const error = await rejection(client().complete(request));
+  it('maps a refused connection to network after retries, with no status', async () => {
+    const closed = await startScriptedHttpServer();
+    await closed.close();
+    const error = await rejection(client({ baseUrl: `${closed.origin}/api/v1` }).complete(request));
     assert.equal(error.code, 'network');
     assert.equal(error.data.attempts, 3);
     assert.equal(error.data.status, undefined);
+    assert.match(error.message, /ECONNREFUSED/);
+  });
+
+  it('maps a connection closed before any answer to network, and retries it', async () => {
+    server.reply({ hangUp: true });
+    server.reply({ status: 200, body: sse('after the hang-up'), headers: SSE_HEADERS });
+    const result = await client().complete(request);
+    assert.equal(result.content, 'after the hang-up');
+    assert.equal(result.attempts, 2);
   });
 
   it('refuses a base URL that is not http(s)', async () => {
@@ -254,14 +252,46 @@ describe('OpenRouterClient (mocked HTTP)', () => {
   });
 
   it('lists models with their prices', async () => {
-    agent
-      .get(ORIGIN)
-      .intercept({ path: '/api/v1/models', method: 'GET' })
-      .reply(200, {
+    server.reply({
+      status: 200,
+      body: {
         data: [{ id: 'a/b', name: 'A B', pricing: { prompt: '0.000001', completion: '0.000002' } }],
-      });
+      },
+    });
     assert.deepEqual(await client({ apiKey: undefined }).listModels(), [
       { id: 'a/b', name: 'A B', promptPrice: 0.000001, completionPrice: 0.000002 },
     ]);
+    const [sent] = server.requests;
+    assert.equal(sent?.method, 'GET');
+    assert.equal(sent?.path, '/api/v1/models');
+    assert.equal(sent?.headers.authorization, undefined, 'no key, no Authorization header');
+  });
+
+  it('posts the chat request as JSON with the key, the attribution headers and a length', async () => {
+    server.reply({ status: 200, body: sse('hello'), headers: SSE_HEADERS });
+    await client().complete({ ...request, maxTokens: 100 });
+    const [sent] = server.requests;
+    assert.equal(sent?.method, 'POST');
+    assert.equal(sent?.path, PATH);
+    assert.equal(sent?.headers.authorization, `Bearer ${KEY}`);
+    assert.equal(sent?.headers['x-title'], 'AppGen');
+    assert.equal(sent?.headers['content-type'], 'application/json');
+    assert.equal(sent?.headers['content-length'], String(Buffer.byteLength(sent?.body ?? '')));
+    assert.deepEqual(JSON.parse(sent?.body ?? ''), {
+      model: 'acme/model',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 100,
+      stream: true,
+      usage: { include: true },
+    });
+  });
+
+  it('keeps one connection for calls made one after another', async () => {
+    server.reply({ status: 200, body: sse('one'), headers: SSE_HEADERS });
+    server.reply({ status: 200, body: sse('two'), headers: SSE_HEADERS });
+    const c = client();
+    assert.equal((await c.complete(request)).content, 'one');
+    assert.equal((await c.complete(request)).content, 'two');
+    assert.equal(server.connections(), 1);
   });
 });
