@@ -27,7 +27,11 @@ export interface CommitRequest {
   scaffold: () => FileWrite[];
   /** The job's writes, given a reader of the app as it stands before them. */
   plan: (readCurrent: (appRelPath: string) => string | undefined) => FileWrite[];
-  /** Refuses a path that would escape the staging folder (symlinks); throws. */
+  /**
+   * Refuses a path that would escape the staging folder (symlinks); throws. Asked only for a copy
+   * of an existing app: a new app's staging folder holds nothing but what the commit itself just
+   * wrote, plain files and folders, so no link can lie on the way.
+   */
   checkPath: (root: string, appRelPath: string) => void | Promise<void>;
 }
 
@@ -80,7 +84,8 @@ export class AppStore {
     try {
       const written = new Set<string>();
       const made = new Set<string>(); // folders already created in this staging copy
-      if (existsSync(app)) {
+      const copied = existsSync(app);
+      if (copied) {
         await fs.cp(app, staging, { recursive: true, verbatimSymlinks: true, errorOnExist: false });
       } else {
         mkdirSync(staging, { recursive: true });
@@ -90,7 +95,7 @@ export class AppStore {
         }
       }
       const writes = request.plan((rel) => readInside(staging, rel));
-      for (const file of writes) await request.checkPath(staging, file.path);
+      if (copied) for (const file of writes) await request.checkPath(staging, file.path);
       for (const file of writes) {
         writeInside(staging, file, made);
         written.add(file.path);

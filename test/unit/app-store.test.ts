@@ -153,19 +153,16 @@ describe('AppStore', () => {
     assert.equal(existsSync(join(stateDir, 'versions')), false, 'nothing was replaced');
   });
 
-  it('creates no app when a path check of a new app fails', async () => {
-    await assert.rejects(
-      store.commit(
-        request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }], {
-          checkPath: async () => {
-            throw new DaemonError('unsafe_path', 'refused');
-          },
-        }),
-      ),
-      (error) => error instanceof DaemonError && error.code === 'unsafe_path',
-    );
-    assert.equal(existsSync(join(workspace, APP)), false);
-    assert.deepEqual(readdirSync(join(stateDir, 'staging')), []);
+  it('checks the paths of a copied app only: a new app holds nothing but its own writes', async () => {
+    const checked: string[] = [];
+    const checkPath = async (_root: string, rel: string) => {
+      checked.push(rel);
+    };
+    await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }], { checkPath }));
+    assert.deepEqual(checked, [], 'a new app is built from the scaffold in a fresh folder');
+    await store.commit(request('job-2', [{ path: 'backend/app.py', content: 'v2\n' }], { checkPath }));
+    assert.deepEqual(checked, ['backend/app.py']);
+    assert.equal(read(join(workspace, APP), 'backend/app.py'), 'v2\n');
   });
 
   describe('recover', () => {
