@@ -370,6 +370,12 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         hasApiKey: apiKey !== undefined,
         uptimeMs: Date.now() - started,
         ...(pausedReason ? { paused: pausedReason } : {}),
+        history: (({ saves, checkpoints, logBytes, saveBusyMs }) => ({
+          saves,
+          checkpoints,
+          logBytes,
+          saveBusyMs,
+        }))(store.stats()),
       }) satisfies P.StatusResult,
     'daemon/resume': () => ({ resumed: resumeQueue() }),
     'daemon/shutdown': () => {

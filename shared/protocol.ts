@@ -61,6 +61,18 @@ export interface StatusResult {
   uptimeMs: number;
   /** Why waiting jobs are not being started (credits exhausted), until `daemon/resume`. */
   paused?: string;
+  /** How the history has been saved since the daemon started. */
+  history?: HistorySaveStats;
+}
+export interface HistorySaveStats {
+  /** Saves made: whole writes of `.appgen/history.sqlite` and appends to its change log. */
+  saves: number;
+  /** Of those, whole writes. */
+  checkpoints: number;
+  /** Size of `.appgen/history.sqlite.changes`; 0 when the file holds everything. */
+  logBytes: number;
+  /** Time the daemon's event loop spent saving. */
+  saveBusyMs: number;
 }
 /** Client -> daemon. Counts and settings in force. */
 export const StatusRequest = new RequestType<Record<string, never>, StatusResult, void>('daemon/status');

@@ -24,7 +24,9 @@ const LAST_PORT = 65535;
 const FIND = 'SELECT backend_port, frontend_port FROM app_ports WHERE model_slug = ? AND app_num = ?';
 const HIGHEST = `SELECT MAX(backend_port) - ${FIRST_BACKEND_PORT} + 1, MAX(frontend_port) - ${FIRST_FRONTEND_PORT} + 1 FROM app_ports`;
 const TAKEN = 'SELECT 1 FROM app_ports WHERE backend_port IN (?, ?) OR frontend_port IN (?, ?) LIMIT 1';
-const INSERT = 'INSERT INTO app_ports (model_slug, app_num, backend_port, frontend_port) VALUES (?, ?, ?, ?)';
+/** The one statement that adds ports; the store logs what it runs (see change-log.ts). */
+export const INSERT_APP_PORTS =
+  'INSERT INTO app_ports (model_slug, app_num, backend_port, frontend_port) VALUES (?, ?, ?, ?)';
 
 /** The ports recorded for an app, if any. */
 export function findAppPorts(db: PortQueries, modelSlug: string, appNum: number): AppPorts | undefined {
@@ -55,7 +57,7 @@ export function allocateAppPorts(
       throw new DaemonError('internal', `no free port pair left for ${modelSlug}/app${appNum}`);
     }
     if (db.first(TAKEN, [backend, frontend, backend, frontend])) continue;
-    db.run(INSERT, [modelSlug, appNum, backend, frontend]);
+    db.run(INSERT_APP_PORTS, [modelSlug, appNum, backend, frontend]);
     return { backend, frontend };
   }
 }

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open as openFile, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { Job, JobStatus } from '../../shared/job';
@@ -9,10 +9,20 @@ import {
   allocateAppPorts,
   FIRST_BACKEND_PORT,
   findAppPorts,
+  INSERT_APP_PORTS,
   type PortQueries,
 } from './app-ports';
 import { atomicWriteFile } from './atomic-write-file';
 import { type BatchRecord, batchToRow, rowToBatch } from './batch-record';
+import { type ChangeEntry, changeLogPath, encodeChanges, parseChangeLog } from './change-log';
+import {
+  type CheckpointPolicy,
+  type CheckpointState,
+  checkpointDue,
+  DEFAULT_CHECKPOINT_POLICY,
+  ESTIMATED_CHECKPOINT_MS_PER_BYTE,
+  foldDelayMs,
+} from './checkpoint-policy';
 import { JOB_COLUMNS, type JobColumn, type JobOrigin, jobToRow, rowToJob } from './job-row';
 import { readLegacyJobs } from './legacy-import';
 import { loadSqlJs } from './load-sql-js';
@@ -37,6 +47,26 @@ export interface HistoryStoreOptions {
   timers?: SaveTimers;
   /** Replaces the file with new content atomically; tests substitute it to count or fail writes. */
   writeFile?: (file: string, data: Uint8Array) => Promise<void>;
+  /** Appends to the change log and makes it durable; tests substitute it. */
+  appendFile?: (file: string, text: string) => Promise<void>;
+  /** When a save writes the whole file and when it appends to the change log. */
+  checkpoint?: Partial<CheckpointPolicy>;
+  /** A monotonic clock in milliseconds, for the spacing of whole writes; default performance.now. */
+  monotonicMs?: () => number;
+}
+
+/** How the store has been saving, for `daemon/status` and the benchmark. */
+export interface HistoryStats {
+  /** Saves made: whole writes and appends to the change log. */
+  saves: number;
+  /** Of those, whole writes of the database file. */
+  checkpoints: number;
+  /** Size of the change log, 0 when the file holds everything. */
+  logBytes: number;
+  /** Time the event loop spent saving (the writes themselves happen off it). */
+  saveBusyMs: number;
+  /** Whether changes wait for a save. */
+  dirty: boolean;
 }
 
 /** Which jobs `listJobs` returns. */
@@ -62,11 +92,19 @@ const UPSERT_JOB = `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_C
     .map((column) => `${column} = excluded.${column}`)
     .join(', ')}`;
 const INSERT_LEGACY_JOB = `INSERT OR IGNORE INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})`;
+const UPSERT_BATCH = `INSERT INTO batches (id, config_path, created_at, finished_at, options) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO UPDATE SET config_path = excluded.config_path, created_at = excluded.created_at,
+    finished_at = excluded.finished_at, options = excluded.options`;
+// A replayed line may already be in the file (a crash after a whole write, before the log went).
+const REPLAY_PORTS =
+  'INSERT OR IGNORE INTO app_ports (model_slug, app_num, backend_port, frontend_port) VALUES (?, ?, ?, ?)';
 
 /**
  * The workspace's job history: an in-memory SQLite database (sql.js) written back to its file
  * atomically. Changes are grouped: each marks the store dirty and one timer saves them together;
- * `flush` saves at once, for terminal states and shutdown.
+ * `flush` saves at once, for terminal states and shutdown. A save of a large database appends its
+ * changes to the change log (change-log.ts) unless a whole write is due (checkpoint-policy.ts);
+ * opening replays the log, closing folds it in.
  */
 export class HistoryStore {
   /** What opening did to the schema. */
@@ -86,7 +124,25 @@ export class HistoryStore {
   private readonly log: HistoryLog;
   private readonly write: (file: string, data: Uint8Array) => Promise<void>;
   private saves = 0;
+  private checkpoints = 0;
+  /** Time the event loop spent in saves: applying rows, exporting, encoding the log. */
+  private saveBusyMs = 0;
   private closed = false;
+  private readonly policy: CheckpointPolicy;
+  private readonly monotonicMs: () => number;
+  private readonly logFile: string;
+  private readonly append: (file: string, text: string) => Promise<void>;
+  /** Statements run since the last save, for the change log. */
+  private unlogged: ChangeEntry[] = [];
+  /** Something changed that the log cannot carry: the next save writes the whole file. */
+  private unloggable = false;
+  /** Asked for by the fold timer and by close: the next save writes the whole file. */
+  private checkpointWanted = false;
+  private fileBytes = 0;
+  private logBytes = 0;
+  private lastCheckpointMs = 0;
+  private lastCheckpointEnd: number;
+  private foldTimer: unknown;
 
   private constructor(
     private readonly db: Database,
@@ -99,6 +155,11 @@ export class HistoryStore {
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
     this.write = options.writeFile ?? ((file, data) => atomicWriteFile(file, data));
+    this.append = options.appendFile ?? appendDurably;
+    this.policy = { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint };
+    this.monotonicMs = options.monotonicMs ?? (() => performance.now());
+    this.logFile = changeLogPath(options.file);
+    this.lastCheckpointEnd = this.monotonicMs();
     this.scheduler = new SaveScheduler({
       save: () => this.save(),
       delayMs: options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS,
@@ -133,8 +194,60 @@ export class HistoryStore {
     }
     tuneConnection(opened.db);
     const store = new HistoryStore(opened.db, sql, options, { migration, movedAside: opened.movedAside });
-    if (!opened.loaded || migration.to !== migration.from) store.scheduler.markDirty();
+    store.fileBytes = await fileSize(options.file);
+    store.lastCheckpointMs = store.fileBytes * ESTIMATED_CHECKPOINT_MS_PER_BYTE;
+    await store.replayChangeLog();
+    if (!opened.loaded || migration.to !== migration.from) {
+      store.unloggable = true;
+      store.scheduler.markDirty();
+    }
     return store;
+  }
+
+  /** Applies what an earlier process logged after its last whole write; the log stays until the next one. */
+  private async replayChangeLog(): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(this.logFile, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    this.logBytes = Buffer.byteLength(text);
+    const { entries, skipped } = parseChangeLog(text);
+    for (const problem of skipped) {
+      this.log('history change log: line left out', { file: this.logFile, ...problem });
+    }
+    if (entries.length === 0) return;
+    let applied = 0;
+    this.db.exec('BEGIN');
+    try {
+      for (const [index, entry] of entries.entries()) {
+        try {
+          if (entry.s === 'job') {
+            this.run(
+              UPSERT_JOB,
+              JOB_COLUMNS.map((column) => entry.r[column] ?? null),
+            );
+          } else {
+            this.run(entry.s === 'batch' ? UPSERT_BATCH : REPLAY_PORTS, entry.p);
+          }
+          applied++;
+        } catch (error) {
+          // A row the tables refuse (a missing required value): only that statement is undone.
+          this.log('history change log: change left out', {
+            file: this.logFile,
+            change: index + 1,
+            reason: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    this.log('history change log replayed', { file: this.logFile, changes: applied });
   }
 
   /** Records a new job or replaces the record of an existing one (by id). */
@@ -246,12 +359,9 @@ export class HistoryStore {
     };
     if (batch.finishedAt !== undefined)
       normalized.finishedAt = normalizeTimestamp(batch.finishedAt) ?? batch.finishedAt;
-    this.run(
-      `INSERT INTO batches (id, config_path, created_at, finished_at, options) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET config_path = excluded.config_path, created_at = excluded.created_at,
-         finished_at = excluded.finished_at, options = excluded.options`,
-      batchToRow(normalized),
-    );
+    const values = batchToRow(normalized);
+    this.run(UPSERT_BATCH, values);
+    this.unlogged.push({ s: 'batch', p: values });
     this.scheduler.markDirty();
   }
 
@@ -299,6 +409,7 @@ export class HistoryStore {
     const result = { imported, skipped: jobs.length - imported + invalid.length };
     this.log('legacy history imported', { dbPath, ...result });
     if (imported > 0) {
+      this.unloggable = true;
       this.scheduler.markDirty();
       await this.flush();
     }
@@ -306,8 +417,14 @@ export class HistoryStore {
   }
 
   /** Counters for status displays and benchmarks. */
-  stats(): { saves: number; dirty: boolean } {
-    return { saves: this.saves, dirty: this.scheduler.isDirty };
+  stats(): HistoryStats {
+    return {
+      saves: this.saves,
+      checkpoints: this.checkpoints,
+      logBytes: this.logBytes,
+      saveBusyMs: this.saveBusyMs,
+      dirty: this.scheduler.isDirty,
+    };
   }
 
   /** Writes pending changes now; resolves once they are on disk. */
@@ -316,24 +433,113 @@ export class HistoryStore {
     return this.scheduler.flush();
   }
 
-  /** Writes pending changes and releases the database; later calls fail. */
+  /** Writes pending changes, folding the change log into the file, and releases the database; later calls fail. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.cancelFold();
+    // Whatever is owed is written whole, and a log left by earlier saves is folded in.
+    this.checkpointWanted = true;
+    if (this.logBytes > 0) this.scheduler.markDirty();
     await this.scheduler.flush();
+    this.cancelFold();
     this.closed = true;
     this.statements.clear();
     this.db.close();
   }
 
   private async save(): Promise<void> {
+    const started = this.monotonicMs();
     this.applyPending();
-    // export() closes and reopens the connection, which frees every prepared statement.
-    const data = this.db.export();
-    this.statements.clear();
-    tuneConnection(this.db);
-    await mkdir(dirname(this.options.file), { recursive: true });
-    await this.write(this.options.file, data);
+    this.saveBusyMs += this.monotonicMs() - started;
+    if (this.checkpointWanted || checkpointDue(this.policy, this.checkpointState())) {
+      await this.writeWhole();
+    } else {
+      await this.appendChanges();
+    }
     this.saves++;
+  }
+
+  private checkpointState(): CheckpointState {
+    return {
+      fileBytes: this.fileBytes,
+      logBytes: this.logBytes,
+      lastCheckpointMs: this.lastCheckpointMs,
+      sinceCheckpointMs: this.monotonicMs() - this.lastCheckpointEnd,
+      unloggable: this.unloggable,
+    };
+  }
+
+  /** Writes the whole database, which then holds everything the log did: the log goes. */
+  private async writeWhole(): Promise<void> {
+    const started = this.monotonicMs();
+    // Everything run so far is in the export; what runs while it is written goes to the next save.
+    const taken = this.unlogged;
+    const wasUnloggable = this.unloggable;
+    this.unlogged = [];
+    this.unloggable = false;
+    this.checkpointWanted = false;
+    this.cancelFold();
+    try {
+      // export() closes and reopens the connection, which frees every prepared statement.
+      const data = this.db.export();
+      this.statements.clear();
+      tuneConnection(this.db);
+      this.saveBusyMs += this.monotonicMs() - started;
+      await mkdir(dirname(this.options.file), { recursive: true });
+      await this.write(this.options.file, data);
+      this.fileBytes = data.length;
+    } catch (error) {
+      this.unlogged = [...taken, ...this.unlogged];
+      this.unloggable ||= wasUnloggable;
+      throw error;
+    }
+    if (this.logBytes > 0) {
+      await rm(this.logFile, { force: true });
+      this.logBytes = 0;
+    }
+    const ended = this.monotonicMs();
+    this.lastCheckpointMs = ended - started;
+    this.lastCheckpointEnd = ended;
+    this.checkpoints++;
+  }
+
+  /** Appends what changed since the last save to the log, and arranges for it to be folded in. */
+  private async appendChanges(): Promise<void> {
+    if (this.unlogged.length === 0) return;
+    const taken = this.unlogged;
+    this.unlogged = [];
+    const started = this.monotonicMs();
+    const text = encodeChanges(taken);
+    this.saveBusyMs += this.monotonicMs() - started;
+    try {
+      await mkdir(dirname(this.logFile), { recursive: true });
+      await this.append(this.logFile, text);
+    } catch (error) {
+      this.unlogged = [...taken, ...this.unlogged];
+      throw error;
+    }
+    this.logBytes += Buffer.byteLength(text);
+    this.armFold();
+  }
+
+  /** Once a whole write is due on timing alone, makes one, so a quiet daemon leaves the file complete. */
+  private armFold(): void {
+    if (this.foldTimer !== undefined) return;
+    const delay = foldDelayMs(this.policy, this.checkpointState());
+    if (!Number.isFinite(delay)) return;
+    const timers = this.options.timers ?? NODE_TIMERS;
+    this.foldTimer = timers.setTimeout(() => {
+      this.foldTimer = undefined;
+      if (this.closed) return;
+      this.checkpointWanted = true;
+      this.scheduler.markDirty();
+    }, delay);
+  }
+
+  private cancelFold(): void {
+    if (this.foldTimer === undefined) return;
+    (this.options.timers ?? NODE_TIMERS).clearTimeout(this.foldTimer);
+    this.foldTimer = undefined;
   }
 
   /** Writes the waiting job rows into the database, all or none. */
@@ -347,6 +553,7 @@ export class HistoryStore {
           UPSERT_JOB,
           JOB_COLUMNS.map((column) => row[column]),
         );
+        this.unlogged.push({ s: 'job', r: row });
       }
       this.db.exec('COMMIT');
     } catch (error) {
@@ -369,7 +576,11 @@ export class HistoryStore {
         statement.reset();
       }
     },
-    run: (sql, params) => this.run(sql, params),
+    run: (sql, params) => {
+      this.run(sql, params);
+      if (sql === INSERT_APP_PORTS) this.unlogged.push({ s: 'ports', p: params });
+      else this.unloggable = true;
+    },
   };
 
   private statement(sql: string): Statement {
@@ -414,6 +625,30 @@ export class HistoryStore {
  */
 function tuneConnection(db: Database): void {
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
+}
+
+const NODE_TIMERS: SaveTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Appends and flushes to disk before resolving: a logged change survives a power cut too. */
+async function appendDurably(file: string, text: string): Promise<void> {
+  const handle = await openFile(file, 'a');
+  try {
+    await handle.writeFile(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
+  }
 }
 
 async function loadEngine(wasmPath: string | undefined): Promise<SqlJsStatic> {
