@@ -30,6 +30,7 @@ import { GenerationService } from './generation-service';
 import { removeStaleTempFiles } from './history/atomic-write-file';
 import { HistoryStore } from './history/history-store';
 import { JobQueue } from './job-queue';
+import { LatestPerTick } from './latest-per-tick';
 import { createLogger } from './logger';
 import { ModelCatalog } from './model-catalog';
 import { ModelThrottle } from './model-throttle';
@@ -261,6 +262,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       batches.observe(job);
     },
   });
+  const batchProgress = new LatestPerTick<P.BatchProgress>((progress) => {
+    for (const client of clients) void client.sendNotification(P.BatchChangedNotification, progress);
+  });
   const batches = new BatchService({
     workspace: args.workspace,
     service,
@@ -269,9 +273,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     newId: randomUUID,
     now,
     log,
-    onProgress: (progress) => {
-      for (const client of clients) void client.sendNotification(P.BatchChangedNotification, progress);
-    },
+    onProgress: (progress) => batchProgress.push(progress.batchId, progress),
     recordBatch: (record) => store.recordBatch(record),
     getBatch: (batchId) => store.getBatch(batchId),
     queuePaused: () => pausedReason,
@@ -314,6 +316,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       server.close();
       await service.shutdown();
       await batches.settled(); // a report being written is finished first
+      batchProgress.flush();
       await store.close();
       await lock.release();
       log.info('daemon stopped');

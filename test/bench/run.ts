@@ -87,6 +87,35 @@ interface SchedulingRow {
   cpuMsPerJob: Stat;
 }
 
+/** Runs a batch of `jobs` on an initialized daemon: its wall time, the daemon's CPU, the reply time. */
+async function runBatch(
+  daemon: ReturnType<typeof spawnDaemon>,
+  jobs: number,
+): Promise<{ wallMs: number; cpuMs: number; startMs: number }> {
+  writeFileSync(
+    join(daemon.workspace, 'appgen.batch.json'),
+    JSON.stringify({ models: ['bench/model'], templates: ['crud_todo_list'], repeat: jobs }),
+  );
+  const pid = daemon.child.pid!;
+  const before = processUsage(pid);
+  const finished = new Set<string>();
+  const allDone = new Promise<void>((resolve) => {
+    daemon.connection.onNotification(P.GenerationChangedNotification, (job: Job) => {
+      if (['succeeded', 'failed', 'cancelled'].includes(job.status)) {
+        if (job.status !== 'succeeded') throw new Error(`bench job failed: ${JSON.stringify(job.error)}`);
+        finished.add(job.id);
+        if (finished.size === jobs) resolve();
+      }
+    });
+  });
+  const started = performance.now();
+  await daemon.connection.sendRequest(P.BatchStartRequest, {});
+  const startMs = performance.now() - started;
+  await allDone;
+  const wallMs = performance.now() - started;
+  return { wallMs, cpuMs: processUsage(pid).cpuMs - before.cpuMs, startMs };
+}
+
 /** N jobs (two calls each) through a batch at concurrency C; wall time against N x 2 x L / C. */
 async function scheduling(jobs: number, concurrency: number, responseBytes: number): Promise<SchedulingRow> {
   const walls: number[] = [];
@@ -107,27 +136,9 @@ async function scheduling(jobs: number, concurrency: number, responseBytes: numb
     });
     try {
       await daemon.initialize();
-      writeFileSync(
-        join(daemon.workspace, 'appgen.batch.json'),
-        JSON.stringify({ models: ['bench/model'], templates: ['crud_todo_list'], repeat: jobs }),
-      );
-      const pid = daemon.child.pid!;
-      const before = processUsage(pid);
-      const finished = new Set<string>();
-      const allDone = new Promise<void>((resolve) => {
-        daemon.connection.onNotification(P.GenerationChangedNotification, (job: Job) => {
-          if (['succeeded', 'failed', 'cancelled'].includes(job.status)) {
-            if (job.status !== 'succeeded') throw new Error(`bench job failed: ${JSON.stringify(job.error)}`);
-            finished.add(job.id);
-            if (finished.size === jobs) resolve();
-          }
-        });
-      });
-      const started = performance.now();
-      await daemon.connection.sendRequest(P.BatchStartRequest, {});
-      await allDone;
-      walls.push(performance.now() - started);
-      cpus.push((processUsage(pid).cpuMs - before.cpuMs) / jobs);
+      const run = await runBatch(daemon, jobs);
+      walls.push(run.wallMs);
+      cpus.push(run.cpuMs / jobs);
     } finally {
       await daemon.stop();
       await sim.close();
@@ -202,10 +213,29 @@ async function coldStart(): Promise<Stat> {
   return stat(times);
 }
 
-/** The daemon on a workspace whose history holds `rows` jobs: open time, list time, memory. */
-async function daemonWithHistory(
-  rows: number,
-): Promise<{ rows: number; openMs: Stat; listMs: Stat; rssMb: Stat }> {
+interface DaemonHistoryRow {
+  rows: number;
+  openMs: Stat;
+  listMs: Stat;
+  rssMb: Stat;
+  /** A batch of HISTORY_BATCH_JOBS at C = 8 on that history: */
+  batchCpuMsPerJob: Stat;
+  batchRatio: Stat;
+  /** batch/start answered (its jobs are recorded on disk first). */
+  batchStartMs: Stat;
+  /** The event loop's time in history saves (daemon/status), spread over the batch's jobs. */
+  saveMsPerJob: Stat;
+  /** Whole writes of the database file during the batch. */
+  checkpoints: Stat;
+}
+
+const HISTORY_BATCH_JOBS = QUICK ? 100 : 300;
+
+/**
+ * The daemon on a workspace whose history holds `rows` jobs: open time, list time, memory, then
+ * what a batch costs on top of that history, saves included.
+ */
+async function daemonWithHistory(rows: number): Promise<DaemonHistoryRow> {
   const { HistoryStore } = await import('../../daemon/history/history-store');
   const { loadSqlJs } = await import('../../daemon/history/load-sql-js');
   const sqlJs = await loadSqlJs(join(__dirname, '../../dist/sql-wasm.wasm'));
@@ -236,13 +266,32 @@ async function daemonWithHistory(
     });
   }
   await store.close();
+  const seeded = readFileSync(join(workspace, '.appgen', 'history.sqlite'));
+  rmSync(workspace, { recursive: true, force: true });
   const open: number[] = [];
   const list: number[] = [];
   const rss: number[] = [];
-  try {
-    for (let run = 0; run < RUNS; run++) {
-      const started = performance.now();
-      const daemon = spawnDaemon({ workspace });
+  const batchCpu: number[] = [];
+  const batchRatio: number[] = [];
+  const batchStart: number[] = [];
+  const saveMs: number[] = [];
+  const checkpoints: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    // Each run starts from the same history, in a workspace of its own.
+    const runWorkspace = mkdtempSync(join(tmpdir(), 'appgen-bench-history-'));
+    mkdirSync(join(runWorkspace, '.appgen'), { recursive: true });
+    writeFileSync(join(runWorkspace, '.appgen', 'history.sqlite'), seeded);
+    const sim = await startSimulatorThread({
+      latencyMs: CALL_LATENCY_MS,
+      answerBytes: 10_000,
+      model: 'bench/model',
+    });
+    const started = performance.now();
+    const daemon = spawnDaemon({
+      workspace: runWorkspace,
+      env: { OPENROUTER_BASE_URL: sim.url, OPENROUTER_API_KEY: 'bench-key', GENERATION_MAX_CONCURRENT: '8' },
+    });
+    try {
       await daemon.initialize();
       open.push(performance.now() - started);
       const t = performance.now();
@@ -250,12 +299,31 @@ async function daemonWithHistory(
       list.push(performance.now() - t);
       if (newest.length !== Math.min(100, rows)) throw new Error('history/list returned the wrong count');
       rss.push(processUsage(daemon.child.pid!).rssMb);
+      const before = (await daemon.connection.sendRequest(P.StatusRequest, {})).history!;
+      const batch = await runBatch(daemon, HISTORY_BATCH_JOBS);
+      const after = (await daemon.connection.sendRequest(P.StatusRequest, {})).history!;
+      batchCpu.push(batch.cpuMs / HISTORY_BATCH_JOBS);
+      batchRatio.push(batch.wallMs / ((HISTORY_BATCH_JOBS * 2 * CALL_LATENCY_MS) / 8));
+      batchStart.push(batch.startMs);
+      saveMs.push((after.saveBusyMs - before.saveBusyMs) / HISTORY_BATCH_JOBS);
+      checkpoints.push(after.checkpoints - before.checkpoints);
+    } finally {
       await daemon.stop();
+      await sim.close();
+      rmSync(runWorkspace, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(workspace, { recursive: true, force: true });
   }
-  return { rows, openMs: stat(open), listMs: stat(list), rssMb: stat(rss) };
+  return {
+    rows,
+    openMs: stat(open),
+    listMs: stat(list),
+    rssMb: stat(rss),
+    batchCpuMsPerJob: stat(batchCpu),
+    batchRatio: stat(batchRatio),
+    batchStartMs: stat(batchStart),
+    saveMsPerJob: stat(saveMs),
+    checkpoints: stat(checkpoints),
+  };
 }
 
 function growth(first: number, last: number, sizeFactor: number): string {
@@ -314,7 +382,7 @@ async function main(): Promise<void> {
     results.merge = merge;
   }
 
-  const historyRows = [];
+  const historyRows: DaemonHistoryRow[] = [];
   if (runs('history')) {
     console.log('\n4. History store (in process)');
     results.history = await runHistoryBench(QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000]);
@@ -325,6 +393,9 @@ async function main(): Promise<void> {
     historyRows.push(row);
     console.log(
       `  rows ${String(rows).padStart(6)}  spawn to initialize ${show(row.openMs, 0)} ms  history/list 100 ${show(row.listMs)} ms  RSS ${show(row.rssMb, 0)} MB`,
+    );
+    console.log(
+      `               then ${HISTORY_BATCH_JOBS} jobs at C=8: saves ${show(row.saveMsPerJob, 3)} ms/job (${show(row.checkpoints, 0)} whole writes)  CPU ${show(row.batchCpuMsPerJob)} ms/job  wall/ideal ${show(row.batchRatio, 3)}  batch/start ${show(row.batchStartMs, 0)} ms`,
     );
   }
   if (runs('history')) results.daemonHistory = historyRows;
@@ -359,6 +430,8 @@ async function main(): Promise<void> {
     console.log(`  daemon open time: ${growth(a.openMs.median, b.openMs.median, factor)}`);
     console.log(`  history/list 100: ${growth(a.listMs.median, b.listMs.median, factor)}`);
     console.log(`  daemon RSS: ${growth(a.rssMb.median, b.rssMb.median, factor)}`);
+    console.log(`  history saves per job: ${growth(a.saveMsPerJob.median, b.saveMsPerJob.median, factor)}`);
+    console.log(`  batch/start: ${growth(a.batchStartMs.median, b.batchStartMs.median, factor)}`);
   }
   mkdirSync('bench', { recursive: true });
   rmSync(WORK_DIR, { recursive: true, force: true });
