@@ -229,7 +229,7 @@ interface DaemonHistoryRow {
   checkpoints: Stat;
 }
 
-const HISTORY_BATCH_JOBS = QUICK ? 100 : 300;
+const HISTORY_BATCH_JOBS = QUICK ? 100 : 1000;
 
 /**
  * The daemon on a workspace whose history holds `rows` jobs: open time, list time, memory, then
