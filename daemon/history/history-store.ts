@@ -197,6 +197,8 @@ export class HistoryStore {
     store.fileBytes = await fileSize(options.file);
     store.lastCheckpointMs = store.fileBytes * ESTIMATED_CHECKPOINT_MS_PER_BYTE;
     await store.replayChangeLog();
+    // A log left by an earlier process is folded in once a whole write is due, changes or not.
+    if (store.logBytes > 0) store.armFold();
     if (!opened.loaded || migration.to !== migration.from) {
       store.unloggable = true;
       store.scheduler.markDirty();

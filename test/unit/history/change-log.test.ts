@@ -284,6 +284,23 @@ describe('history change log', () => {
       assert.equal(store.stats().checkpoints, 3, 'due on timing: written whole');
     });
 
+    it('folds a log an earlier process left once a whole write is due, with no change meanwhile', async () => {
+      const first = await open();
+      await first.flush();
+      first.upsertJob(minimalJob({ id: 'job-a' }));
+      await first.flush();
+      // The first store is abandoned, as after a crash; its timers with it.
+      timers = new FakeTimers();
+      const second = await open({ checkpoint: { wholeFileBytes: 0, spacingFactor: 50 } });
+      assert.deepEqual(timers.delays, [50], 'the fold is due 50 times the estimated whole write from now');
+      clock = 50;
+      timers.fireAll(); // the fold timer asks for a save
+      timers.fireAll(); // the save timer runs it
+      await second.flush();
+      assert.deepEqual(await jobsInFile(), ['job-a']);
+      assert.equal(existsSync(changeLogPath(file)), false);
+    });
+
     it('keeps the changes of a failed append for the next save', async () => {
       let failures = 1;
       const store = await open({
