@@ -2,8 +2,9 @@
  * `npm run bench`: how close the daemon comes to the physical limit (the model's latency) and how its
  * costs grow with the work. Runs the real bundled daemon against the simulator with fixed latencies,
  * each case several times, and prints medians with their spread; writes bench/results.json.
- * Never part of `npm test`. BENCH_RUNS (default 3), BENCH_QUICK=1 (smaller sizes) and BENCH_ONLY (a
- * comma-separated choice of scheduling, disk, merge, history, cold) adjust it.
+ * Never part of `npm test`. BENCH_RUNS (default 3), BENCH_QUICK=1 (smaller sizes), BENCH_ONLY (a
+ * comma-separated choice of scheduling, disk, merge, history, cold), BENCH_SIZES and
+ * BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated) adjust it.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -326,6 +327,17 @@ async function daemonWithHistory(rows: number): Promise<DaemonHistoryRow> {
   };
 }
 
+/** A comma-separated list of whole numbers from the environment, or undefined when it is not set. */
+function listFromEnv(name: string): number[] | undefined {
+  const text = process.env[name];
+  if (text === undefined || text.trim() === '') return undefined;
+  const values = text.split(',').map((part) => Number(part.trim()));
+  if (!values.every((value) => Number.isInteger(value) && value > 0)) {
+    throw new Error(`${name}: expected whole numbers above 0 separated by commas, got "${text}"`);
+  }
+  return values;
+}
+
 function growth(first: number, last: number, sizeFactor: number): string {
   const factor = last / first;
   if (factor < 1.5) return `flat (x${factor.toFixed(2)} over x${sizeFactor} work)`;
@@ -337,8 +349,8 @@ async function main(): Promise<void> {
   if (!DAEMON_JS) throw new Error('build first');
   process.env.TMPDIR = WORK_DIR;
   console.log(`Workspaces under ${WORK_DIR}`);
-  const sizes = QUICK ? [50, 200] : [50, 200, 1000];
-  const concurrencies = QUICK ? [8] : [4, 8, 32];
+  const sizes = listFromEnv('BENCH_SIZES') ?? (QUICK ? [50, 200] : [50, 200, 1000]);
+  const concurrencies = listFromEnv('BENCH_CONCURRENCY') ?? (QUICK ? [8] : [4, 8, 32]);
   const results: Record<string, unknown> = {
     runs: RUNS,
     callLatencyMs: CALL_LATENCY_MS,
