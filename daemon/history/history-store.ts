@@ -140,6 +140,8 @@ export class HistoryStore {
   private checkpointWanted = false;
   private fileBytes = 0;
   private logBytes = 0;
+  /** The log may end in a line cut off (a crash, a failed append): the next append ends it first. */
+  private logMayEndMidLine = false;
   private lastCheckpointMs = 0;
   private lastCheckpointEnd: number;
   private foldTimer: unknown;
@@ -216,6 +218,7 @@ export class HistoryStore {
       throw error;
     }
     this.logBytes = Buffer.byteLength(text);
+    this.logMayEndMidLine = text !== '' && !text.endsWith('\n');
     const { entries, skipped } = parseChangeLog(text);
     for (const problem of skipped) {
       this.log('history change log: line left out', { file: this.logFile, ...problem });
@@ -495,9 +498,10 @@ export class HistoryStore {
       this.unloggable ||= wasUnloggable;
       throw error;
     }
-    if (this.logBytes > 0) {
+    if (this.logBytes > 0 || this.logMayEndMidLine) {
       await rm(this.logFile, { force: true });
       this.logBytes = 0;
+      this.logMayEndMidLine = false;
     }
     const ended = this.monotonicMs();
     this.lastCheckpointMs = ended - started;
@@ -511,15 +515,18 @@ export class HistoryStore {
     const taken = this.unlogged;
     this.unlogged = [];
     const started = this.monotonicMs();
-    const text = encodeChanges(taken);
+    // A newline after a cut-off line makes that line the only loss: a blank line is skipped.
+    const text = `${this.logMayEndMidLine ? '\n' : ''}${encodeChanges(taken)}`;
     this.saveBusyMs += this.monotonicMs() - started;
     try {
       await mkdir(dirname(this.logFile), { recursive: true });
       await this.append(this.logFile, text);
     } catch (error) {
       this.unlogged = [...taken, ...this.unlogged];
+      this.logMayEndMidLine = true;
       throw error;
     }
+    this.logMayEndMidLine = false;
     this.logBytes += Buffer.byteLength(text);
     this.armFold();
   }

@@ -301,11 +301,14 @@ describe('history change log', () => {
       assert.equal(existsSync(changeLogPath(file)), false);
     });
 
-    it('keeps the changes of a failed append for the next save', async () => {
+    it('keeps the changes of a failed append for the next save, even when it wrote half a line', async () => {
       let failures = 1;
       const store = await open({
         appendFile: async (target, text) => {
-          if (failures-- > 0) throw new Error('disk full');
+          if (failures-- > 0) {
+            await appendFile(target, text.slice(0, 20)); // the disk filled up mid-line
+            throw new Error('disk full');
+          }
           await appendFile(target, text);
         },
       });
@@ -315,6 +318,20 @@ describe('history change log', () => {
       await store.flush();
       const second = await open();
       assert.equal(second.getJob('job-a')?.id, 'job-a');
+    });
+
+    it('ends a line an earlier process cut off before appending after it', async () => {
+      const first = await open();
+      await first.flush();
+      await appendFile(changeLogPath(file), '{"s":"job","r":{"id":"jo');
+      const second = await open();
+      second.upsertJob(minimalJob({ id: 'job-b' }));
+      await second.flush();
+      const third = await open();
+      assert.deepEqual(
+        third.listJobs().map((job) => job.id),
+        ['job-b'],
+      );
     });
   });
 });
