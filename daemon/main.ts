@@ -432,12 +432,10 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     serve(connection, end);
   };
   for (const socket of earlySockets.splice(0)) acceptSocket(socket);
-  serve(
-    createMessageConnection(
-      new StreamMessageReader(process.stdin),
-      new StreamMessageWriter(new TickBatchedWritable(process.stdout)),
-    ),
-  );
+  const stdout = new TickBatchedWritable(process.stdout);
+  // A pipe is written synchronously, so what the last turn left still goes out as the process ends.
+  process.once('exit', () => stdout.flush());
+  serve(createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(stdout)));
   process.stdin.on('end', () => void shutdown(0));
   batches.adopt(store.listUnfinished());
   // Jobs an earlier daemon left resume once the client has sent its key and settings (or soon

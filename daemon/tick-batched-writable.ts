@@ -1,43 +1,50 @@
 /**
  * A writable stream that hands everything written to it during one turn of the event loop to its
  * target as a single write. The JSON-RPC writer sends each message as two writes (header, then
- * body), and a busy daemon sends several notifications at once; to a pipe, every write is a system
- * call of its own, which made the writes a tenth of a job's CPU time.
+ * body) and waits for each write's callback before the next, and a busy daemon sends several
+ * messages at once; to a pipe, every write is a system call of its own, which made the writes a
+ * tenth of a job's CPU time. So a write is acknowledged as soon as it is buffered (unless the
+ * target is backed up), and the buffer goes out once the turn's callbacks and promises have run.
  */
 import { Writable } from 'node:stream';
 
 export class TickBatchedWritable extends Writable {
-  constructor(private readonly target: NodeJS.WritableStream) {
+  private pending: Buffer[] = [];
+  private scheduled = false;
+
+  constructor(private readonly target: NodeJS.WritableStream & { writableNeedDrain?: boolean }) {
     super();
     // The target going away ends this stream too, so the JSON-RPC writer hears of it.
     target.once('error', (error: Error) => this.destroy(error));
     target.once('close', () => this.destroy());
   }
 
-  /** The first write of a tick corks the stream; the end of the tick uncorks it, writing all at once. */
-  override write(
-    chunk: unknown,
-    encodingOrCallback?: BufferEncoding | ((error: Error | null | undefined) => void),
-    callback?: (error: Error | null | undefined) => void,
-  ): boolean {
-    if (this.writableCorked === 0) {
-      this.cork();
-      process.nextTick(() => this.uncork());
-    }
-    return typeof encodingOrCallback === 'function'
-      ? super.write(chunk, encodingOrCallback)
-      : super.write(chunk, encodingOrCallback ?? 'utf8', callback);
-  }
-
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.target.write(chunk, (error?: Error | null) => callback(error));
+    this.pending.push(chunk);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // setImmediate, not nextTick: the writer's next write comes after a promise settles, and
+      // the turn's promises all run before the check phase.
+      setImmediate(() => this.flush());
+    }
+    // A reader that does not keep up holds the writer back, rather than letting the buffer grow.
+    if (this.target.writableNeedDrain) this.target.once('drain', () => callback());
+    else callback();
   }
 
-  override _writev(
-    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
-    callback: (error?: Error | null) => void,
-  ): void {
-    const joined = Buffer.concat(chunks.map(({ chunk }) => chunk));
-    this.target.write(joined, (error?: Error | null) => callback(error));
+  override _final(callback: (error?: Error | null) => void): void {
+    this.flush();
+    callback();
+  }
+
+  /** Writes what waits now; the daemon calls it on exit, when no later turn comes. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0 || this.destroyed) return;
+    const joined = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.target.write(joined, (error?: Error | null) => {
+      if (error) this.destroy(error);
+    });
   }
 }
