@@ -17,10 +17,10 @@ export class AppLocks {
   async runExclusive<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     let entry = this.locks.get(key);
     if (!entry) {
-      const timeout = this.timeoutMs();
-      const timeoutError = new DaemonError('lock_timeout', `Timeout acquiring lock for ${key}`);
-      // A timeout of 0 means: fail at once when the app is busy.
-      entry = { mutex: withTimeout(new Mutex(), timeout, timeoutError), users: 0 };
+      // A timeout of 0 means: fail at once when the app is busy. The mutex times out with
+      // E_TIMEOUT, turned into lock_timeout below: an error made up front for every new lock would
+      // capture a stack trace per job for a case that almost never comes.
+      entry = { mutex: withTimeout(new Mutex(), this.timeoutMs()), users: 0 };
       this.locks.set(key, entry);
     }
     entry.users++;

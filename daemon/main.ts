@@ -206,7 +206,8 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         : 'Generation queue disabled: every job starts at once',
     );
   logQueue();
-  const scrub = (text: string) => (apiKey ? text.split(apiKey).join('***') : text);
+  // Most texts hold no key: one search costs less than splitting and joining tens of kilobytes.
+  const scrub = (text: string) => (apiKey && text.includes(apiKey) ? text.split(apiKey).join('***') : text);
   const client = (maxRetries = config.maxRetries) =>
     new OpenRouterClient({
       baseUrl: config.baseUrl,

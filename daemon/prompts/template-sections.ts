@@ -21,6 +21,23 @@ export function renderRequirements(heading: string, requirements: readonly strin
 
 /** Each endpoint with its description and pretty-printed example bodies. */
 export function renderEndpoints(heading: string, endpoints: readonly TemplateEndpoint[]): string {
+  // Templates come from a cached catalog, so every job of a template passes the same array.
+  let byHeading = renderedEndpoints.get(endpoints);
+  if (!byHeading) {
+    byHeading = new Map();
+    renderedEndpoints.set(endpoints, byHeading);
+  }
+  let text = byHeading.get(heading);
+  if (text === undefined) {
+    text = renderEndpointsOnce(heading, endpoints);
+    byHeading.set(heading, text);
+  }
+  return text;
+}
+
+const renderedEndpoints = new WeakMap<readonly TemplateEndpoint[], Map<string, string>>();
+
+function renderEndpointsOnce(heading: string, endpoints: readonly TemplateEndpoint[]): string {
   if (endpoints.length === 0) {
     return `## ${heading}\nThe template lists none: design a small REST API under /api that covers the requirements.`;
   }
