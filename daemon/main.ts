@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import {
   createMessageConnection,
   type MessageConnection,
@@ -48,6 +49,12 @@ import { acquireWorkspaceLock, type LockInfo, processAlive, socketPathFor } from
 interface Args {
   workspace: string;
 }
+
+// The history's SQLite engine is WebAssembly. By default V8 compiles its busy functions a second
+// time with its optimising compiler, on background threads: in a new daemon that costs about a
+// quarter of a second of CPU during the first jobs and more later, for statements that take
+// microseconds either way. The baseline code (Liftoff) is kept instead. Set before sql.js loads.
+setFlagsFromString('--liftoff-only');
 
 function parseArgs(argv: string[]): Args {
   let workspace = process.cwd();
