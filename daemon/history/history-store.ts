@@ -636,6 +636,8 @@ function tuneConnection(db: Database): void {
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
 }
 
+// Unlike the save scheduler's timers, the fold timer is unref'd: a fold due seconds later must not
+// keep a finished process alive, and close() folds the log anyway.
 const NODE_TIMERS: SaveTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
