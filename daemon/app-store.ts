@@ -52,6 +52,8 @@ export class AppStore {
   private readonly stagingRoot: string;
   private readonly journalRoot: string;
   private readonly versionsRoot: string;
+  /** Long-lived folders this store has made (see `ensureFolder`). */
+  private readonly folders = new Set<string>();
 
   constructor(
     private readonly workspace: string,
@@ -80,39 +82,52 @@ export class AppStore {
     if (existsSync(staging)) await fs.rm(staging, { recursive: true, force: true });
     // Folder operations and the few dozen small files of a new app are done synchronously: they
     // cost less than the thread pool's round trips, which sat on every job's critical path.
-    mkdirSync(dirname(staging), { recursive: true });
+    this.ensureFolder(this.stagingRoot);
     try {
-      const written = new Set<string>();
-      const made = new Set<string>(); // folders already created in this staging copy
       const copied = existsSync(app);
+      // What goes into the staging folder, by app-relative path; a later write to a path wins.
+      const files = new Map<string, string>();
       if (copied) {
         await fs.cp(app, staging, { recursive: true, verbatimSymlinks: true, errorOnExist: false });
+        const writes = request.plan((rel) => readInside(staging, rel));
+        for (const file of writes) await request.checkPath(staging, file.path);
+        for (const file of writes) files.set(file.path, file.content);
       } else {
-        mkdirSync(staging, { recursive: true });
-        for (const file of request.scaffold()) {
-          writeInside(staging, file, made);
-          written.add(file.path);
-        }
+        // A new app is the scaffold under the job's writes. The merge reads the scaffold from
+        // memory, and each file is written once: the scaffold's own main files and dependency
+        // lists, which the job's writes replace, never reach the disk.
+        for (const file of request.scaffold()) files.set(file.path, file.content);
+        const scaffold = new Map(files);
+        const writes = request.plan((rel) => scaffold.get(posix.normalize(rel)));
+        for (const file of writes) files.set(file.path, file.content);
       }
-      const writes = request.plan((rel) => readInside(staging, rel));
-      if (copied) for (const file of writes) await request.checkPath(staging, file.path);
-      for (const file of writes) {
-        writeInside(staging, file, made);
-        written.add(file.path);
-      }
+      const made = new Set<string>([staging]); // folders already created in this staging copy
+      if (!copied) mkdirSync(staging);
+      for (const [path, content] of files) writeInside(staging, { path, content }, made);
       const previousVersionPath = await this.swap(app, staging, request);
-      return { files: [...written].sort(), ...(previousVersionPath ? { previousVersionPath } : {}) };
+      return { files: [...files.keys()].sort(), ...(previousVersionPath ? { previousVersionPath } : {}) };
     } catch (error) {
       await fs.rm(staging, { recursive: true, force: true });
       throw error;
     }
   }
 
+  /**
+   * Makes a folder that outlives the commit (the staging root, an app's parent). A recursive mkdir
+   * of a folder that is there costs a failing mkdir and a stat on every job; a folder this store
+   * made costs one existence check, and is made again if it was removed while the daemon ran.
+   */
+  private ensureFolder(dir: string): void {
+    if (this.folders.has(dir) && existsSync(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.folders.add(dir);
+  }
+
   private async swap(app: string, staging: string, request: CommitRequest): Promise<string | undefined> {
     if (!existsSync(app)) {
       // One rename, atomic on its own: a crash leaves either no app or the whole new one (and a
       // staging folder that `recover` removes), so no journal is needed.
-      mkdirSync(dirname(app), { recursive: true });
+      this.ensureFolder(dirname(app));
       renameSync(staging, app);
       return undefined;
     }

@@ -88,6 +88,37 @@ describe('AppStore', () => {
     );
   });
 
+  it("shows a new app's merge the scaffold as the app stands, folders and all", async () => {
+    const seen: Record<string, string | undefined> = {};
+    await store.commit(
+      request('job-1', [], {
+        plan: (readCurrent) => {
+          for (const path of ['frontend/package.json', 'backend/./app.py', 'backend', 'backend/models.py']) {
+            seen[path] = readCurrent(path);
+          }
+          return [{ path: 'frontend/package.json', content: '{"dependencies":{}}\n' }];
+        },
+      }),
+    );
+    assert.deepEqual(seen, {
+      'frontend/package.json': '{}\n',
+      'backend/./app.py': '# scaffold\n',
+      backend: undefined,
+      'backend/models.py': undefined,
+    });
+    assert.equal(read(join(workspace, APP), 'frontend/package.json'), '{"dependencies":{}}\n');
+  });
+
+  it('makes the staging folder again when it was removed while the daemon ran', async () => {
+    await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
+    rmSync(join(stateDir, 'staging'), { recursive: true, force: true });
+    await store.commit(
+      request('job-2', [{ path: 'backend/app.py', content: 'v2\n' }], {
+        appPath: 'generated/apps/sim_alpha/app2',
+      }),
+    );
+    assert.equal(read(join(workspace, 'generated/apps/sim_alpha/app2'), 'backend/app.py'), 'v2\n');
+  });
   it('keeps the previous version of an existing app and merges onto it', async () => {
     await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
     let seen: string | undefined;
