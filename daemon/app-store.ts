@@ -104,7 +104,7 @@ export class AppStore {
       const made = new Set<string>([staging]); // folders already created in this staging copy
       if (!copied) mkdirSync(staging);
       for (const [path, content] of files) writeInside(staging, { path, content }, made);
-      const previousVersionPath = await this.swap(app, staging, request);
+      const previousVersionPath = await this.swap(app, staging, request, copied);
       return { files: [...files.keys()].sort(), ...(previousVersionPath ? { previousVersionPath } : {}) };
     } catch (error) {
       await fs.rm(staging, { recursive: true, force: true });
@@ -123,8 +123,14 @@ export class AppStore {
     this.folders.add(dir);
   }
 
-  private async swap(app: string, staging: string, request: CommitRequest): Promise<string | undefined> {
-    if (!existsSync(app)) {
+  /** `replacing`: the app existed when the commit began (its lock keeps other jobs out since). */
+  private async swap(
+    app: string,
+    staging: string,
+    request: CommitRequest,
+    replacing: boolean,
+  ): Promise<string | undefined> {
+    if (!replacing) {
       // One rename, atomic on its own: a crash leaves either no app or the whole new one (and a
       // staging folder that `recover` removes), so no journal is needed.
       this.ensureFolder(dirname(app));
