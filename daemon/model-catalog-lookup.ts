@@ -4,6 +4,7 @@
  * taken, since the server may still know it (offline, or an OpenAI-compatible server without
  * `GET /models`); a slug is then resolved from the models already used in this workspace.
  */
+import { closestName } from '../shared/closest-name';
 import { modelSlug } from '../shared/model-slug';
 
 /** The ids of a model list, indexed for lookups by id and by slug. */
@@ -79,31 +80,5 @@ export function closestModel(name: string, listed: ModelNames): string | undefin
   const wantedTail = tail(name.includes('/') ? name : name.replace('_', '/'));
   const sameTail = ids.filter((id) => tail(id) === wantedTail);
   if (sameTail.length === 1) return sameTail[0];
-  // Short names are too easily near each other to guess from.
-  const limit = Math.min(3, Math.floor(wanted.length / 4));
-  let best: { id: string; distance: number } | undefined;
-  for (const id of ids) {
-    const distance = editDistance(wanted, modelSlug(id).toLowerCase(), limit);
-    if (distance <= limit && (!best || distance < best.distance)) best = { id, distance };
-  }
-  return best?.id;
-}
-
-/** Levenshtein distance, or `limit + 1` as soon as it is known to be above `limit`. */
-export function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
+  return closestName(name, ids, (text) => modelSlug(text).toLowerCase());
 }

@@ -4,6 +4,8 @@
  * reader cannot make sense of is handed to it, and it lists every problem.
  */
 import { type ParseError, parse } from 'jsonc-parser';
+import { closestName } from '../shared/closest-name';
+import { modelSlug } from '../shared/model-slug';
 import type { CostEstimate } from '../shared/protocol';
 import { batchCostEstimate, type ModelPrice } from './batch-cost-estimate';
 import { formatUsd } from './job-presentation';
@@ -19,6 +21,17 @@ export interface BatchPlan {
   budgetUsd?: number;
   /** The same estimate `batch/start` returns, for the priced models, naming the others. */
   estimate: CostEstimate;
+  /**
+   * Template slugs and model ids nobody knows, each with the closest known name. A plan with any
+   * is not offered for starting: every job of an unknown name would fail, and some would be paid.
+   */
+  unknown: UnknownName[];
+}
+
+export interface UnknownName {
+  kind: 'template' | 'model';
+  name: string;
+  closest?: string;
 }
 
 const isStringArray = (value: unknown): value is string[] =>
@@ -26,12 +39,15 @@ const isStringArray = (value: unknown): value is string[] =>
 
 /**
  * Reads a batch file's text. Returns undefined when the text is not a batch this reader
- * understands (syntax errors, missing or mistyped fields).
+ * understands (syntax errors, missing or mistyped fields). `knownModels` is the server's model
+ * list, or undefined when it cannot be had (then no model is called unknown: the server may still
+ * know it).
  */
 export function readBatchPlan(
   text: string,
   allTemplates: readonly string[],
   prices: ReadonlyMap<string, ModelPrice>,
+  knownModels?: readonly string[],
 ): BatchPlan | undefined {
   const errors: ParseError[] = [];
   const data: unknown = parse(text, errors, { allowTrailingComma: true });
@@ -56,10 +72,46 @@ export function readBatchPlan(
     repeat,
     jobs: models.length * templates.length * repeat,
     estimate,
+    unknown: unknownNames(models, templates, allTemplates, knownModels),
   };
   if (typeof file.maxConcurrent === 'number') plan.maxConcurrent = file.maxConcurrent;
   if (typeof file.budgetUsd === 'number') plan.budgetUsd = file.budgetUsd;
   return plan;
+}
+
+function unknownNames(
+  models: readonly string[],
+  templates: readonly string[],
+  allTemplates: readonly string[],
+  knownModels: readonly string[] | undefined,
+): UnknownName[] {
+  const unknown: UnknownName[] = [];
+  const templateSet = new Set(allTemplates);
+  for (const slug of new Set(templates)) {
+    if (templateSet.has(slug)) continue;
+    const closest = closestName(slug, allTemplates);
+    unknown.push({ kind: 'template', name: slug, ...(closest ? { closest } : {}) });
+  }
+  if (knownModels && knownModels.length > 0) {
+    // A model may be named by its id or by its slug, as everywhere else.
+    const names = new Set([...knownModels, ...knownModels.map(modelSlug)]);
+    for (const model of new Set(models)) {
+      if (names.has(model)) continue;
+      const closest = closestName(model, knownModels, (text) => modelSlug(text).toLowerCase());
+      unknown.push({ kind: 'model', name: model, ...(closest ? { closest } : {}) });
+    }
+  }
+  return unknown;
+}
+
+/** "unknown template "crud_todo" (did you mean "crud_todo_list"?)", one line per name. */
+export function describeUnknownNames(unknown: readonly UnknownName[]): string {
+  return unknown
+    .map(
+      (entry) =>
+        `Unknown ${entry.kind} "${entry.name}"${entry.closest ? ` (did you mean "${entry.closest}"?)` : ''}`,
+    )
+    .join('\n');
 }
 
 function listed(items: readonly string[], max = 6): string {
@@ -71,6 +123,7 @@ function listed(items: readonly string[], max = 6): string {
 /** The plan in a few lines, for a confirmation dialog. */
 export function describeBatchPlan(plan: BatchPlan): string {
   const lines = [
+    ...(plan.unknown.length > 0 ? [describeUnknownNames(plan.unknown), ''] : []),
     `${plan.jobs} ${plan.jobs === 1 ? 'job' : 'jobs'}: ${plan.models.length} × ${plan.templates.length} × ${plan.repeat} (models × templates × repeat)`,
     `Models: ${listed(plan.models)}`,
     `Templates: ${listed(plan.templates)}`,

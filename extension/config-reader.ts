@@ -38,7 +38,8 @@ export const DAEMON_SETTING_KEYS = [
   'outputDir',
 ] as const;
 
-export const DEFAULT_MODELS = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4'];
+/** Nothing is pre-selected for the user: spending is chosen, never defaulted. */
+export const DEFAULT_MODELS: readonly string[] = [];
 
 const asString = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -51,7 +52,7 @@ export function readSettings(lookup: SettingLookup): AppGenSettings {
   const models = lookup('defaultModels');
   const defaultModels = Array.isArray(models)
     ? models.filter((model): model is string => typeof model === 'string' && model.trim() !== '')
-    : DEFAULT_MODELS;
+    : [...DEFAULT_MODELS];
   return {
     baseUrl: asString(lookup('baseUrl')),
     useQueue: asBoolean(lookup('useQueue')),

@@ -2,7 +2,7 @@
 export function exampleBatchFile(models: readonly string[], templates: readonly string[]): string {
   const list = (items: readonly string[]) => items.map((item) => JSON.stringify(item)).join(', ');
   return `{
-  // Models to compare: OpenRouter model ids.
+  // Models to compare: OpenRouter model ids, for example "openai/gpt-4o" (none is chosen for you).
   "models": [${list(models)}],
   // Template slugs, or "all".
   "templates": [${list(templates)}],

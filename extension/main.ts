@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './api-key-store';
 import { JOBS_VIEW_ID } from './command-ids';
 import { registerBatchCommands } from './commands/batch-commands';
-import type { CommandContext } from './commands/command-context';
+import type { CommandContext, PickerSnapshot } from './commands/command-context';
 import { registerDaemonCommands } from './commands/daemon-commands';
 import { registerGenerateCommands } from './commands/generate-commands';
 import { registerJobCommands } from './commands/job-commands';
@@ -15,6 +15,7 @@ import { DaemonPool } from './daemon-pool';
 import { JobContextKeys } from './job-context-keys';
 import { JobStore } from './job-store';
 import { JobsTreeProvider } from './jobs-tree-provider';
+import { RecentModels } from './recent-models';
 import { StatusBar } from './status-bar';
 import { type AppGenApi, createTestApi } from './test-api';
 import { countByStatus } from './tree-model';
@@ -34,7 +35,9 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
   const contextKeys = new JobContextKeys(store, (key, value) => {
     void vscode.commands.executeCommand('setContext', key, value);
   });
-  const ctx: CommandContext = { pool: daemons, store, keys, log, tree, view };
+  const recentModels = new RecentModels(context.workspaceState);
+  const pickerShown = new vscode.EventEmitter<PickerSnapshot>();
+  const ctx: CommandContext = { pool: daemons, store, keys, log, tree, view, recentModels, pickerShown };
 
   const updateBadge = () => {
     const counts = countByStatus(store.allJobs());
@@ -49,9 +52,10 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
   };
   void updateKeyContext();
 
-  const api = createTestApi(daemons, store, tree, statusBar);
+  const api = createTestApi(daemons, store, tree, statusBar, pickerShown.event);
   context.subscriptions.push(
     log,
+    pickerShown,
     daemons,
     tree,
     view,

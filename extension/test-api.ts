@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Job } from '../shared/job';
 import { StatusRequest, type StatusResult } from '../shared/protocol';
+import type { PickerSnapshot } from './commands/command-context';
 import type { DaemonState } from './daemon-client';
 import type { DaemonPool } from './daemon-pool';
 import type { JobStore } from './job-store';
@@ -43,6 +44,8 @@ export interface AppGenApi {
   onDidChangeDaemons: vscode.Event<void>;
   /** Fires whenever a daemon answered `initialize` (its folder's path). */
   onDidInitialize: vscode.Event<string>;
+  /** Fires when a picker opens, with its items and what is selected in it. */
+  onDidShowPicker: vscode.Event<PickerSnapshot>;
   /** How long `activate` took, in milliseconds (for the benchmark figures, never asserted). */
   activationMs: number;
 }
@@ -52,6 +55,7 @@ export function createTestApi(
   store: JobStore,
   tree: JobsTreeProvider,
   statusBar: StatusBar,
+  pickerShown: vscode.Event<PickerSnapshot>,
 ): AppGenApi & vscode.Disposable {
   const jobsEmitter = new vscode.EventEmitter<void>();
   const subscription = store.onDidChange(() => jobsEmitter.fire());
@@ -84,6 +88,7 @@ export function createTestApi(
     onDidChangeJobs: jobsEmitter.event,
     onDidChangeDaemons: pool.onDidChange,
     onDidInitialize: pool.onDidInitialize,
+    onDidShowPicker: pickerShown,
     dispose: () => {
       subscription.dispose();
       jobsEmitter.dispose();

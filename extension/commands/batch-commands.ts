@@ -19,6 +19,7 @@ import { CommandIds, JOBS_VIEW_ID } from '../command-ids';
 import type { DaemonClient } from '../daemon-client';
 import { exampleBatchFile } from '../example-batch';
 import { folderSettings } from '../settings';
+import { ensureApiKey, NoApiKeyError } from './api-key-gate';
 import { type CommandContext, checkTrusted, exists, showError } from './command-context';
 
 export const BATCH_FILE = 'appgen.batch.json';
@@ -147,6 +148,7 @@ async function loadPlan(client: DaemonClient, text: string): Promise<BatchPlan |
     text,
     templates.map((template) => template.slug),
     prices,
+    models.map((model) => model.id),
   );
 }
 
@@ -164,10 +166,26 @@ async function runBatch(ctx: CommandContext, args: RunBatchArgs = {}): Promise<B
   const configPath = relative.startsWith('..') ? fileUri.fsPath : relative;
   const client = ctx.pool.clientFor(folder);
   try {
+    await client.ensureStarted();
+    if (!(await ensureApiKey(ctx, client, args.confirm !== false))) {
+      if (args.confirm === false) throw new NoApiKeyError('Run Batch');
+      return undefined;
+    }
     if (args.confirm !== false) {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri));
       const plan = await loadPlan(client, text);
       // A file the plan reader cannot understand goes straight to the daemon, which lists its problems.
+      if (plan && plan.unknown.length > 0) {
+        // No Start: every job of an unknown name would fail, some after being paid for.
+        const open = 'Open Batch File';
+        const choice = await vscode.window.showWarningMessage(
+          `Batch ${configPath} names templates or models that are not known; fix it before starting.`,
+          { modal: true, detail: describeBatchPlan(plan) },
+          open,
+        );
+        if (choice === open) await vscode.window.showTextDocument(fileUri);
+        return undefined;
+      }
       if (plan) {
         const start = 'Start';
         const choice = await vscode.window.showInformationMessage(

@@ -8,6 +8,7 @@ import type { DaemonClient } from '../daemon-client';
 import type { DaemonPool } from '../daemon-pool';
 import type { JobStore } from '../job-store';
 import type { JobsTreeProvider } from '../jobs-tree-provider';
+import type { RecentModels } from '../recent-models';
 import type { TreeNode } from '../tree-model';
 
 export interface CommandContext {
@@ -17,6 +18,16 @@ export interface CommandContext {
   log: vscode.LogOutputChannel;
   tree: JobsTreeProvider;
   view: vscode.TreeView<TreeNode>;
+  recentModels: RecentModels;
+  /** Fires when a picker is shown, with what it offers and what it has selected (for tests). */
+  pickerShown: vscode.EventEmitter<PickerSnapshot>;
+}
+
+/** A picker as the user sees it when it opens. */
+export interface PickerSnapshot {
+  picker: 'models';
+  items: string[];
+  selected: string[];
 }
 
 /** A job argument as commands receive it: a tree node, or `{jobId, folder?}` from a script or test. */

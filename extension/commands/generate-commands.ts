@@ -12,7 +12,14 @@ import { CommandIds, JOBS_VIEW_ID } from '../command-ids';
 import { toGenerationOptions } from '../config-reader';
 import type { DaemonClient } from '../daemon-client';
 import { folderSettings } from '../settings';
-import { type CommandContext, checkTrusted, describeError, showError } from './command-context';
+import { ensureApiKey, NoApiKeyError } from './api-key-gate';
+import {
+  type CommandContext,
+  checkTrusted,
+  describeError,
+  type PickerSnapshot,
+  showError,
+} from './command-context';
 
 /** Arguments that let scripts and tests skip the pickers. */
 export interface GenerateAppArgs {
@@ -42,18 +49,19 @@ async function generateApp(ctx: CommandContext, args: GenerateAppArgs = {}): Pro
   const interactive = args.templateSlug === undefined || args.models === undefined;
   try {
     await client.ensureStarted();
-    if (client.initializeResult?.hasApiKey === false && !(await ctx.keys.get())) {
-      const choice = await vscode.window.showWarningMessage(
-        'AppGen: no OpenRouter API key is set.',
-        'Set API Key',
-      );
-      if (choice) await vscode.commands.executeCommand(CommandIds.setApiKey);
+    if (!(await ensureApiKey(ctx, client, interactive))) {
+      if (!interactive) throw new NoApiKeyError('Generate App');
       return undefined;
     }
     const templateSlug = args.templateSlug ?? (await pickTemplate(client));
     if (!templateSlug) return undefined;
-    const models = args.models ?? (await pickModels(client, settings.defaultModels));
+    const models =
+      args.models ??
+      (await pickModels(client, settings.defaultModels, ctx.recentModels.get(), (snapshot) =>
+        ctx.pickerShown.fire(snapshot),
+      ));
     if (!models || models.length === 0) return undefined;
+    if (interactive) await ctx.recentModels.remember(models);
     let appNum = args.appNum;
     if (appNum === undefined && interactive) {
       const answer = await askAppNumber();
@@ -115,33 +123,41 @@ function priceText(info: ModelInfo | undefined): string | undefined {
 
 type ModelItem = vscode.QuickPickItem & { model: string };
 
-/** A multi-select of the default models, extended by OpenRouter's list (with prices) once it loads. */
-async function pickModels(client: DaemonClient, defaults: readonly string[]): Promise<string[] | undefined> {
+/**
+ * A multi-select of models: the user's `appgen.defaultModels` (selected: the user chose them in
+ * settings), then the models last used here (offered, not selected), then OpenRouter's list with
+ * prices once it loads. Nothing is selected unless the user set defaults.
+ */
+async function pickModels(
+  client: DaemonClient,
+  defaults: readonly string[],
+  recent: readonly string[],
+  onShown: (snapshot: PickerSnapshot) => void,
+): Promise<string[] | undefined> {
   const pick = vscode.window.createQuickPick<ModelItem>();
   pick.canSelectMany = true;
   pick.ignoreFocusOut = true;
   pick.matchOnDescription = true;
-  pick.placeholder = 'Models to generate with (from appgen.defaultModels and OpenRouter)';
-  const defaultItems: ModelItem[] = defaults.map((model) => ({
-    label: model,
-    model,
-    description: 'default',
-  }));
+  pick.placeholder = 'Models to generate with (select one or more)';
+  const tag = (model: string) =>
+    defaults.includes(model) ? 'default' : recent.includes(model) ? 'last used' : undefined;
+  const first = [...new Set([...defaults, ...recent])];
+  const firstItems: ModelItem[] = first.map((model) => ({ label: model, model, description: tag(model) }));
   const other: ModelItem = { label: OTHER_MODEL, model: '', alwaysShow: true };
-  pick.items = [...defaultItems, other];
-  pick.selectedItems = defaultItems;
+  pick.items = [...firstItems, other];
+  pick.selectedItems = firstItems.filter((item) => defaults.includes(item.model));
   pick.busy = true;
   client
     .request(ModelsListRequest, {})
     .then((models) => {
       const byId = new Map(models.map((info) => [info.id, info]));
       const selected = new Set(pick.selectedItems.map((item) => item.model));
-      const withPrices = defaultItems.map((item) => ({
+      const withPrices = firstItems.map((item) => ({
         ...item,
-        description: ['default', priceText(byId.get(item.model))].filter(Boolean).join(' · '),
+        description: [tag(item.model), priceText(byId.get(item.model))].filter(Boolean).join(' · '),
       }));
       const rest = models
-        .filter((info) => !defaults.includes(info.id))
+        .filter((info) => !first.includes(info.id))
         .map(
           (info): ModelItem => ({
             label: info.id,
@@ -163,6 +179,11 @@ async function pickModels(client: DaemonClient, defaults: readonly string[]): Pr
     pick.onDidAccept(() => resolve(pick.selectedItems));
     pick.onDidHide(() => resolve(undefined));
     pick.show();
+    onShown({
+      picker: 'models',
+      items: pick.items.map((item) => item.model).filter(Boolean),
+      selected: pick.selectedItems.map((item) => item.model),
+    });
   });
   pick.dispose();
   if (!accepted) return undefined;

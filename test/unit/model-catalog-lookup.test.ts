@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { closestModel, editDistance, indexModelNames, lookupModel } from '../../daemon/model-catalog-lookup';
+import { closestModel, indexModelNames, lookupModel } from '../../daemon/model-catalog-lookup';
+import { editDistance } from '../../shared/closest-name';
 
 const LISTED = indexModelNames([
   'openai/gpt-4o',

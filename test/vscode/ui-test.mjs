@@ -2,7 +2,7 @@
 // key and generates an app through the command palette, then checks what the tree shows and
 // saves screenshots: the welcome view, the tree with running and finished jobs, an error tooltip.
 // Env: CS_URL, WS (workspace whose settings point at a simulator), SHOTS (folder), PW_CORE.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -108,7 +108,7 @@ try {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Todo List' }).first().waitFor(WAIT);
   await page.keyboard.press('Enter');
   await quickInput(page, 'Models to generate with');
-  // The default models (from the workspace settings) are preselected.
+  // The workspace sets appgen.defaultModels, so those models are preselected.
   await page
     .locator('.quick-input-list .monaco-list-row', { hasText: 'sim/fail-always' })
     .first()
@@ -144,6 +144,31 @@ try {
   if (!/Error/.test(text) || !/HTTP 500/.test(text)) throw new Error(`the error tooltip reads: ${text}`);
   step("the failed job's tooltip shows its error");
   await page.screenshot({ path: join(shots, 'error-tooltip.png') });
+
+  // A batch naming a template nobody has: the plan names it with the closest slug and offers no
+  // Start, so nothing is spent on jobs that could only fail.
+  writeFileSync(
+    join(workspace, 'appgen.batch.json'),
+    '{"models": ["sim/alpha"], "templates": ["crud_todo_lst"], "repeat": 1}\n',
+  );
+  await runCommand(page, 'AppGen: Run Batch');
+  await quickInput(page, 'Batch file to run');
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'appgen.batch.json' })
+    .first()
+    .waitFor(WAIT);
+  await page.keyboard.press('Enter');
+  const dialog = page.locator('.monaco-dialog-box').first();
+  await dialog.waitFor(WAIT);
+  await dialog.locator('text=crud_todo_list').first().waitFor(WAIT);
+  const dialogText = (await dialog.textContent()) ?? '';
+  if (!/Unknown template "crud_todo_lst"/.test(dialogText)) throw new Error(`the plan reads: ${dialogText}`);
+  if ((await dialog.locator('.monaco-button', { hasText: /^Start$/ }).count()) > 0)
+    throw new Error('the plan of a batch with an unknown template offers Start');
+  step('the plan names the unknown template, suggests the close one, and offers no Start');
+  await page.screenshot({ path: join(shots, 'batch-plan-unknown-template.png') });
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden', ...WAIT });
   ok = true;
 } catch (error) {
   console.log('UI test failed:', error.message);

@@ -158,3 +158,48 @@ describe('batch plan', () => {
     assert.match(describeBatchPlan(plan), /^Budget: \$0\.10, below the estimate/m);
   });
 });
+
+describe('batch plan: unknown names', () => {
+  const known = ['sim/alpha', 'openai/gpt-4o', 'anthropic/claude-sonnet-4'];
+
+  it('names unknown templates and models with the closest known name', () => {
+    const plan = readBatchPlan(
+      '{"models": ["sim/alpha", "openai/gpt-4", "nobody/at-all"], "templates": ["crud_todo_lst", "quiz_app"]}',
+      templates,
+      prices,
+      known,
+    )!;
+    assert.deepEqual(plan.unknown, [
+      { kind: 'template', name: 'crud_todo_lst', closest: 'crud_todo_list' },
+      { kind: 'model', name: 'openai/gpt-4', closest: 'openai/gpt-4o' },
+      { kind: 'model', name: 'nobody/at-all' },
+    ]);
+    const text = describeBatchPlan(plan);
+    assert.match(text, /^Unknown template "crud_todo_lst" \(did you mean "crud_todo_list"\?\)$/m);
+    assert.match(text, /^Unknown model "openai\/gpt-4" \(did you mean "openai\/gpt-4o"\?\)$/m);
+    assert.match(text, /^Unknown model "nobody\/at-all"$/m);
+  });
+
+  it('knows a model by its slug as well as by its id', () => {
+    const plan = readBatchPlan(
+      '{"models": ["openai_gpt-4o"], "templates": ["quiz_app"]}',
+      templates,
+      prices,
+      known,
+    )!;
+    assert.deepEqual(plan.unknown, []);
+  });
+
+  it('calls no model unknown when the model list cannot be had', () => {
+    for (const list of [undefined, []]) {
+      const plan = readBatchPlan('{"models": ["x/y"], "templates": ["quiz_app"]}', templates, prices, list)!;
+      assert.deepEqual(plan.unknown, []);
+    }
+  });
+
+  it('finds nothing unknown in a plan of known names, and says nothing of it', () => {
+    const plan = readBatchPlan('{"models": ["sim/alpha"], "templates": "all"}', templates, prices, known)!;
+    assert.deepEqual(plan.unknown, []);
+    assert.doesNotMatch(describeBatchPlan(plan), /Unknown/);
+  });
+});

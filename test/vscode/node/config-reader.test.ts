@@ -16,6 +16,8 @@ describe('config reader', () => {
     const settings = readSettings(lookup({}));
     assert.deepEqual(toConfigOverrides(settings), {});
     assert.deepEqual(settings.defaultModels, DEFAULT_MODELS);
+    // Nothing is chosen for the user: every model call is paid.
+    assert.deepEqual(DEFAULT_MODELS, []);
     assert.equal(settings.groupBy, 'batch');
     assert.equal(toGenerationOptions(settings), undefined);
   });

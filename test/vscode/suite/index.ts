@@ -14,6 +14,7 @@ export function run(): Promise<void> {
   require('./generate.test');
   require('./failure-and-cancel.test');
   require('./batch.test');
+  require('./spend.test');
   require('./settings.test');
   require('./daemon-restart.test');
   return new Promise((resolve, reject) => {
