@@ -17,6 +17,8 @@ export const CommandIds = {
   refresh: 'appgen.refresh',
   resumeQueue: 'appgen.resumeQueue',
   openBatchReport: 'appgen.openBatchReport',
+  cancelBatch: 'appgen.cancelBatch',
+  retryFailed: 'appgen.retryFailed',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

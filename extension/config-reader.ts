@@ -6,7 +6,7 @@
 import type { GenerationOptions } from '../shared/job';
 import type { ConfigOverrides } from '../shared/protocol';
 
-export type GroupBy = 'batch' | 'model';
+export type GroupBy = 'batch' | 'model' | 'template';
 
 export interface AppGenSettings {
   baseUrl?: string;
@@ -47,6 +47,8 @@ const asNumber = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 const asBoolean = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
 
+const groupByOf = (value: unknown): GroupBy => (value === 'model' || value === 'template' ? value : 'batch');
+
 /** Reads every setting; values of the wrong type count as unset. */
 export function readSettings(lookup: SettingLookup): AppGenSettings {
   const models = lookup('defaultModels');
@@ -65,7 +67,7 @@ export function readSettings(lookup: SettingLookup): AppGenSettings {
     defaultModels,
     temperature: asNumber(lookup('temperature')),
     maxTokens: asNumber(lookup('maxTokens')),
-    groupBy: lookup('tree.groupBy') === 'model' ? 'model' : 'batch',
+    groupBy: groupByOf(lookup('tree.groupBy')),
   };
 }
 

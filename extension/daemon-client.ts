@@ -26,6 +26,7 @@ import {
   type InitializeParams,
   InitializeRequest,
   type InitializeResult,
+  PausedNotification,
   ShutdownRequest,
 } from '../shared/protocol';
 import { daemonEnv } from './daemon-env';
@@ -76,6 +77,7 @@ export class DaemonClient {
   private readonly readyEmitter = new Emitter<InitializeResult>();
   private readonly gaveUpEmitter = new Emitter<string>();
   private readonly initializedEmitter = new Emitter<InitializeResult>();
+  private readonly pausedEmitter = new Emitter<string>();
 
   /** Fires on every state change. */
   readonly onDidChangeState: Event<DaemonState> = this.stateEmitter.event;
@@ -83,6 +85,8 @@ export class DaemonClient {
   readonly onJobChanged: Event<Job> = this.jobEmitter.event;
   /** `batch/changed` from the daemon. */
   readonly onBatchChanged: Event<BatchProgress> = this.batchEmitter.event;
+  /** Fires when the daemon pauses its queue (the reason, e.g. HTTP 402 from OpenRouter). */
+  readonly onPaused: Event<string> = this.pausedEmitter.event;
   /** After each successful (re)start: the daemon's `initialize` reply. */
   readonly onReady: Event<InitializeResult> = this.readyEmitter.event;
   /** After every answered `initialize`, at start and after settings or the key changed. */
@@ -198,6 +202,7 @@ export class DaemonClient {
       this.readyEmitter,
       this.gaveUpEmitter,
       this.initializedEmitter,
+      this.pausedEmitter,
     ]) {
       emitter.dispose();
     }
@@ -235,6 +240,7 @@ export class DaemonClient {
     this.connection = connection;
     connection.onNotification(GenerationChangedNotification, (job) => this.jobEmitter.fire(job));
     connection.onNotification(BatchChangedNotification, (progress) => this.batchEmitter.fire(progress));
+    connection.onNotification(PausedNotification, ({ reason }) => this.pausedEmitter.fire(reason));
     connection.onError(([error]) => this.options.log.debug(`connection error: ${error.message}`));
     this.forwardLog(child);
     child.on('error', (error) => this.options.log.error(`daemon process error: ${error.message}`));

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { InitializeParams } from '../shared/protocol';
-import { GenerationListRequest, HistoryListRequest } from '../shared/protocol';
+import { GenerationListRequest, HistoryListRequest, StatusRequest } from '../shared/protocol';
 import type { ApiKeyStore } from './api-key-store';
 import { readSettings, toConfigOverrides } from './config-reader';
 import { DaemonClient, type DaemonLog } from './daemon-client';
@@ -27,6 +27,11 @@ export class DaemonPool implements vscode.Disposable {
   private readonly initializedEmitter = new vscode.EventEmitter<string>();
   /** A daemon answered `initialize` (the argument is its folder's path). */
   readonly onDidInitialize = this.initializedEmitter.event;
+  /** Why each folder's queue is paused, by folder key; absent when it runs. */
+  private readonly paused = new Map<string, string>();
+  private readonly pauseEmitter = new vscode.EventEmitter<void>();
+  /** A folder's queue paused or resumed. */
+  readonly onDidChangePause = this.pauseEmitter.event;
 
   constructor(
     private readonly daemonPath: string,
@@ -60,9 +65,35 @@ export class DaemonPool implements vscode.Disposable {
     });
     client.onReady(() => void this.reload(folder));
     client.onDidChangeState(() => this.changeEmitter.fire());
-    client.onDidInitialize(() => this.initializedEmitter.fire(folder.uri.fsPath));
+    client.onDidInitialize(() => {
+      this.initializedEmitter.fire(folder.uri.fsPath);
+      void this.refreshPause(folder);
+    });
+    client.onPaused((reason) => this.setPause(key, reason));
     client.onGaveUp((reason) => void this.offerRestart(folder, reason));
     return client;
+  }
+
+  /** Why some folder's queue is paused (the first one found), or undefined when none is. */
+  pausedReason(): string | undefined {
+    return this.paused.values().next().value;
+  }
+
+  /** Asks the folder's daemon whether its queue is paused (after a start, a resume, a reload). */
+  async refreshPause(folder: vscode.WorkspaceFolder): Promise<void> {
+    try {
+      const status = await this.clientFor(folder).request(StatusRequest, {});
+      this.setPause(folder.uri.toString(), status.paused);
+    } catch {
+      // A daemon that cannot answer is shown by its state, not as paused.
+    }
+  }
+
+  private setPause(key: string, reason: string | undefined): void {
+    if (this.paused.get(key) === reason) return;
+    if (reason === undefined) this.paused.delete(key);
+    else this.paused.set(key, reason);
+    this.pauseEmitter.fire();
   }
 
   /** Clients whose daemon has been started (running, starting or restarting). */
@@ -144,6 +175,7 @@ export class DaemonPool implements vscode.Disposable {
     const client = this.clients.get(key);
     this.clients.delete(key);
     this.store.removeFolder(key);
+    this.setPause(key, undefined);
     await client?.dispose();
     this.changeEmitter.fire();
   }
@@ -213,6 +245,7 @@ export class DaemonPool implements vscode.Disposable {
     for (const disposable of this.disposables) disposable.dispose();
     this.changeEmitter.dispose();
     this.initializedEmitter.dispose();
+    this.pauseEmitter.dispose();
   }
 }
 

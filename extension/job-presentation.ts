@@ -57,6 +57,9 @@ export function jobDescription(job: Job, now: Date): string {
   if (job.status === 'failed' && job.error) parts.push(job.error.code);
   if (job.status === 'cancelled') parts.push('cancelled');
   parts.push(job.templateSlug);
+  const duration = job.status === 'queued' ? undefined : jobDurationMs(job, now);
+  if (duration !== undefined) parts.push(formatDurationMs(duration));
+  if (job.usage?.costUsd !== undefined) parts.push(formatUsd(job.usage.costUsd));
   const when = relativeTime(job.finishedAt ?? job.createdAt, now);
   if (when) parts.push(when);
   return parts.join(' · ');

@@ -53,6 +53,14 @@ export class JobStore {
     return undefined;
   }
 
+  /** The folder holding jobs of the batch, if any. */
+  folderOfBatch(batchId: string): string | undefined {
+    for (const [folderKey, jobs] of this.folders) {
+      for (const job of jobs.values()) if (job.batchId === batchId) return folderKey;
+    }
+    return undefined;
+  }
+
   onDidChange(listener: JobStoreListener): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };

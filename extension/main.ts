@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './api-key-store';
 import { JOBS_VIEW_ID } from './command-ids';
 import { registerBatchCommands } from './commands/batch-commands';
+import { registerBatchRowCommands } from './commands/batch-row-commands';
 import type { CommandContext, PickerSnapshot } from './commands/command-context';
 import { registerDaemonCommands } from './commands/daemon-commands';
 import { registerGenerateCommands } from './commands/generate-commands';
@@ -31,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
   const daemons = pool;
   const tree = new JobsTreeProvider(store, () => void loadFoldersWithHistory(daemons));
   const view = vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  const statusBar = new StatusBar(store);
+  const statusBar = new StatusBar(store, daemons);
   const contextKeys = new JobContextKeys(store, (key, value) => {
     void vscode.commands.executeCommand('setContext', key, value);
   });
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
     api,
     ...registerGenerateCommands(ctx),
     ...registerBatchCommands(ctx),
+    ...registerBatchRowCommands(ctx),
     ...registerJobCommands(ctx),
     ...registerDaemonCommands(ctx),
     store.onDidChange(updateBadge),

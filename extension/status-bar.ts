@@ -1,6 +1,9 @@
-/** The status bar item: running and queued counts, spinning while busy; a click shows the jobs view. */
+/**
+ * The status bar item: running and queued counts, spinning while busy; a click shows the jobs view.
+ * While a queue is paused it says so, and a click resumes it.
+ */
 import * as vscode from 'vscode';
-import { JOBS_VIEW_ID } from './command-ids';
+import { CommandIds, JOBS_VIEW_ID } from './command-ids';
 import type { JobStore } from './job-store';
 import { statusBarText } from './status-bar-text';
 import { countByStatus } from './tree-model';
@@ -13,10 +16,15 @@ export class StatusBar implements vscode.Disposable {
   );
   private readonly subscription: { dispose(): void };
 
-  constructor(private readonly store: JobStore) {
+  private readonly pauseSubscription: { dispose(): void };
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly pause: { pausedReason(): string | undefined; onDidChangePause: vscode.Event<void> },
+  ) {
     this.item.name = 'AppGen';
-    this.item.command = `${JOBS_VIEW_ID}.focus`;
     this.subscription = store.onDidChange(() => this.update());
+    this.pauseSubscription = pause.onDidChangePause(() => this.update());
     this.update();
     this.item.show();
   }
@@ -27,7 +35,14 @@ export class StatusBar implements vscode.Disposable {
 
   private update(): void {
     const counts = countByStatus(this.store.allJobs());
-    this.item.text = statusBarText(counts.running, counts.queued);
+    const paused = this.pause.pausedReason();
+    this.item.text = statusBarText(counts.running, counts.queued, paused);
+    if (paused !== undefined) {
+      this.item.command = CommandIds.resumeQueue;
+      this.item.tooltip = `AppGen: ${paused} Click to resume the queue.`;
+      return;
+    }
+    this.item.command = `${JOBS_VIEW_ID}.focus`;
     this.item.tooltip =
       counts.running + counts.queued === 0
         ? 'AppGen: no jobs running. Click to show the jobs.'
@@ -36,6 +51,7 @@ export class StatusBar implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.pauseSubscription.dispose();
     this.item.dispose();
   }
 }

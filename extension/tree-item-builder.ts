@@ -2,16 +2,22 @@
 import * as vscode from 'vscode';
 import { CommandIds } from './command-ids';
 import { jobContextValue, jobDescription, jobIcon, jobLabel, jobTooltipMarkdown } from './job-presentation';
-import type { TreeNode } from './tree-model';
+import { batchContextValue, type TreeNode } from './tree-model';
 
 export function buildTreeItem(node: TreeNode, now: Date): vscode.TreeItem {
   if (node.kind !== 'job') {
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = node.id;
     item.description = node.description;
-    item.contextValue = node.kind;
+    item.contextValue = node.kind === 'group' && node.batch ? batchContextValue(node.batch) : node.kind;
     item.iconPath = new vscode.ThemeIcon(
-      node.kind === 'folder' ? 'root-folder' : node.id.includes('#model:') ? 'hubot' : 'layers',
+      node.kind === 'folder'
+        ? 'root-folder'
+        : node.id.includes('#model:')
+          ? 'hubot'
+          : node.id.includes('#template:')
+            ? 'symbol-file'
+            : 'layers',
     );
     return item;
   }

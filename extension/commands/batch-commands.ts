@@ -19,6 +19,7 @@ import { CommandIds, JOBS_VIEW_ID } from '../command-ids';
 import type { DaemonClient } from '../daemon-client';
 import { exampleBatchFile } from '../example-batch';
 import { folderSettings } from '../settings';
+import type { TreeNode } from '../tree-model';
 import { ensureApiKey, NoApiKeyError } from './api-key-gate';
 import { type CommandContext, checkTrusted, exists, showError } from './command-context';
 
@@ -48,7 +49,18 @@ export function registerBatchCommands(ctx: CommandContext): vscode.Disposable[] 
     ),
     vscode.commands.registerCommand(
       CommandIds.openBatchReport,
-      (args?: { folder?: string; batchId?: string }) => openBatchReport(ctx, args),
+      (args?: { folder?: string; batchId?: string } | TreeNode) =>
+        openBatchReport(
+          ctx,
+          args && 'kind' in args
+            ? args.kind === 'group' && args.batch
+              ? {
+                  folder: ctx.pool.folderByKey(args.batch.folderKey)?.uri.fsPath,
+                  batchId: args.batch.batchId,
+                }
+              : {}
+            : args,
+        ),
     ),
   ];
 }

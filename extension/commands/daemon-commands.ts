@@ -32,6 +32,7 @@ async function resumeQueue(ctx: CommandContext, args: { folder?: string } = {}):
   if (!folder) return false;
   try {
     const { resumed } = await ctx.pool.clientFor(folder).request(ResumeRequest, {});
+    await ctx.pool.refreshPause(folder);
     void vscode.window.setStatusBarMessage(
       resumed ? 'AppGen: queue resumed' : 'AppGen: the queue was not paused',
       3000,

@@ -59,6 +59,17 @@ describe('job presentation', () => {
     );
   });
 
+  it("shows a finished job's duration and cost in its row", () => {
+    const job = makeJob({
+      id: 'j',
+      status: 'succeeded',
+      startedAt: '2025-02-09T10:00:00Z',
+      finishedAt: '2025-02-09T10:00:12.300Z',
+      usage: { promptTokens: 10, completionTokens: 20, costUsd: 0.0123 },
+    });
+    assert.equal(jobDescription(job, now), 'crud_todo_list · 12.3 s · $0.01 · 5 minutes ago');
+  });
+
   it('marks jobs that made a model call as having a raw response', () => {
     assert.equal(jobContextValue(makeJob({ id: 'j', status: 'failed', attempts: 1 })), 'job:failed:raw');
     assert.equal(jobContextValue(makeJob({ id: 'j', status: 'queued', attempts: 0 })), 'job:queued');

@@ -5,6 +5,7 @@ import { CommandIds, JOBS_VIEW_ID, VIEW_CONTAINER_ID } from '../../../extension/
 import { DAEMON_SETTING_KEYS } from '../../../extension/config-reader';
 import { JOB_FILTERS } from '../../../extension/job-context-keys';
 import { jobContextValue } from '../../../extension/job-presentation';
+import { batchContextValue } from '../../../extension/tree-model';
 import { JOB_STATUSES } from '../../../shared/job';
 import { makeJob } from './job-fixtures';
 
@@ -37,9 +38,16 @@ describe('package.json contributions', () => {
   });
 
   it('shows job menus on context values that tree items really have', () => {
-    const values = JOB_STATUSES.flatMap((status) =>
-      [0, 1].map((attempts) => jobContextValue(makeJob({ id: 'j', status, attempts }))),
-    );
+    const values = [
+      ...JOB_STATUSES.flatMap((status) =>
+        [0, 1].map((attempts) => jobContextValue(makeJob({ id: 'j', status, attempts }))),
+      ),
+      ...[true, false].flatMap((active) =>
+        [true, false].map((retryable) =>
+          batchContextValue({ batchId: 'b', folderKey: 'f', active, retryable }),
+        ),
+      ),
+    ];
     for (const entry of contributes.menus['view/item/context'] as MenuEntry[]) {
       for (const pattern of viewItemPatterns(entry.when)) {
         assert.ok(

@@ -11,3 +11,11 @@ describe('statusBarText', () => {
     assert.equal(statusBarText(0, 1), '$(sync~spin) AppGen: 1 queued');
   });
 });
+
+describe('statusBarText while paused', () => {
+  it('shows a pause sign and the 402, not a spinner, with the jobs that wait', () => {
+    const reason = 'OpenRouter reports insufficient credits (HTTP 402): waiting jobs are paused, not failed.';
+    assert.equal(statusBarText(0, 3, reason), '$(debug-pause) AppGen: paused (402), 3 waiting');
+    assert.equal(statusBarText(0, 0, 'paused by the user'), '$(debug-pause) AppGen: paused');
+  });
+});
