@@ -1,21 +1,42 @@
 /**
- * Writes generated apps. A commit builds the new app in a staging folder (a copy of the current app,
- * or the scaffold for a new one), then swaps it in: a new app with one rename, an existing one with
- * two renames recorded in a journal. A reader never sees half an app and a crash leaves the old or
- * the new one; `recover` finishes or rolls back a swap a crash interrupted and removes staging
- * folders. The replaced version is kept under `.appgen/versions/`.
+ * Writes generated apps. A commit builds the new app in a folder of its own next to the app (a
+ * copy of the current app, or the scaffold for a new one), then swaps it in: a new app with one
+ * rename, an existing one with two, its old version kept under `.appgen/versions/`. A reader never
+ * sees half an app and a crash leaves the old or the new one; `recover` finishes or rolls back what
+ * a crash interrupted (see `app-recovery.ts`).
+ *
+ * Links: the app folder and every folder above it up to the workspace, the versions folders and
+ * the journal folder must be real folders; a symbolic link there fails the commit with
+ * `unsafe_path` naming the link, before anything is written or moved (`workspace-folder.ts`).
+ * Inside the app, a link is copied as a link and never written through (`checkPath`).
+ *
+ * File systems: the commit's folder sits beside the app, so the swap's renames stay on the app's
+ * file system even when the output folder is a mount; the old version is copied to `.appgen/`
+ * when a rename there says EXDEV. What the daemon keeps for itself (journals, the commit's folder,
+ * versions) is readable by the user only; the app itself gets ordinary modes.
  */
-import {
-  existsSync,
-  promises as fs,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { promises as fs, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix, relative, sep } from 'node:path';
+import { type AppPlace, appPlace } from './app-place';
+import { recoverCommits } from './app-recovery';
+import { commitError } from './commit-error';
+import { journalFileName, journalText } from './commit-journal';
+import { DaemonError } from './daemon-error';
 import type { FileWrite } from './merger/file-write';
+import { normaliseRelativePath, unsafePath } from './merger/safe-app-path';
+import {
+  PRIVATE_FOLDER_MODE,
+  readFileNoFollow,
+  readFileNoFollowSync,
+  writePrivateFileDurably,
+  writePrivateFileSync,
+} from './private-file';
+import {
+  ensureWorkspaceFolder,
+  existingFolders,
+  lstatOrUndefined,
+  type MakeFolder,
+} from './workspace-folder';
 
 export type { FileWrite };
 
@@ -42,33 +63,38 @@ export interface CommitResult {
   previousVersionPath?: string;
 }
 
-interface Journal {
-  app: string;
-  staging: string;
-  backup?: string;
+/** The folder operations whose failures depend on the machine; tests replace them. */
+export interface AppStoreFs {
+  /** `renameSync`: tests make it fail as a rename across file systems does (EXDEV). */
+  rename: (from: string, to: string) => void;
+  /** `mkdirSync`: tests make it fail as a read-only disk does (EROFS). */
+  mkdir: MakeFolder;
 }
 
+const NODE_FS: AppStoreFs = { rename: renameSync, mkdir: mkdirSync };
+
 export class AppStore {
-  private readonly stagingRoot: string;
-  private readonly journalRoot: string;
-  private readonly versionsRoot: string;
-  /** Long-lived folders this store has made (see `ensureFolder`). */
-  private readonly folders = new Set<string>();
+  /** Workspace-relative, posix: `.appgen`. */
+  private readonly stateRel: string;
 
   constructor(
     private readonly workspace: string,
     stateDir: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly fs: AppStoreFs = NODE_FS,
   ) {
-    this.stagingRoot = join(stateDir, 'staging');
-    this.journalRoot = join(stateDir, 'commits');
-    this.versionsRoot = join(stateDir, 'versions');
+    this.stateRel = relative(workspace, stateDir).split(sep).join('/');
   }
 
-  /** Reads one file of an app as committed, or undefined. */
+  /** Reads one file of an app as committed, or undefined; never through a link. */
   async readFile(appPath: string, file: string): Promise<string | undefined> {
+    const rel = posix.join(appPath, file);
     try {
-      return await fs.readFile(join(this.workspace, appPath, file), 'utf8');
+      if (normaliseRelativePath(rel).join('/') !== rel) return undefined;
+      if (existingFolders(this.workspace, posix.dirname(rel)) !== posix.dirname(rel).split('/').length) {
+        return undefined;
+      }
+      return await readFileNoFollow(join(this.workspace, ...rel.split('/')));
     } catch {
       return undefined;
     }
@@ -76,143 +102,169 @@ export class AppStore {
 
   /** Must run under the app's lock. Nothing reaches the app unless every step succeeds. */
   async commit(request: CommitRequest): Promise<CommitResult> {
-    const app = join(this.workspace, request.appPath);
-    const staging = join(this.stagingRoot, request.jobId);
-    // Normally there is none; a stat costs less than a recursive remove of nothing.
-    if (existsSync(staging)) await fs.rm(staging, { recursive: true, force: true });
-    // Folder operations and the few dozen small files of a new app are done synchronously: they
-    // cost less than the thread pool's round trips, which sat on every job's critical path.
-    this.ensureFolder(this.stagingRoot);
+    let place: AppPlace | undefined;
     try {
-      const copied = existsSync(app);
-      // What goes into the staging folder, by app-relative path; a later write to a path wins.
-      const files = new Map<string, string>();
-      if (copied) {
-        await fs.cp(app, staging, { recursive: true, verbatimSymlinks: true, errorOnExist: false });
-        const writes = request.plan((rel) => readInside(staging, rel));
-        for (const file of writes) await request.checkPath(staging, file.path);
-        for (const file of writes) files.set(file.path, file.content);
-      } else {
-        // A new app is the scaffold under the job's writes. The merge reads the scaffold from
-        // memory, and each file is written once: the scaffold's own main files and dependency
-        // lists, which the job's writes replace, never reach the disk.
-        for (const file of request.scaffold()) files.set(file.path, file.content);
-        const scaffold = new Map(files);
-        const writes = request.plan((rel) => scaffold.get(posix.normalize(rel)));
-        for (const file of writes) files.set(file.path, file.content);
-      }
-      const made = new Set<string>([staging]); // folders already created in this staging copy
-      if (!copied) mkdirSync(staging);
-      for (const [path, content] of files) writeInside(staging, { path, content }, made);
-      const previousVersionPath = await this.swap(app, staging, request, copied);
-      return { files: [...files.keys()].sort(), ...(previousVersionPath ? { previousVersionPath } : {}) };
+      place = appPlace(this.workspace, this.stateRel, request.appPath, request.jobId);
+      return await this.commitAt(place, request);
     } catch (error) {
-      await fs.rm(staging, { recursive: true, force: true });
-      throw error;
+      throw place ? commitError(error, place, this.workspace) : error;
     }
+  }
+
+  /** Finishes or rolls back commits a crash interrupted; returns what it did and refused, for the log. */
+  recover(): Promise<string[]> {
+    return recoverCommits({ workspace: this.workspace, stateRel: this.stateRel, fs: this.fs });
+  }
+
+  private async commitAt(place: AppPlace, request: CommitRequest): Promise<CommitResult> {
+    // Every folder from the workspace to the app is checked before anything is written: a link
+    // anywhere there refuses the commit (see the module's comment).
+    const depth = place.appPath.split('/').length;
+    const existing = existingFolders(this.workspace, place.appPath);
+    const replacing = existing === depth;
+    if (replacing) this.privateFolder(place.versionsRel);
+    if (existing < depth - 1)
+      ensureWorkspaceFolder(this.workspace, place.parentRel, { mkdir: this.fs.mkdir });
+    const journal = join(this.privateFolder(`${this.stateRel}/commits`), journalFileName(place.jobId));
+    // Before the first folder is made, so that recovery finds it. Flushed to disk only when it
+    // guards a swap: a new app goes in with one rename, and at worst a crash leaves its folder.
+    const text = journalText({ jobId: place.jobId, appPath: place.appPath });
+    if (replacing) await writePrivateFileDurably(journal, text);
+    else writePrivateFileSync(journal, text);
+    let made = false;
+    let cleanUp = true;
+    try {
+      // A folder left by this job's own run before a crash (the job then runs again).
+      removeFolder(place.container, place.containerRel);
+      this.fs.mkdir(place.container, { mode: PRIVATE_FOLDER_MODE });
+      made = true;
+      const files = await this.build(place, request, replacing);
+      let previousVersionPath: string | undefined;
+      if (replacing) {
+        this.fs.rename(place.next, place.ready);
+        previousVersionPath = await this.swap(place);
+      } else {
+        // One rename, atomic on its own: a crash leaves either no app or the whole new one.
+        this.fs.rename(place.next, place.app);
+      }
+      return { files, ...(previousVersionPath ? { previousVersionPath } : {}) };
+    } catch (error) {
+      // An old app that could not even be put back stays where it is, with the journal, for
+      // `recover` to put back or complete at the next start.
+      cleanUp = !replacing || lstatOrUndefined(place.app) !== undefined;
+      throw error;
+    } finally {
+      // Otherwise what is left in the commit's folder is no longer needed: the old app is kept in
+      // the versions folder or back in place.
+      if (cleanUp) {
+        if (made) rmSync(place.container, { recursive: true, force: true });
+        rmSync(journal, { force: true });
+      }
+    }
+  }
+
+  /** Builds the new app in `next`; returns the app-relative paths written, sorted. */
+  private async build(place: AppPlace, request: CommitRequest, replacing: boolean): Promise<string[]> {
+    // What goes into the new app, by app-relative path; a later write to a path wins.
+    const files = new Map<string, string>();
+    if (replacing) {
+      // Links inside the app are copied as links, never followed.
+      await fs.cp(place.app, place.next, { recursive: true, verbatimSymlinks: true });
+      const writes = request.plan((rel) => readInside(place.next, rel));
+      for (const file of writes) await request.checkPath(place.next, file.path);
+      for (const file of writes) files.set(file.path, file.content);
+    } else {
+      // A new app is the scaffold under the job's writes. The merge reads the scaffold from
+      // memory, and each file is written once: the scaffold's own main files and dependency
+      // lists, which the job's writes replace, never reach the disk.
+      for (const file of request.scaffold()) files.set(file.path, file.content);
+      const scaffold = new Map(files);
+      const writes = request.plan((rel) => scaffold.get(posix.normalize(rel)));
+      for (const file of writes) files.set(file.path, file.content);
+      this.fs.mkdir(place.next, {});
+    }
+    // Folders and the few dozen small files of an app are made synchronously: that costs less
+    // than the thread pool's round trips, which sat on every job's critical path.
+    const made = new Set<string>([place.next]);
+    for (const [path, content] of files) writeInside(place.next, { path, content }, made);
+    return [...files.keys()].sort();
   }
 
   /**
-   * Makes a folder that outlives the commit (the staging root, an app's parent). A recursive mkdir
-   * of a folder that is there costs a failing mkdir and a stat on every job; a folder this store
-   * made costs one existence check, and is made again if it was removed while the daemon ran.
+   * Moves the old app to its versions folder and the ready one in its place. When the versions
+   * folder is on another file system, the old app is copied there first and then moved aside
+   * within its own, so the swap itself stays two renames on one file system.
    */
-  private ensureFolder(dir: string): void {
-    if (this.folders.has(dir) && existsSync(dir)) return;
-    mkdirSync(dir, { recursive: true });
-    this.folders.add(dir);
-  }
-
-  /** `replacing`: the app existed when the commit began (its lock keeps other jobs out since). */
-  private async swap(
-    app: string,
-    staging: string,
-    request: CommitRequest,
-    replacing: boolean,
-  ): Promise<string | undefined> {
-    if (!replacing) {
-      // One rename, atomic on its own: a crash leaves either no app or the whole new one (and a
-      // staging folder that `recover` removes), so no journal is needed.
-      this.ensureFolder(dirname(app));
-      renameSync(staging, app);
-      return undefined;
-    }
-    // Two renames (the old app out, the new one in): the journal lets `recover` finish or undo them.
-    const stamp = this.now().toISOString().replace(/[:.]/g, '-');
-    const name = `${stamp}-${request.jobId}`;
-    const backupRel = posix.join('.appgen', 'versions', versionKey(request.appPath), name);
-    const backup = join(this.versionsRoot, versionKey(request.appPath), name);
-    const journalFile = join(this.journalRoot, `${request.jobId}.json`);
-    const journal: Journal = { app, staging, backup };
-    await fs.mkdir(this.journalRoot, { recursive: true });
-    await writeDurably(journalFile, JSON.stringify(journal));
-    await fs.mkdir(dirname(backup), { recursive: true });
-    await fs.rename(app, backup);
+  private async swap(place: AppPlace): Promise<string> {
+    const name = `${this.now().toISOString().replace(/[:.]/g, '-')}-${place.jobId}`;
+    const kept = join(this.workspace, ...place.versionsRel.split('/'), name);
+    let aside = kept;
     try {
-      await fs.rename(staging, app);
+      this.fs.rename(place.app, kept);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyAcrossFileSystems(place.app, place.copying, kept, this.fs);
+      aside = place.previous;
+      this.fs.rename(place.app, aside);
+    }
+    try {
+      this.fs.rename(place.ready, place.app);
     } catch (error) {
       // The new app could not go in: put the old one back rather than leave the folder missing.
-      if (!existsSync(app)) await fs.rename(backup, app);
-      await fs.rm(journalFile, { force: true });
+      if (!lstatOrUndefined(place.app)) this.fs.rename(aside, place.app);
+      if (aside !== kept) rmSync(kept, { recursive: true, force: true });
       throw error;
     }
-    await fs.rm(journalFile, { force: true });
-    return backupRel;
+    return posix.join(place.versionsRel, name);
   }
 
-  /**
-   * Finishes swaps a crash interrupted (the old app already moved away: the staged one goes in) or
-   * rolls them back (the old app still in place: the staged copy is dropped), then clears leftovers.
-   * Returns what it did, for the log.
-   */
-  async recover(): Promise<string[]> {
-    const actions: string[] = [];
-    for (const name of await listDir(this.journalRoot)) {
-      const file = join(this.journalRoot, name);
-      let journal: Journal | undefined;
-      try {
-        journal = JSON.parse(await fs.readFile(file, 'utf8')) as Journal;
-      } catch {
-        // A journal cut off while being written: its swap never started.
-      }
-      if (journal && existsSync(journal.staging)) {
-        if (existsSync(journal.app)) {
-          await fs.rm(journal.staging, { recursive: true, force: true });
-          actions.push(`rolled back an unfinished commit of ${journal.app}`);
-        } else {
-          await fs.mkdir(dirname(journal.app), { recursive: true });
-          await fs.rename(journal.staging, journal.app);
-          actions.push(`completed an interrupted commit of ${journal.app}`);
-        }
-      }
-      await fs.rm(file, { force: true });
-    }
-    for (const name of await listDir(this.stagingRoot)) {
-      await fs.rm(join(this.stagingRoot, name), { recursive: true, force: true });
-      actions.push(`removed staging folder ${name}`);
-    }
-    return actions;
+  /** A folder of the daemon's own under the workspace, made readable by the user only. */
+  private privateFolder(rel: string): string {
+    return ensureWorkspaceFolder(this.workspace, rel, { mode: PRIVATE_FOLDER_MODE, mkdir: this.fs.mkdir });
   }
 }
 
-function versionKey(appPath: string): string {
-  // generated/apps/<slug>/app<N> -> <slug>/app<N>, whatever the output folder is.
-  return appPath.split('/').slice(-2).join('/');
-}
-
-async function listDir(dir: string): Promise<string[]> {
+/**
+ * Copies a folder to another file system under a temporary name, then gives it its name there with
+ * a rename on that file system: a crash leaves a `.copying-` folder (which recovery removes), never
+ * a part of a version under a version's name.
+ */
+async function copyAcrossFileSystems(
+  from: string,
+  temporary: string,
+  to: string,
+  ops: Pick<AppStoreFs, 'rename'>,
+): Promise<void> {
+  rmSync(temporary, { recursive: true, force: true });
   try {
-    return await fs.readdir(dir);
-  } catch {
-    return [];
+    await fs.cp(from, temporary, { recursive: true, verbatimSymlinks: true });
+    ops.rename(temporary, to);
+  } catch (error) {
+    rmSync(temporary, { recursive: true, force: true });
+    throw error;
   }
+}
+
+/**
+ * Removes a folder the store owns, after checking it is one: a link in its place is refused (its
+ * removal would be harmless, but a link there was not made by AppGen). `rmSync` itself never
+ * follows the links inside.
+ */
+function removeFolder(path: string, rel: string): void {
+  const stats = lstatOrUndefined(path);
+  if (!stats) return;
+  if (stats.isSymbolicLink())
+    throw unsafePath(rel, 'is a symbolic link where AppGen keeps a folder of its own');
+  if (!stats.isDirectory())
+    throw new DaemonError('internal', `"${rel}" is a file where AppGen keeps a folder`);
+  rmSync(path, { recursive: true, force: true });
 }
 
 /** Reads an app file for the merge; a symlink is never followed (it could point outside the app). */
 function readInside(root: string, rel: string): string | undefined {
   try {
-    if (!lstatSync(join(root, rel)).isFile()) return undefined;
-    return readFileSync(join(root, rel), 'utf8');
+    if (!lstatOrUndefined(join(root, rel))?.isFile()) return undefined;
+    return readFileNoFollowSync(join(root, rel));
   } catch {
     return undefined;
   }
@@ -230,14 +282,4 @@ function writeInside(root: string, file: FileWrite, made: Set<string>): void {
     made.add(dir);
   }
   writeFileSync(target, file.content);
-}
-
-async function writeDurably(file: string, content: string): Promise<void> {
-  const handle = await fs.open(file, 'w');
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,10 +1,14 @@
 /**
  * Per model call, what was sent and what came back, kept under
  * `.appgen/artifacts/<model_slug>/app<N>/` as `<jobId>.<component>.{request.json,response.txt,meta.json}`.
- * The request is the JSON body only: headers (and so the key) are never part of it.
+ * The request is the JSON body only: headers (and so the key) are never part of it. The files are
+ * readable by the user only, in folders reached through no link (`workspace-folder.ts`).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { DaemonError } from './daemon-error';
+import { unsafePath } from './merger/safe-app-path';
+import { PRIVATE_FOLDER_MODE, writePrivateFileSync } from './private-file';
+import { ensureWorkspaceFolder } from './workspace-folder';
 
 export interface CallArtifacts {
   jobId: string;
@@ -15,9 +19,6 @@ export interface CallArtifacts {
 }
 
 export class ArtifactStore {
-  /** Folders known to exist; artifacts are never deleted while the daemon runs. */
-  private readonly made = new Set<string>();
-
   constructor(
     private readonly workspace: string,
     private readonly scrub: (text: string) => string,
@@ -28,29 +29,52 @@ export class ArtifactStore {
     return posix.join('.appgen', 'artifacts', modelSlug, `app${appNum}`);
   }
 
-  /** Returns the workspace-relative path of the raw response file. */
+  /**
+   * Returns the workspace-relative path of the raw response file. Throws `unsafe_path` for a link
+   * on the way or a name too long for the file system, naming the workspace-relative path.
+   */
   async save(modelSlug: string, appNum: number, call: CallArtifacts): Promise<string> {
     const folder = this.folderOf(modelSlug, appNum);
-    const dir = join(this.workspace, folder);
-    if (!this.made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      this.made.add(dir);
-    }
     const base = `${call.jobId}.${call.component}`;
-    // Three small files: written synchronously, which costs less than three asynchronous round trips.
-    const write = () => {
-      writeFileSync(join(dir, `${base}.request.json`), this.scrub(JSON.stringify(call.request, null, 2)));
-      writeFileSync(join(dir, `${base}.response.txt`), this.scrub(call.rawResponse));
-      writeFileSync(join(dir, `${base}.meta.json`), this.scrub(JSON.stringify(call.meta, null, 2)));
-    };
     try {
-      write();
+      // Checked on every save, which costs a few lstat calls: a folder removed or replaced by a
+      // link while the daemon runs is made again or refused.
+      const dir = ensureWorkspaceFolder(this.workspace, folder, { mode: PRIVATE_FOLDER_MODE });
+      // Three small files: written synchronously, which costs less than three asynchronous round trips.
+      writePrivateFileSync(
+        join(dir, `${base}.request.json`),
+        this.scrub(JSON.stringify(call.request, null, 2)),
+      );
+      writePrivateFileSync(join(dir, `${base}.response.txt`), this.scrub(call.rawResponse));
+      writePrivateFileSync(join(dir, `${base}.meta.json`), this.scrub(JSON.stringify(call.meta, null, 2)));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      // Someone removed the folder while the daemon ran: make it again.
-      mkdirSync(dir, { recursive: true });
-      write();
+      throw artifactError(error, folder);
     }
     return posix.join(folder, `${base}.response.txt`);
   }
+}
+
+/** A file-system error as the job reports it: the folder by its workspace path, never an absolute one. */
+function artifactError(error: unknown, folder: string): DaemonError {
+  if (error instanceof DaemonError) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+  if (code === 'ENAMETOOLONG') {
+    return unsafePath(folder, 'is too long for the file system here (a name may have 255 bytes)');
+  }
+  if (code === 'ELOOP') return unsafePath(folder, 'holds a symbolic link where an artifact file belongs');
+  const reason =
+    code === 'EROFS' || code === 'EACCES' || code === 'EPERM'
+      ? 'the folder is read-only'
+      : // Node's description without its absolute path ("no space left on device, open '/...'").
+        String((error as Error).message ?? error)
+          .replace(/^[A-Z]+: /, '')
+          .split(', ')[0];
+  return new DaemonError(
+    'internal',
+    `Cannot keep the call's artifacts in "${folder}": ${reason} (${code}).`,
+    {},
+    {
+      cause: error,
+    },
+  );
 }

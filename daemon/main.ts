@@ -4,7 +4,6 @@
  * stdout carries the protocol and nothing else; logs are JSON lines on stderr.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -40,6 +39,7 @@ import { OpenRouterClient } from './openrouter/openrouter-client';
 import { buildPrompt } from './prompts/build-prompt';
 import { connectWithRetry, ownerPatienceMs, relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
+import { prepareStateFolder } from './state-folder';
 import { cachedCatalog } from './templates/cached-catalog';
 import { loadTemplates } from './templates/template-catalog';
 import { TickBatchedWritable } from './tick-batched-writable';
@@ -140,9 +140,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   let apiKey = env.OPENROUTER_API_KEY || undefined;
   log.redact(apiKey);
 
-  const stateDir = join(args.workspace, '.appgen');
+  let stateDir: string;
   try {
-    mkdirSync(stateDir, { recursive: true });
+    stateDir = prepareStateFolder(args.workspace);
   } catch (error) {
     return fail(`cannot use workspace ${args.workspace}: ${(error as Error).message}`);
   }

@@ -15,6 +15,7 @@ import type { Template } from '../templates/template';
 import { type BatchProblem, formatProblems, parseBatchFile } from './batch-file';
 import { renderBatchReport } from './batch-report';
 import { BatchTally } from './batch-tally';
+import { reportPathOf, writeReportFile } from './report-file';
 import { type ModelPrices, usageCostUsd } from './usage-cost';
 
 export const DEFAULT_BATCH_FILE = 'appgen.batch.json';
@@ -294,9 +295,6 @@ export class BatchService {
   }
 
   private async writeReport(batch: ActiveBatch): Promise<void> {
-    const reportPath = reportPathOf(batch.id);
-    const file = join(this.deps.workspace, reportPath);
-    await fs.mkdir(join(this.deps.workspace, '.appgen', 'reports'), { recursive: true });
     const markdown = renderBatchReport({
       batchId: batch.id,
       file: batch.file,
@@ -305,9 +303,7 @@ export class BatchService {
       jobs: [...batch.jobs.values()].map((job) => this.withCost(job)),
       ...(batch.paused ? { note: batch.paused } : {}),
     });
-    await fs.writeFile(`${file}.tmp`, markdown);
-    await fs.rename(`${file}.tmp`, file);
-    batch.reportPath = reportPath;
+    batch.reportPath = await writeReportFile(this.deps.workspace, batch.id, markdown);
     this.deps.onProgress(this.progressOf(batch));
   }
 
@@ -317,9 +313,4 @@ export class BatchService {
     const costUsd = this.costOf(job);
     return costUsd === undefined ? job : { ...job, usage: { ...job.usage, costUsd } };
   }
-}
-
-/** Workspace-relative path of a batch's report. */
-function reportPathOf(batchId: string): string {
-  return `.appgen/reports/${batchId}.md`;
 }

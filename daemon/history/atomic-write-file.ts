@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { PRIVATE_FILE_MODE } from '../private-file';
 
 /** The file operations an atomic write uses; tests replace them to simulate a crash midway. */
 export interface AtomicWriteOps {
@@ -24,7 +25,8 @@ export async function atomicWriteFile(
   const dir = dirname(file);
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const handle = await ops.open(temp, 'wx');
+    // Readable by the user only: the history holds prompts and answers. 'wx' never follows a link.
+    const handle = await ops.open(temp, 'wx', PRIVATE_FILE_MODE);
     try {
       await handle.writeFile(data);
       await handle.sync();

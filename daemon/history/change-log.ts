@@ -9,7 +9,9 @@
  * A line names one of a fixed set of statements and carries its values, never SQL: a damaged or
  * hostile log can put values in the history's own tables and nothing else.
  */
+import { open } from 'node:fs/promises';
 import type { SqlValue } from 'sql.js';
+import { PRIVATE_FILE_MODE } from '../private-file';
 import { JOB_COLUMNS } from './job-row';
 
 export type ChangeEntry =
@@ -23,6 +25,20 @@ export type ChangeEntry =
 /** The log file next to the database; not a name SQLite itself gives its journals (`-journal`, `-wal`). */
 export function changeLogPath(databaseFile: string): string {
   return `${databaseFile}.changes`;
+}
+
+/**
+ * Appends to the log and flushes it to disk before resolving: a logged change survives a power cut
+ * too. A new log is readable by the user only, as the history is.
+ */
+export async function appendChangeLog(file: string, text: string): Promise<void> {
+  const handle = await open(file, 'a', PRIVATE_FILE_MODE);
+  try {
+    await handle.writeFile(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
 }
 
 export function encodeChanges(entries: readonly ChangeEntry[]): string {

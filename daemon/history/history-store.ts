@@ -1,9 +1,10 @@
-import { mkdir, open as openFile, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { Job, JobStatus } from '../../shared/job';
 import { modelSlug } from '../../shared/model-slug';
 import { DaemonError } from '../daemon-error';
+import { PRIVATE_FOLDER_MODE } from '../private-file';
 import {
   type AppPorts,
   allocateAppPorts,
@@ -14,7 +15,13 @@ import {
 } from './app-ports';
 import { atomicWriteFile } from './atomic-write-file';
 import { type BatchRecord, batchToRow, rowToBatch } from './batch-record';
-import { type ChangeEntry, changeLogPath, encodeChanges, parseChangeLog } from './change-log';
+import {
+  appendChangeLog,
+  type ChangeEntry,
+  changeLogPath,
+  encodeChanges,
+  parseChangeLog,
+} from './change-log';
 import {
   type CheckpointPolicy,
   type CheckpointState,
@@ -157,7 +164,7 @@ export class HistoryStore {
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
     this.write = options.writeFile ?? ((file, data) => atomicWriteFile(file, data));
-    this.append = options.appendFile ?? appendDurably;
+    this.append = options.appendFile ?? appendChangeLog;
     this.policy = { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint };
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
     this.logFile = changeLogPath(options.file);
@@ -490,7 +497,7 @@ export class HistoryStore {
       this.statements.clear();
       tuneConnection(this.db);
       this.saveBusyMs += this.monotonicMs() - started;
-      await mkdir(dirname(this.options.file), { recursive: true });
+      await mkdir(dirname(this.options.file), { recursive: true, mode: PRIVATE_FOLDER_MODE });
       await this.write(this.options.file, data);
       this.fileBytes = data.length;
     } catch (error) {
@@ -519,7 +526,7 @@ export class HistoryStore {
     const text = `${this.logMayEndMidLine ? '\n' : ''}${encodeChanges(taken)}`;
     this.saveBusyMs += this.monotonicMs() - started;
     try {
-      await mkdir(dirname(this.logFile), { recursive: true });
+      await mkdir(dirname(this.logFile), { recursive: true, mode: PRIVATE_FOLDER_MODE });
       await this.append(this.logFile, text);
     } catch (error) {
       this.unlogged = [...taken, ...this.unlogged];
@@ -642,17 +649,6 @@ const NODE_TIMERS: SaveTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
-
-/** Appends and flushes to disk before resolving: a logged change survives a power cut too. */
-async function appendDurably(file: string, text: string): Promise<void> {
-  const handle = await openFile(file, 'a');
-  try {
-    await handle.writeFile(text);
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-}
 
 async function fileSize(file: string): Promise<number> {
   try {

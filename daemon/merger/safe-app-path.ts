@@ -7,8 +7,13 @@ export const COMPONENT_FOLDERS: Readonly<Record<Component, string>> = {
   frontend: 'frontend',
 };
 
-const MAX_PATH_LENGTH = 512;
-const MAX_SEGMENT_LENGTH = 255;
+/**
+ * Limits in UTF-8 bytes, as file systems count: a name may have 255 bytes (ext4, APFS, NTFS in
+ * UTF-16 units, which is never more), a whole path about 4096. An app-relative path gets a quarter
+ * of that, so the workspace, output folder and staging folder in front of it still fit.
+ */
+export const MAX_NAME_BYTES = 255;
+export const MAX_APP_PATH_BYTES = 1024;
 
 // C0/C1 controls (NUL included) and the bidi overrides that make a name read differently than it is.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
@@ -29,8 +34,12 @@ const RESERVED_SEGMENTS = new Set(['.git', '.appgen']);
  * rewrites, device names, control characters) is refused rather than repaired.
  */
 export function normaliseRelativePath(rawPath: string): string[] {
-  if (rawPath.length > MAX_PATH_LENGTH)
-    throw unsafePath(rawPath, `longer than ${MAX_PATH_LENGTH} characters`);
+  const pathBytes = Buffer.byteLength(rawPath, 'utf8');
+  if (pathBytes > MAX_APP_PATH_BYTES)
+    throw unsafePath(
+      rawPath,
+      `is ${pathBytes} bytes long, longer than the ${MAX_APP_PATH_BYTES} a path may have`,
+    );
   const trimmed = rawPath.trim();
   if (CONTROL_CHARS.test(trimmed)) throw unsafePath(rawPath, 'contains control characters');
   const path = trimmed.replaceAll('\\', '/');
@@ -50,7 +59,10 @@ export function normaliseRelativePath(rawPath: string): string[] {
     if (segment.endsWith('.') || segment.endsWith(' ')) {
       throw unsafePath(rawPath, 'has a segment ending in a dot or space');
     }
-    if (segment.length > MAX_SEGMENT_LENGTH) throw unsafePath(rawPath, 'has a segment that is too long');
+    const bytes = Buffer.byteLength(segment, 'utf8');
+    if (bytes > MAX_NAME_BYTES) {
+      throw unsafePath(rawPath, `has a name of ${bytes} bytes, too long: a name may have ${MAX_NAME_BYTES}`);
+    }
     if (RESERVED_SEGMENTS.has(segment.toLowerCase())) throw unsafePath(rawPath, `writes into ${segment}`);
     if (WINDOWS_DEVICE.test(segment)) throw unsafePath(rawPath, `uses the reserved device name "${segment}"`);
     segments.push(segment);

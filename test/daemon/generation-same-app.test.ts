@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectComponent, simulatedReply } from '../../daemon/simulator/simulated-reply';
 import type { Job } from '../../shared/job';
+import { assertNoCommitLeftovers } from '../support/app-integrity';
 import { tempWorkspace } from '../support/daemon-process';
 import {
   allFinished,
@@ -134,7 +135,7 @@ describe('generation of one app by concurrent jobs', () => {
     assert.equal(chain.length, 6, 'the commits form one sequence ending in the app as it is');
     assert.equal(chain.at(-1), firsts[0]!.id);
     assert.equal(readdirSync(join(h.workspace, '.appgen/versions/sim_alpha/app1')).length, 5);
-    assert.deepEqual(readdirSync(join(h.workspace, '.appgen/staging')), [], 'no staging left');
+    assertNoCommitLeftovers(h.workspace);
   });
 
   it("fails a job with lock_timeout when the app's lock is busy past GENERATION_LOCK_TIMEOUT_MS", async () => {

@@ -41,8 +41,18 @@ export function assertAppFromOneTemplate(workspace: string, appPath: string, tem
   }
 }
 
-/** No staging folder and no commit journal is left in the workspace. */
-export function assertNoCommitLeftovers(workspace: string): void {
+/**
+ * No commit folder (beside the apps of `outputDir`, or under `.appgen/staging` as older versions
+ * kept them) and no commit journal is left in the workspace.
+ */
+export function assertNoCommitLeftovers(workspace: string, outputDir = 'generated/apps'): void {
+  const output = join(workspace, outputDir);
+  const commitFolders = entriesOrEmpty(output).flatMap((slug) =>
+    entriesOrEmpty(join(output, slug))
+      .filter((name) => name.startsWith('.appgen-staging-'))
+      .map((name) => `${slug}/${name}`),
+  );
+  assert.deepEqual(commitFolders, [], 'no commit folders remain beside the apps');
   assert.deepEqual(entriesOrEmpty(join(workspace, '.appgen', 'staging')), [], 'no staging folders remain');
   assert.deepEqual(entriesOrEmpty(join(workspace, '.appgen', 'commits')), [], 'no commit journals remain');
 }

@@ -1,51 +1,45 @@
 import assert from 'node:assert/strict';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
-  readFileSync,
+  readlinkSync,
   rmSync,
-  writeFileSync,
+  symlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { AppStore, type CommitRequest, type FileWrite } from '../../daemon/app-store';
 import { DaemonError } from '../../daemon/daemon-error';
-
-const APP = 'generated/apps/sim_alpha/app1';
-const SCAFFOLD: FileWrite[] = [
-  { path: '.env', content: 'BACKEND_PORT=5001\n' },
-  { path: 'backend/app.py', content: '# scaffold\n' },
-  { path: 'frontend/package.json', content: '{}\n' },
-];
-
-function read(root: string, path: string): string {
-  return readFileSync(join(root, path), 'utf8');
-}
-
-function write(root: string, path: string, content: string): void {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), content);
-}
+import { entriesOrEmpty } from '../support/workspace-files';
+import { APP, commitFolders, PARENT, read, SCAFFOLD, snapshot, write } from './app-store-fixtures';
+import { expectDaemonErrorAsync } from './merger/merger-test-helpers';
 
 describe('AppStore', () => {
+  let base: string;
   let workspace: string;
+  let outside: string;
   let stateDir: string;
   let store: AppStore;
   let tick: number;
 
   beforeEach(() => {
-    workspace = mkdtempSync(join(tmpdir(), 'appgen-store-'));
+    base = mkdtempSync(join(tmpdir(), 'appgen-store-'));
+    workspace = join(base, 'workspace');
+    // A folder of the machine outside the workspace, which no commit may touch.
+    outside = join(base, 'outside');
     stateDir = join(workspace, '.appgen');
-    mkdirSync(stateDir);
+    mkdirSync(stateDir, { recursive: true });
+    write(outside, 'precious.txt', 'keep me\n');
     tick = 0;
     // A clock that moves, so each kept version gets its own stamp.
     store = new AppStore(workspace, stateDir, () => new Date(Date.UTC(2025, 1, 9, 10, 0, tick++)));
   });
 
   afterEach(() => {
-    rmSync(workspace, { recursive: true, force: true });
+    rmSync(base, { recursive: true, force: true });
   });
 
   function request(jobId: string, writes: FileWrite[], extra: Partial<CommitRequest> = {}): CommitRequest {
@@ -57,6 +51,12 @@ describe('AppStore', () => {
       checkPath: async () => {},
       ...extra,
     };
+  }
+
+  /** Nothing of a commit is left: no commit folder beside the app, no journal. */
+  function assertNoLeftovers(): void {
+    assert.deepEqual(commitFolders(workspace), [], 'no commit folder beside the app');
+    assert.deepEqual(entriesOrEmpty(join(stateDir, 'commits')), [], 'no journal');
   }
 
   it('writes the scaffold and the files of a new app, listing every path written', async () => {
@@ -81,11 +81,8 @@ describe('AppStore', () => {
       'frontend/src/App.jsx',
     ]);
     assert.equal(result.previousVersionPath, undefined);
-    assert.deepEqual(readdirSync(join(stateDir, 'staging')), []);
-    assert.ok(
-      !existsSync(join(stateDir, 'commits')),
-      'a new app goes in with one rename, which needs no journal',
-    );
+    assertNoLeftovers();
+    assert.equal(existsSync(join(stateDir, 'versions')), false, 'nothing was replaced');
   });
 
   it("shows a new app's merge the scaffold as the app stands, folders and all", async () => {
@@ -109,9 +106,10 @@ describe('AppStore', () => {
     assert.equal(read(join(workspace, APP), 'frontend/package.json'), '{"dependencies":{}}\n');
   });
 
-  it('makes the staging folder again when it was removed while the daemon ran', async () => {
+  it('makes the output and journal folders again when they were removed while the daemon ran', async () => {
     await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
-    rmSync(join(stateDir, 'staging'), { recursive: true, force: true });
+    rmSync(join(workspace, 'generated'), { recursive: true, force: true });
+    rmSync(join(stateDir, 'commits'), { recursive: true, force: true });
     await store.commit(
       request('job-2', [{ path: 'backend/app.py', content: 'v2\n' }], {
         appPath: 'generated/apps/sim_alpha/app2',
@@ -119,6 +117,7 @@ describe('AppStore', () => {
     );
     assert.equal(read(join(workspace, 'generated/apps/sim_alpha/app2'), 'backend/app.py'), 'v2\n');
   });
+
   it('keeps the previous version of an existing app and merges onto it', async () => {
     await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
     let seen: string | undefined;
@@ -147,7 +146,21 @@ describe('AppStore', () => {
     assert.notEqual(third.previousVersionPath, result.previousVersionPath);
     assert.equal(read(join(workspace, third.previousVersionPath!), 'backend/app.py'), 'v2\n');
     assert.equal(readdirSync(join(stateDir, 'versions', 'sim_alpha', 'app1')).length, 2);
-    assert.deepEqual(readdirSync(join(stateDir, 'commits')), [], 'each swap removed its journal');
+    assertNoLeftovers();
+  });
+
+  it('builds the new app in a folder of its own beside the app, on the same file system', async () => {
+    await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
+    let root: string | undefined;
+    await store.commit(
+      request('job-2', [{ path: 'backend/app.py', content: 'v2\n' }], {
+        checkPath: (staging) => {
+          root = staging;
+        },
+      }),
+    );
+    assert.equal(root, join(workspace, PARENT, '.appgen-staging-job-2', 'next'));
+    assertNoLeftovers();
   });
 
   it('reads a committed file, and undefined for a missing one', async () => {
@@ -157,9 +170,19 @@ describe('AppStore', () => {
     assert.equal(await store.readFile('generated/apps/none/app9', 'backend/app.py'), undefined);
   });
 
-  it('leaves an existing app untouched and no staging behind when a path check fails', async () => {
+  it('never reads a file of the app through a link, nor a path that leaves the workspace', async () => {
     await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
-    const before = readdirSync(join(workspace, APP), { recursive: true }).sort();
+    rmSync(join(workspace, APP, 'backend', 'app.py'));
+    symlinkSync(join(outside, 'precious.txt'), join(workspace, APP, 'backend', 'app.py'));
+    assert.equal(await store.readFile(APP, 'backend/app.py'), undefined);
+    symlinkSync(outside, join(workspace, APP, 'frontend', 'src'));
+    assert.equal(await store.readFile(APP, 'frontend/src/precious.txt'), undefined);
+    assert.equal(await store.readFile('../outside', 'precious.txt'), undefined);
+  });
+
+  it('leaves an existing app untouched and nothing behind when a path check fails', async () => {
+    await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
+    const before = snapshot(join(workspace, APP));
     const refused = new DaemonError('unsafe_path', 'backend/link/x.py goes through a symbolic link');
     await assert.rejects(
       store.commit(
@@ -178,10 +201,14 @@ describe('AppStore', () => {
       ),
       (error) => error === refused,
     );
-    assert.equal(read(join(workspace, APP), 'backend/app.py'), 'v1\n');
-    assert.deepEqual(readdirSync(join(workspace, APP), { recursive: true }).sort(), before);
-    assert.deepEqual(readdirSync(join(stateDir, 'staging')), []);
-    assert.equal(existsSync(join(stateDir, 'versions')), false, 'nothing was replaced');
+    assert.deepEqual(snapshot(join(workspace, APP)), before);
+    assertNoLeftovers();
+    assert.equal(existsSync(join(stateDir, 'versions', 'sim_alpha', 'app1', 'x')), false);
+    assert.deepEqual(
+      readdirSync(join(stateDir, 'versions', 'sim_alpha', 'app1')),
+      [],
+      'nothing was replaced',
+    );
   });
 
   it('checks the paths of a copied app only: a new app holds nothing but its own writes', async () => {
@@ -196,75 +223,89 @@ describe('AppStore', () => {
     assert.equal(read(join(workspace, APP), 'backend/app.py'), 'v2\n');
   });
 
-  describe('recover', () => {
-    /** Leaves a journal and folders as a crash inside a commit's swap would. */
-    function crashedSwap(jobId: string, parts: { app?: string; staging: string; backup?: string }): void {
-      const app = join(workspace, APP);
-      const staging = join(stateDir, 'staging', jobId);
-      const backup = join(stateDir, 'versions', 'sim_alpha', 'app1', `crash-${jobId}`);
-      if (parts.app !== undefined) write(app, 'backend/app.py', parts.app);
-      write(staging, 'backend/app.py', parts.staging);
-      if (parts.backup !== undefined) write(backup, 'backend/app.py', parts.backup);
-      const journal = { app, staging, ...(parts.backup !== undefined ? { backup } : {}) };
-      write(join(stateDir, 'commits'), `${jobId}.json`, JSON.stringify(journal));
-    }
-
-    it('completes a swap whose old app was already moved away', async () => {
-      crashedSwap('job-1', { staging: 'new\n', backup: 'old\n' });
-      const actions = await store.recover();
-      assert.equal(read(join(workspace, APP), 'backend/app.py'), 'new\n');
-      assert.deepEqual(readdirSync(join(stateDir, 'staging')), []);
-      assert.deepEqual(readdirSync(join(stateDir, 'commits')), []);
+  describe('symbolic links on the way to the app', () => {
+    it('refuses an app folder that is a link: the folder it points to and the link stay as they were', async () => {
+      write(outside, 'app/backend/app.py', 'the real app elsewhere\n');
+      mkdirSync(join(workspace, PARENT), { recursive: true });
+      symlinkSync(join(outside, 'app'), join(workspace, APP), 'dir');
+      const before = snapshot(outside);
+      const error = await expectDaemonErrorAsync(
+        () => store.commit(request('job-1', [{ path: 'backend/app.py', content: 'overwritten\n' }])),
+        'unsafe_path',
+      );
+      assert.match(error.message, /"generated\/apps\/sim_alpha\/app1": is a symbolic link/);
+      assert.deepEqual(snapshot(outside), before, 'nothing written where the link points');
+      assert.ok(lstatSync(join(workspace, APP)).isSymbolicLink(), 'the link itself is not moved');
+      assert.equal(readlinkSync(join(workspace, APP)), join(outside, 'app'));
       assert.equal(
-        read(join(stateDir, 'versions', 'sim_alpha', 'app1', 'crash-job-1'), 'backend/app.py'),
-        'old\n',
-        'the old version stays kept',
+        existsSync(join(stateDir, 'versions')),
+        false,
+        'no "previous version" that is only a link',
       );
-      assert.ok(actions.some((action) => /completed/.test(action)));
+      assertNoLeftovers();
     });
 
-    it('completes the first commit of a new app', async () => {
-      crashedSwap('job-1', { staging: 'new\n' });
-      await store.recover();
-      assert.equal(read(join(workspace, APP), 'backend/app.py'), 'new\n');
-    });
-
-    it('rolls back a swap whose old app is still in place', async () => {
-      crashedSwap('job-1', { app: 'old\n', staging: 'new\n' });
-      const actions = await store.recover();
-      assert.equal(read(join(workspace, APP), 'backend/app.py'), 'old\n');
-      assert.deepEqual(readdirSync(join(stateDir, 'staging')), []);
-      assert.deepEqual(readdirSync(join(stateDir, 'commits')), []);
-      assert.ok(actions.some((action) => /rolled back/.test(action)));
-    });
-
-    it('drops a journal whose swap had finished, and one cut off while being written', async () => {
-      write(join(workspace, APP), 'backend/app.py', 'done\n');
-      write(
-        join(stateDir, 'commits'),
-        'job-1.json',
-        JSON.stringify({ app: join(workspace, APP), staging: join(stateDir, 'staging', 'job-1') }),
+    it('refuses an output folder that is a link, naming the link, and writes nothing there', async () => {
+      mkdirSync(join(workspace, 'generated'));
+      symlinkSync(outside, join(workspace, 'generated', 'apps'), 'dir');
+      const before = snapshot(outside);
+      const error = await expectDaemonErrorAsync(
+        () => store.commit(request('job-1', [{ path: 'backend/app.py', content: 'x\n' }])),
+        'unsafe_path',
       );
-      write(join(stateDir, 'commits'), 'job-2.json', '{"app": "/some/wh');
-      await store.recover();
-      assert.equal(read(join(workspace, APP), 'backend/app.py'), 'done\n');
-      assert.deepEqual(readdirSync(join(stateDir, 'commits')), []);
+      assert.match(error.message, /goes through the symbolic link "generated\/apps"/);
+      assert.deepEqual(snapshot(outside), before);
     });
 
-    it('removes staging folders no journal names', async () => {
-      write(join(stateDir, 'staging', 'job-9'), 'backend/app.py', 'half written');
-      write(join(stateDir, 'staging', 'job-10'), 'frontend/src/App.jsx', 'half written');
-      const actions = await store.recover();
-      assert.deepEqual(readdirSync(join(stateDir, 'staging')), []);
-      assert.equal(actions.filter((action) => /staging/.test(action)).length, 2);
-      assert.equal(existsSync(join(workspace, APP)), false, 'debris never becomes an app');
+    it('refuses a link even when it points back inside the workspace', async () => {
+      mkdirSync(join(workspace, 'elsewhere'));
+      mkdirSync(join(workspace, 'generated/apps'), { recursive: true });
+      symlinkSync(join(workspace, 'elsewhere'), join(workspace, PARENT), 'dir');
+      await expectDaemonErrorAsync(
+        () => store.commit(request('job-1', [{ path: 'backend/app.py', content: 'x\n' }])),
+        'unsafe_path',
+      );
+      assert.deepEqual(readdirSync(join(workspace, 'elsewhere')), []);
     });
 
-    it('does nothing on a clean workspace', async () => {
-      assert.deepEqual(await store.recover(), []);
+    it('refuses a versions folder that is a link before the old app moves', async () => {
       await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
-      assert.deepEqual(await store.recover(), []);
-      assert.equal(read(join(workspace, APP), 'backend/app.py'), 'v1\n');
+      symlinkSync(outside, join(stateDir, 'versions'), 'dir');
+      const before = snapshot(outside);
+      const error = await expectDaemonErrorAsync(
+        () => store.commit(request('job-2', [{ path: 'backend/app.py', content: 'v2\n' }])),
+        'unsafe_path',
+      );
+      assert.match(error.message, /symbolic link "\.appgen\/versions"/);
+      assert.equal(read(join(workspace, APP), 'backend/app.py'), 'v1\n', 'the old app stays in place');
+      assert.deepEqual(snapshot(outside), before);
+      assert.deepEqual(commitFolders(workspace), []);
+    });
+
+    it('refuses a journal folder that is a link', async () => {
+      symlinkSync(outside, join(stateDir, 'commits'), 'dir');
+      const before = snapshot(outside);
+      await expectDaemonErrorAsync(
+        () => store.commit(request('job-1', [{ path: 'backend/app.py', content: 'x\n' }])),
+        'unsafe_path',
+      );
+      assert.deepEqual(snapshot(outside), before);
+      assert.equal(existsSync(join(workspace, APP)), false);
+    });
+
+    it('refuses an app path that leaves the workspace or enters .appgen', async () => {
+      for (const appPath of [
+        '../outside/x/app1',
+        '/tmp/x/app1',
+        '.appgen/x/app1',
+        'generated/apps/x/other',
+      ]) {
+        await expectDaemonErrorAsync(
+          () => store.commit(request('job-1', [{ path: 'backend/app.py', content: 'x\n' }], { appPath })),
+          'unsafe_path',
+        );
+      }
+      assert.deepEqual(snapshot(outside), { 'precious.txt': 'keep me\n' });
     });
   });
 });

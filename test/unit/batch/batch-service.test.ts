@@ -3,7 +3,16 @@
  * when a later daemon adopts it), and a budget holds when the server reports tokens but no cost.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchService, type BatchServiceDeps } from '../../../daemon/batch/batch-service';
@@ -171,6 +180,40 @@ describe('BatchService', () => {
     assert.equal(reportPath, '.appgen/reports/b1.md');
     const report = readFileSync(join(f.workspace, reportPath), 'utf8');
     assert.match(report, /^- Cost: \$0\.0140$/m, 'the report counts the same cost');
+  });
+
+  describe('the report file', () => {
+    /** Adopts batch `id` with one running job and lets it finish, which writes the report. */
+    const finishBatch = async (id: string, prepare: (workspace: string) => void = () => {}) => {
+      const jobs = [job('1', 'running', { batchId: id })];
+      const f = fixture({ record: { ...record({}), id }, jobs });
+      prepare(f.workspace);
+      f.batches.adopt(jobs);
+      f.batches.observe(job('1', 'succeeded', { batchId: id }));
+      await f.batches.settled();
+      return f;
+    };
+
+    it('is readable by the user only, in a folder only the user can open', async () => {
+      const f = await finishBatch('b1');
+      const { reportPath } = f.batches.status('b1');
+      assert.equal(reportPath, '.appgen/reports/b1.md');
+      assert.equal(statSync(join(f.workspace, reportPath)).mode & 0o777, 0o600);
+      assert.equal(statSync(join(f.workspace, '.appgen', 'reports')).mode & 0o777, 0o700);
+    });
+
+    it('is never written through a link, nor outside the reports folder for a batch id from the history', async () => {
+      const outside = mkdtempSync(join(tmpdir(), 'appgen-outside-'));
+      const linked = await finishBatch('b1', (workspace) => {
+        mkdirSync(join(workspace, '.appgen'));
+        symlinkSync(outside, join(workspace, '.appgen', 'reports'), 'dir');
+      });
+      assert.equal(linked.batches.status('b1').reportPath, undefined);
+      const escaping = await finishBatch('../../../escaped');
+      assert.equal(escaping.batches.status('../../../escaped').reportPath, undefined);
+      assert.deepEqual(readdirSync(outside), []);
+      assert.equal(existsSync(join(escaping.workspace, '..', 'escaped.md')), false);
+    });
   });
 
   it('counts jobs finished before a restart once the prices arrive, and stops the batch then', async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { appendFile, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
@@ -149,6 +149,18 @@ describe('history change log', () => {
     afterEach(async () => {
       for (const store of stores.splice(0)) await store.close().catch(() => undefined);
       await cleanup();
+    });
+
+    it('creates the history, its change log and its folder readable by the user only', async () => {
+      const privateFile = join(dir, 'state', 'history.sqlite');
+      const store = await open({ file: privateFile });
+      await store.flush(); // written whole: the temporary file renamed over the history
+      store.upsertJob(fullJob({ id: 'job-a' }));
+      await store.flush(); // appended to the change log
+      const mode = (path: string) => statSync(path).mode & 0o777;
+      assert.equal(mode(join(dir, 'state')), 0o700);
+      assert.equal(mode(privateFile), 0o600);
+      assert.equal(mode(changeLogPath(privateFile)), 0o600);
     });
 
     it('appends a save to the log instead of writing the file, and a second open replays it', async () => {

@@ -79,8 +79,8 @@ describe('safeAppPath', () => {
     ['CON', 'device'],
     ['src/nul.txt', 'device'],
     ['com1.js', 'device'],
-    [`${'a'.repeat(300)}.py`, 'too long'],
-    ['a/'.repeat(300), 'longer than'],
+    [`${'a'.repeat(300)}.py`, 'name of 303 bytes, too long'],
+    ['a/'.repeat(600), 'longer than'],
   ];
   for (const [path, reason] of refused) {
     it(`refuses ${printable(path)} as unsafe_path`, () => {
@@ -88,6 +88,20 @@ describe('safeAppPath', () => {
       assert.match(error.message, new RegExp(reason.replace(/[.?]/g, '\\$&'), 'i'));
     });
   }
+
+  it('counts the bytes of a name, not its characters: 200 "ñ" are 400 bytes, past the 255 a name may have', () => {
+    const name = `${'ñ'.repeat(200)}.jsx`;
+    const error = expectDaemonError(() => safeAppPath('frontend', `src/${name}`), 'unsafe_path');
+    assert.match(error.message, /name of 404 bytes/);
+    assert.ok(error.message.includes('"src/ññ'), 'the message names the file as the model gave it');
+    assert.equal(safeAppPath('frontend', `${'ñ'.repeat(125)}.jsx`), `frontend/${'ñ'.repeat(125)}.jsx`);
+  });
+
+  it('counts the bytes of a whole path: 400 CJK characters in short names are 1,200 bytes', () => {
+    const path = Array.from({ length: 5 }, () => '中'.repeat(80)).join('/');
+    const error = expectDaemonError(() => safeAppPath('frontend', path), 'unsafe_path');
+    assert.match(error.message, /1204 bytes/);
+  });
 
   it('refuses the component folder itself', () => {
     expectDaemonError(() => safeAppPath('frontend', 'frontend'), 'unsafe_path');
