@@ -5,6 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { extractComponentFiles } from '../../../daemon/merger/extract-files';
 import type { FileWrite } from '../../../daemon/merger/file-write';
+import { checkAppImports } from '../../../daemon/merger/import-check';
+import { planAppMerge } from '../../../daemon/merger/plan-app-merge';
+import { renderScaffold } from '../../../daemon/scaffold/render-scaffold';
 import { answerCases, sha256 } from '../../support/answer-corpus';
 import { expectDaemonError } from './merger-test-helpers';
 
@@ -42,6 +45,19 @@ describe('the answer corpus (test/fixtures/answers)', () => {
         assert.deepEqual(
           summary(files),
           expected.map(({ path, firstLine, sha256: hash }) => ({ path, firstLine, sha256: hash })),
+        );
+      });
+    }
+    if (testCase.files !== undefined) {
+      it(`${testCase.name}: a new app of these files has ${testCase.warnings?.length ?? 'no'} import warning(s)`, () => {
+        const writes = extractComponentFiles(testCase.component, testCase.answer, 'stop');
+        const scaffold = new Map(renderScaffold().map((file) => [file.path, file.content]));
+        const readCurrent = (path: string) => scaffold.get(path);
+        const warnings = checkAppImports({ files: planAppMerge({ writes, readCurrent }), readCurrent });
+        assert.deepEqual(
+          warnings.map(({ code, file }) => ({ code, file })),
+          testCase.warnings ?? [],
+          JSON.stringify(warnings, null, 2),
         );
       });
     }
