@@ -12,8 +12,8 @@
  *   (`undeclared_dependency`); the standard library and what Flask installs need nothing.
  * - JavaScript (`frontend/**.{js,jsx,ts,tsx,mjs,cjs}`): relative and root-relative imports with
  *   Vite's resolution (the path as written, then with .js .jsx .ts .tsx .mjs .cjs .json, then its
- *   `index` file); packages must be in a dependency section of `frontend/package.json`. Bundler
- *   aliases (`@/...`) are not checked.
+ *   `index` file); packages must be in a dependency section of `frontend/package.json` (one warning
+ *   names them all when it is missing or not JSON). Bundler aliases (`@/...`) are not checked.
  * - `frontend/index.html`: the `src` of each local `<script>`.
  * Not seen: a folder without `__init__.py` that only the app as it was holds (its files are read one
  * by one, never listed), so `import pkg` of such a namespace package counts as missing.
@@ -88,7 +88,7 @@ export function checkAppImports(input: ImportCheckInput): JobWarning[] {
           : [];
     queue.push(...reached);
   }
-  return capped(check.warnings.sort(byPlace));
+  return capped(check.finish());
 }
 
 /** The checks of one app; each returns the app files the checked file imports. */
@@ -97,6 +97,8 @@ class AppCheck {
   private readonly reported = new Set<string>();
   private requirements: Set<string> | undefined;
   private packages: { names: Set<string>; problem?: string } | undefined;
+  /** Packages imported while package.json cannot be read. */
+  private readonly unlisted = new Set<string>();
 
   constructor(
     private readonly app: AppFileView,
@@ -229,9 +231,24 @@ class AppCheck {
     const name = packageOfSpecifier(specifier);
     if (name === undefined) return;
     this.packages ??= declaredPackages(this.read(PACKAGE_JSON_PATH));
-    if (this.packages.names.has(name)) return;
-    const why = this.packages.problem ?? `which ${PACKAGE_JSON_PATH} does not list`;
-    this.warn('undeclared_dependency', path, line, name, `imports the package "${name}", ${why}.`);
+    if (this.packages.problem !== undefined) this.unlisted.add(name);
+    else if (!this.packages.names.has(name)) {
+      const message = `imports the package "${name}", which ${PACKAGE_JSON_PATH} does not list.`;
+      this.warn('undeclared_dependency', path, line, name, message);
+    }
+  }
+
+  /** The warnings, sorted. Without a readable package.json one warning names every package. */
+  finish(): JobWarning[] {
+    if (this.unlisted.size > 0) {
+      const names = [...this.unlisted].sort().join(', ');
+      this.warnings.push({
+        code: 'undeclared_dependency',
+        message: `${PACKAGE_JSON_PATH} ${this.packages!.problem}, so none of the packages the frontend imports is declared: ${names}.`,
+        file: PACKAGE_JSON_PATH,
+      });
+    }
+    return this.warnings.sort(byPlace);
   }
 
   // Vite's resolution of a local import: as written, with an extension, or its folder's index file.
@@ -270,15 +287,12 @@ function missingJs(path: string): string {
 }
 
 function declaredPackages(text: string | undefined): { names: Set<string>; problem?: string } {
-  if (text === undefined) return { names: new Set(), problem: `and there is no ${PACKAGE_JSON_PATH}` };
+  if (text === undefined) return { names: new Set(), problem: 'does not exist' };
   let manifest: unknown;
   try {
     manifest = JSON.parse(text);
   } catch {
-    return {
-      names: new Set(),
-      problem: `and ${PACKAGE_JSON_PATH} is not valid JSON, so it declares nothing`,
-    };
+    return { names: new Set(), problem: 'is not valid JSON' };
   }
   const names = new Set<string>();
   if (typeof manifest === 'object' && manifest !== null) {

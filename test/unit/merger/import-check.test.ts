@@ -172,14 +172,23 @@ describe('checkAppImports', () => {
       );
     });
 
-    it('says so when package.json cannot be read', () => {
+    it('gives one warning naming every imported package when package.json cannot be read', () => {
       const warnings = checkAppImports({
-        files: [{ path: 'frontend/package.json', content: '{ "dependencies": { "react": "^18", } }' }],
+        files: [
+          { path: 'frontend/package.json', content: '{ "dependencies": { "react": "^18", } }' },
+          {
+            path: 'frontend/src/App.jsx',
+            content: "import dayjs from 'dayjs';\nimport React from 'react';\n",
+          },
+        ],
         readCurrent: (path) => scaffold.get(path),
       });
-      assert.ok(warnings.length > 0);
-      assert.ok(warnings.every((w) => w.code === 'undeclared_dependency'));
-      assert.match(warnings[0]!.message, /not valid JSON/);
+      assert.deepEqual(brief(warnings), ['undeclared_dependency frontend/package.json:undefined']);
+      assert.equal(
+        warnings[0]!.message,
+        'frontend/package.json is not valid JSON, so none of the packages the frontend imports is declared: ' +
+          '@vitejs/plugin-react, dayjs, react, react-dom, vite.',
+      );
     });
   });
 
@@ -204,11 +213,16 @@ describe('checkAppImports', () => {
       files.push({ path: `backend/pkg/m${i}.py`, content: `import os\nfrom pkg import m${(i + 1) % 100}\n` });
       files.push({ path: `frontend/src/c${i}.jsx`, content: `import C from './c${(i + 1) % 100}';\n` });
     }
-    checkAppImports({ files, readCurrent: (path) => scaffold.get(path) });
-    const started = performance.now();
-    const warnings = checkAppImports({ files, readCurrent: (path) => scaffold.get(path) });
-    assert.deepEqual(warnings, []);
-    assert.ok(performance.now() - started < 20, `${performance.now() - started} ms`);
+    // CPU time, best of five: the wall clock of a shared machine measures its other work too.
+    let best = Number.POSITIVE_INFINITY;
+    for (let run = 0; run < 5; run++) {
+      const before = process.cpuUsage();
+      const warnings = checkAppImports({ files, readCurrent: (path) => scaffold.get(path) });
+      const used = process.cpuUsage(before);
+      best = Math.min(best, (used.user + used.system) / 1000);
+      assert.deepEqual(warnings, []);
+    }
+    assert.ok(best < 20, `${best} ms`);
   });
 });
 
