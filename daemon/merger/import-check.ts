@@ -51,6 +51,8 @@ const PYTHON_SOURCE = /^backend\/.+\.py$/;
 const JS_SOURCE = /^frontend\/.+\.(?:[cm]?js|jsx|ts|tsx)$/;
 const JS_EXTENSIONS = ['.js', '.jsx', '.ts', '.tsx', '.mjs', '.cjs', '.json'];
 const INDEX_HTML = 'frontend/index.html';
+// A normalised path inside a component folder (paths reach here through posix.normalize).
+const INSIDE_COMPONENT = /^(?:backend|frontend)\/(?!\.\.?(?:\/|$))/;
 const DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 // Lines longer than this in index.html are not looked at: no script tag of an app is that long.
 const MAX_HTML_LINE = 2000;
@@ -62,6 +64,8 @@ export function checkAppImports(input: ImportCheckInput): JobWarning[] {
   const current = new Map<string, string | undefined>();
   const read = (path: string): string | undefined => {
     if (written.has(path)) return written.get(path);
+    // Imports are the model's words: nothing it writes makes this read outside the component folders.
+    if (!INSIDE_COMPONENT.test(path)) return undefined;
     if (!current.has(path)) current.set(path, input.readCurrent(path));
     return current.get(path);
   };

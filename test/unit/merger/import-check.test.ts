@@ -152,6 +152,30 @@ describe('checkAppImports', () => {
       );
     });
 
+    it('never reads outside the component folders, whatever the imports say', () => {
+      const reads: string[] = [];
+      const warnings = checkAppImports({
+        files: [
+          {
+            path: 'frontend/src/App.jsx',
+            content:
+              "import a from '../../../../etc/passwd';\nimport b from '/../../x';\nimport c from '../../.appgen/x';\n",
+          },
+          { path: 'frontend/index.html', content: '<script type="module" src="/../../../x.js"></script>\n' },
+        ],
+        readCurrent: (path) => {
+          reads.push(path);
+          return scaffold.get(path);
+        },
+      });
+      assert.equal(warnings.length, 4);
+      assert.ok(warnings.every((w) => w.code === 'unresolved_import'));
+      assert.ok(
+        reads.every((path) => /^(?:backend|frontend)\//.test(path) && !path.split('/').includes('..')),
+        reads.join('\n'),
+      );
+    });
+
     it('follows local imports into files the app already had, and reports what those miss', () => {
       const current = new Map(scaffold);
       current.set('frontend/src/components/List.jsx', "import Item from './Item';\n");
