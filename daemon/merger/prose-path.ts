@@ -11,7 +11,9 @@
  * - a list item or heading that starts with the path, then a short description, ending in a colon
  *   (headings need no colon): `` 1. `models.py` - the data layer: ``;
  * - a short sentence ending in a colon whose only code span (or, without code spans, only bold
- *   span) is the path: `` Here is the updated `src/api.js`: `` (a heading needs no colon).
+ *   span) is the path: `` Here is the updated `src/api.js`: `` (a heading needs no colon);
+ * - a heading of at most six words, one of them a bare path: `### Backend: app.py`.
+ * A line in bold from end to end (`` **Step 2: the models (`models.py`)** ``) counts as a heading.
  * The path must look like a file: no spaces, and a known file extension (`app.py`, `.env`) or a known
  * name (`Dockerfile`); `app.run`, `db.session.commit`, `/api/todos` or `Node.js` are not files.
  *
@@ -29,6 +31,9 @@ const MAX_WORDS = 30;
 const MAX_DESCRIPTION_WORDS = 12;
 
 const HEADING = /^#{1,6}[ \t]+/;
+const BOLD_LINE = /^\*\*[^*].*\*\*:?$/;
+// A heading may carry a bare path among this many words (`### Backend: app.py`).
+const MAX_HEADING_WORDS = 6;
 const CLOSING_HASHES = /[ \t]+#+$/;
 const LIST_MARKER = /^(?:[-*+]|\d{1,3}[.)])[ \t]+/;
 const LABEL = /^(?:file[ _-]?name|file[ _-]?path|file|path|module)[ \t]*:[ \t]*/i;
@@ -61,11 +66,13 @@ const PATH_CHARACTERS = /^[\w.\-/\\@+~$[\]]+$/;
 export function readProsePath(line: string): string | undefined {
   if (line.length > MAX_LINE_LENGTH) return undefined;
   let text = line.trim();
-  const heading = HEADING.test(text);
-  if (heading) text = text.replace(HEADING, '').replace(CLOSING_HASHES, '');
+  // A line in bold from end to end is how many models write a heading.
+  const heading = HEADING.test(text) || BOLD_LINE.test(text);
+  if (HEADING.test(text)) text = text.replace(HEADING, '').replace(CLOSING_HASHES, '');
   const list = LIST_MARKER.test(text);
   text = text.replace(LIST_MARKER, '');
-  if (text.split(/\s+/).length > MAX_WORDS) return undefined;
+  const words = text.split(/\s+/);
+  if (words.length > MAX_WORDS) return undefined;
   const colon = /:\**$/.test(text);
   const body = stripColon(text);
 
@@ -77,7 +84,12 @@ export function readProsePath(line: string): string | undefined {
     const leading = leadingPath(body, heading || colon);
     if (leading !== undefined) return leading;
   }
-  return heading || colon ? onlySpanPath(body) : undefined;
+  if (!heading && !colon) return undefined;
+  const span = onlySpanPath(body);
+  if (span !== undefined || !heading || words.length > MAX_HEADING_WORDS || /[`*]/.test(body)) return span;
+  // A short heading with one bare path among its words: `### 📄 backend/app.py`, `### Backend: app.py`.
+  const paths = words.map((word) => asFilePath(word.replace(/[,;:.)]+$|^\(/g, ''), true)).filter(Boolean);
+  return paths.length === 1 ? paths[0] : undefined;
 }
 
 /**

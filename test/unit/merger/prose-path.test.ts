@@ -30,6 +30,12 @@ describe('readProsePath', () => {
     ['### Updating `src/App.jsx`', 'src/App.jsx'],
     ['### Dockerfile', 'Dockerfile'],
     ['  ### app.py  ', 'app.py'],
+    ['#### File: `src/App.jsx`', 'src/App.jsx'],
+    ['**Step 3: Create the models (`models.py`)**', 'models.py'],
+    ['**File: `backend/models.py`**', 'backend/models.py'],
+    ['### 📄 backend/app.py', 'backend/app.py'],
+    ['### Backend: app.py', 'app.py'],
+    ['Updated `app.py` (full file):', 'app.py'],
   ];
   for (const [line, path] of named) {
     it(`reads ${JSON.stringify(line)} as naming ${path}`, () => {
@@ -57,6 +63,10 @@ describe('readProsePath', () => {
     ['`/api/todos`:', 'a route'],
     ['Open `http://localhost:5173/app.js`:', 'a URL'],
     ['Here is the code:', 'no path at all'],
+    ['### Step 1: install Node.js', 'a heading whose only file-like word is a library'],
+    ['### The app.py and models.py files', 'a heading with two paths'],
+    ['### How the frontend in src/App.jsx calls the backend', 'a heading longer than six words'],
+    ['**Note:** run `app.py` first', 'bold text that is not the whole line, without a colon'],
     ['File: `models.py` (new)', 'a label with more after the path'],
     [`${'word '.repeat(31)}\`app.py\`:`, 'a line longer than a sentence'],
     [`### ${'a'.repeat(300)}.py`, 'a line over 300 characters'],
