@@ -289,6 +289,7 @@ export class GenerationService {
       this.finish(job, 'succeeded', {
         files: outcome.files,
         ...(outcome.previousVersionPath ? { previousVersionPath: outcome.previousVersionPath } : {}),
+        ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
       });
     } catch (thrown) {
       if (controller.signal.reason === SHUTDOWN) return; // stays unfinished; resumes on the next start

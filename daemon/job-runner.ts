@@ -3,12 +3,13 @@
  * the frontend prompt can see the API the backend really has), then merge and commit under the app's
  * lock. Model calls run outside any lock. Knows nothing of queues, JSON-RPC or the store.
  */
-import type { Component, Job, Usage } from '../shared/job';
+import type { Component, Job, JobWarning, Usage } from '../shared/job';
 import type { AppLocks } from './app-locks';
 import type { AppStore, FileWrite } from './app-store';
 import type { ArtifactStore } from './artifacts';
 import { asDaemonError, DaemonError } from './daemon-error';
 import { extractComponentFiles } from './merger/extract-files';
+import { checkAppImports } from './merger/import-check';
 import { planAppMerge } from './merger/plan-app-merge';
 import { assertNoSymlinkEscape } from './merger/symlink-guard';
 import type { ChatRequest, ChatResult, RetryNotice } from './openrouter/openrouter-client';
@@ -43,6 +44,8 @@ export interface JobProgress {
 export interface JobOutcome {
   files: string[];
   previousVersionPath?: string;
+  /** What the written app lacks (see `checkAppImports`); absent when nothing. */
+  warnings?: JobWarning[];
 }
 
 const MAIN_FILES: Record<Component, string> = { backend: 'backend/app.py', frontend: 'frontend/src/App.jsx' };
@@ -103,14 +106,20 @@ export async function runJob(
       // A cancel that came just as the lock was had still keeps this job out of the app.
       if (signal.aborted) throw new DaemonError('cancelled', 'Cancelled before the app was written');
       progress.committing();
-      return deps.appStore.commit({
+      let warnings: JobWarning[] = [];
+      const committed = await deps.appStore.commit({
         jobId: job.id,
         appPath: job.appPath,
         scaffold: () =>
           renderScaffold({ projectName, backendPort: ports.backend, frontendPort: ports.frontend }),
-        plan: (readCurrent) => planAppMerge({ writes, readCurrent }),
+        plan: (readCurrent) => {
+          const planned = planAppMerge({ writes, readCurrent });
+          warnings = checkAppImports({ files: planned, readCurrent });
+          return planned;
+        },
         checkPath: assertNoSymlinkEscape,
       });
+      return warnings.length > 0 ? { ...committed, warnings } : committed;
     },
     signal,
   );

@@ -19,6 +19,20 @@ export interface GenerationOptions {
   maxTokens?: number;
 }
 
+/**
+ * Something missing from an app a job wrote, which does not fail the job: `unresolved_import` (a
+ * local import names no file of the app), `undeclared_dependency` (a package the app imports is
+ * not in requirements.txt / package.json).
+ */
+export interface JobWarning {
+  code: string;
+  message: string;
+  /** App-relative path of the file concerned. */
+  file?: string;
+  /** 1-based line in `file`. */
+  line?: number;
+}
+
 /** One generation of one app by one model, as the contract describes it. */
 export interface Job {
   id: string;
@@ -60,6 +74,8 @@ export interface Job {
   retryOf?: string;
   /** Grows with every change of the record: of two copies of a job, the higher is newer. */
   revision?: number;
+  /** On a succeeded job: what the written app lacks (imports of files or packages it does not have). */
+  warnings?: JobWarning[];
 }
 
 /** A job as read back from the history database; the same fields. */

@@ -4,6 +4,7 @@ import { type CodeBlock, scanFences } from './fence-scanner';
 import type { FileWrite } from './file-write';
 import { extensionOf, parseInfoString } from './info-string';
 import { readPathComment } from './path-comment';
+import { fitsBlock, readProsePath } from './prose-path';
 import { COMPONENT_FOLDERS, normaliseRelativePath, safeAppPath } from './safe-app-path';
 
 /** The file an unannotated block in the component's language becomes. */
@@ -42,6 +43,8 @@ const FRONTEND_ROOT_FILE = /^\.|\.config\.[^.]+$/i;
 interface AnnotatedBlock {
   language: string;
   path?: string;
+  /** Where the path came from: the fence or the block itself (`named`), or the prose before it. */
+  pathFrom?: 'named' | 'prose';
   content: string;
   line: number;
 }
@@ -49,10 +52,16 @@ interface AnnotatedBlock {
 /**
  * Turns one component's answer into the files it writes.
  *
- * - A block whose info string or first-line comment names a path writes that file inside the
- *   component's folder; the last block for a path wins. A path into the other component's folder
- *   (`backend/...` in a frontend answer) is checked but not written: that answer owns it.
- * - Unannotated blocks in the component's language are candidates for its main file
+ * - A block's path comes from, in this order: its info string, its first-line comment, the line of
+ *   prose just before it when that line names one file (see `readProsePath`, and `fitsBlock`: a
+ *   bash block after "Install `requirements.txt`:" is no requirements file).
+ * - A block with a path writes that file inside the component's folder. For one path, a block named
+ *   in its fence or first line wins over one named in prose; of those named alike, the last wins,
+ *   except that of prose-named blocks the largest wins (models follow a file with a short excerpt
+ *   of it: "add this to `app.py`:"). A path into the other component's folder (`backend/...` in a
+ *   frontend answer) is checked but not written: that answer owns it.
+ * - Blocks inside a `<think>` section are drafts and are never written (see `scanFences`).
+ * - Blocks without a path in the component's language are candidates for its main file
  *   (`MAIN_FILES`); the largest one is used, since models often add short usage snippets around the
  *   full file, and only when no annotated block already writes that file.
  * - Every other block (shell commands, JSON examples, text) and all prose is ignored.
@@ -71,14 +80,21 @@ export function extractComponentFiles(
       `The ${component} answer was cut off at the output token limit (finish_reason "${finishReason}").`,
     );
   }
-  const files = new Map<string, string>();
+  const files = new Map<string, { content: string; fromProse: boolean }>();
   let main: string | undefined;
   let blockCount = 0;
   for (const block of annotatedBlocks(component, answer, 0, 0)) {
     blockCount++;
     if (block.path !== undefined) {
       const path = componentFilePath(component, block);
-      if (path !== undefined) files.set(path, block.content);
+      const earlier = path === undefined ? undefined : files.get(path);
+      const fromProse = block.pathFrom === 'prose';
+      const replaces =
+        earlier === undefined ||
+        (fromProse ? earlier.fromProse && block.content.length >= earlier.content.length : true);
+      if (path !== undefined && replaces) {
+        files.set(path, { content: block.content, fromProse });
+      }
     } else if (
       isMainCandidate(component, block) &&
       (main === undefined || block.content.length > main.length)
@@ -87,7 +103,7 @@ export function extractComponentFiles(
     }
   }
   const mainPath = MAIN_FILES[component];
-  if (main !== undefined && !files.has(mainPath)) files.set(mainPath, main);
+  if (main !== undefined && !files.has(mainPath)) files.set(mainPath, { content: main, fromProse: false });
   if (files.size === 0) {
     const found = blockCount === 0 ? 'no code block' : `${blockCount} code block(s), none usable`;
     throw new DaemonError(
@@ -96,7 +112,7 @@ export function extractComponentFiles(
         `${[...MAIN_LANGUAGES[component]][0]} or one naming a file).`,
     );
   }
-  return [...files].map(([path, content]) => ({ path, content }));
+  return [...files].map(([path, file]) => ({ path, content: file.content }));
 }
 
 function annotatedBlocks(
@@ -135,12 +151,20 @@ function annotate(block: CodeBlock, lineOffset: number): AnnotatedBlock {
   const line = lineOffset + block.line;
   const info = parseInfoString(block.info);
   if (info.path !== undefined)
-    return { language: info.language, path: info.path, content: block.content, line };
+    return { language: info.language, path: info.path, pathFrom: 'named', content: block.content, line };
   const comment = readPathComment(block.content);
-  if (comment === undefined) return { language: info.language, content: block.content, line };
-  // JSON has no comments: a `// package.json` line would make the file unparseable.
-  const content = extensionOf(comment.path) === 'json' ? block.content.slice(comment.end) : block.content;
-  return { language: info.language || extensionOf(comment.path), path: comment.path, content, line };
+  if (comment !== undefined) {
+    // JSON has no comments: a `// package.json` line would make the file unparseable.
+    const content = extensionOf(comment.path) === 'json' ? block.content.slice(comment.end) : block.content;
+    const language = info.language || extensionOf(comment.path);
+    return { language, path: comment.path, pathFrom: 'named', content, line };
+  }
+  const prose = block.lead === undefined ? undefined : readProsePath(block.lead);
+  if (prose !== undefined && fitsBlock(info.language, prose, block.content)) {
+    const language = info.language || extensionOf(prose);
+    return { language, path: prose, pathFrom: 'prose', content: block.content, line };
+  }
+  return { language: info.language, content: block.content, line };
 }
 
 function isMainCandidate(component: Component, block: AnnotatedBlock): boolean {

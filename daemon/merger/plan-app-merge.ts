@@ -3,8 +3,10 @@ import type { FileWrite } from './file-write';
 import { jsImportedPackages } from './js-imports';
 import { npmPeerPackages } from './npm-versions';
 import { addPackageDependencies } from './package-json-file';
+import { isLikelyAppModule } from './python-app-modules';
 import { pythonDistribution } from './python-distributions';
 import { pythonImports } from './python-imports';
+import { foldersOf, resolvePythonModule } from './python-module-path';
 import { addRequirements } from './requirements-file';
 import { assertAppRelativePath } from './safe-app-path';
 
@@ -30,7 +32,8 @@ const PYTHON_SOURCE = /^backend\/.*\.py$/;
  * Completes a job's writes into the final set of files to commit:
  * - a frontend main file without a default export gets one;
  * - third-party Python imports missing from `backend/requirements.txt` are added to it (standard
- *   library, relative imports and the app's own modules excluded);
+ *   library, relative imports and the app's own modules excluded, also missing ones such as a
+ *   `models` without models.py: see `isLikelyAppModule`);
  * - npm packages imported by frontend sources and missing from `frontend/package.json` are added.
  * Dependency files are read from the job's own writes first, then from the app. Pure: all reading
  * goes through `readCurrent`. Throws `unsafe_path` for a write outside the component folders.
@@ -71,29 +74,23 @@ function requiredDistributions(
   files: ReadonlyMap<string, string>,
   read: (path: string) => string | undefined,
 ): string[] {
-  const exists = (path: string) => read(path) !== undefined;
-  const writtenFolders = new Set<string>();
-  for (const path of files.keys()) {
-    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
-      writtenFolders.add(path.slice(0, slash));
-    }
-  }
+  const writtenFolders = foldersOf(files.keys());
+  const app = {
+    exists: (path: string) => read(path) !== undefined,
+    hasFolder: (path: string) => writtenFolders.has(path),
+  };
   // An import names the app's own code when a module or package of that name sits beside the
   // importing file or at the top of the backend folder.
   const isLocal = (module: string, folder: string) =>
-    [folder, 'backend'].some(
-      (base) =>
-        exists(`${base}/${module}.py`) ||
-        exists(`${base}/${module}/__init__.py`) ||
-        writtenFolders.has(`${base}/${module}`),
-    );
+    [folder, 'backend'].some((base) => resolvePythonModule(base, [module], app) !== undefined);
 
   const distributions = new Set<string>();
   for (const [path, content] of files) {
     if (!PYTHON_SOURCE.test(path)) continue;
     const folder = path.slice(0, path.lastIndexOf('/'));
     for (const module of pythonImports(content)) {
-      if (isLocal(module, folder)) continue;
+      // A missing module of the app is no package to install: the import check reports it.
+      if (isLocal(module, folder) || isLikelyAppModule(module)) continue;
       const distribution = pythonDistribution(module);
       if (distribution !== undefined) distributions.add(distribution);
     }

@@ -84,6 +84,19 @@ export function pythonDistribution(module: string): string | undefined {
   return Object.hasOwn(DISTRIBUTIONS, lower) ? DISTRIBUTIONS[lower] : module;
 }
 
+/** Whether a distribution of a known name provides `module` (`flask_cors`, `yaml`). */
+export function hasKnownDistribution(module: string): boolean {
+  return Object.hasOwn(DISTRIBUTIONS, module) || Object.hasOwn(DISTRIBUTIONS, module.toLowerCase());
+}
+
+/**
+ * Whether `module` is a namespace many distributions share (`google`, `azure`): pythonDistribution
+ * names none, and any requirement named `<namespace>-...` may provide it.
+ */
+export function isSharedNamespace(module: string): boolean {
+  return AMBIGUOUS.has(module);
+}
+
 /** A requirement name in PEP 503 normal form, for comparing `Flask_Cors` with `flask-cors`. */
 export function normaliseDistributionName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');

@@ -1,19 +1,45 @@
-// The first name of a dotted module path, `a` in `a.b.c` or `(a.b as c`; relative paths have none.
-const LEADING_NAME = /^[ \t(]*([A-Za-z_][A-Za-z0-9_]*)(?=[. \t)]|$)/;
-const IMPORT_STATEMENT = /^import[ \t]+(.+)$/;
 const DOUBLE_QUOTE = 34;
 const SINGLE_QUOTE = 39;
-const FROM_STATEMENT = /^from[ \t]+(\S+)[ \t]+import\b/;
+
+/** One import statement of a Python source. */
+export interface PythonImport {
+  /** The leading dots of a relative import (`from ..x import y` -> 2); 0 for an absolute one. */
+  level: number;
+  /** The dotted module after the dots (`a.b`); `''` in `from . import x`. */
+  module: string;
+  /** What a from-import takes (`from . import a, b as c` -> a, b); none for `import x`. */
+  names: string[];
+  /** 1-based line where the statement starts. */
+  line: number;
+}
 
 /**
  * The top-level modules a Python source imports absolutely (`import a.b`, `from a.b import c` ->
- * `a`), in order of first use. Relative imports (`from . import x`, `from .models import y`) and
- * text inside triple-quoted strings are skipped. Line-based, linear in the source length.
+ * `a`), in order of first use. Relative imports (`from . import x`, `from .models import y`) are
+ * skipped. See `pythonImportStatements`.
  */
 export function pythonImports(source: string): string[] {
   const modules = new Set<string>();
+  for (const statement of pythonImportStatements(source)) {
+    if (statement.level === 0) modules.add(statement.module.split('.')[0]!);
+  }
+  return [...modules];
+}
+
+// A parenthesised name list is followed this far (in characters) before it is given up on.
+const MAX_PENDING_LENGTH = 10_000;
+
+/**
+ * Every import statement of a Python source, in order, also indented ones (inside functions, `try`
+ * or `if`). Text inside triple-quoted strings and comments is skipped; backslash continuations and
+ * parenthesised name lists are followed. Line-based, linear in the source length.
+ */
+export function pythonImportStatements(source: string): PythonImport[] {
+  const statements: PythonImport[] = [];
   let openQuote: string | undefined;
   let pending = '';
+  let pendingLine = 0;
+  let lineNumber = 0;
   let start = 0;
   while (start < source.length) {
     let end = source.indexOf('\n', start);
@@ -21,40 +47,73 @@ export function pythonImports(source: string): string[] {
     let line = source.slice(start, end);
     if (line.endsWith('\r')) line = line.slice(0, -1);
     start = end + 1;
+    lineNumber++;
 
     const inString = openQuote !== undefined;
     if (line.includes('"""') || line.includes("'''")) openQuote = quoteStateAfter(line, openQuote);
     if (inString) continue;
+    if (pending === '') pendingLine = lineNumber;
     // Backslash continuation: `import a, \` followed by `b`.
     if (line.endsWith('\\')) {
       pending += `${line.slice(0, -1)} `;
       continue;
     }
-    const logical = pending + line;
+    const logical = pending + withoutComment(line);
+    if (!logical.includes('import')) {
+      pending = '';
+      continue;
+    }
+    // `from x import (` ... `)` over several lines.
+    const head = logical.trimStart();
+    if (
+      (head.startsWith('from') || head.startsWith('import')) &&
+      opensParenthesis(logical) &&
+      logical.length < MAX_PENDING_LENGTH
+    ) {
+      pending = `${logical} `;
+      continue;
+    }
     pending = '';
-    if (!logical.includes('import')) continue;
-    for (const statement of withoutComment(logical).split(';')) {
-      for (const module of statementModules(statement.trim())) modules.add(module);
+    for (const statement of logical.split(';')) {
+      const parsed = parseStatement(statement.trim(), pendingLine);
+      if (parsed !== undefined) statements.push(...parsed);
     }
   }
-  return [...modules];
+  return statements;
 }
 
-function statementModules(statement: string): string[] {
+const FROM_STATEMENT = /^from[ \t]+(\.*)[ \t]*([A-Za-z_][\w.]*)?[ \t]+import\b(.*)$/;
+const IMPORT_STATEMENT = /^import[ \t]+(.+)$/;
+const DOTTED_NAME = /^[ \t(]*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)(?=[ \t),]|$)/;
+
+function parseStatement(statement: string, line: number): PythonImport[] | undefined {
   if (statement.startsWith('from')) {
     const from = FROM_STATEMENT.exec(statement);
-    const top = from === null ? null : LEADING_NAME.exec(from[1]!);
-    return top === null ? [] : [top[1]!];
+    if (from === null) return undefined;
+    const level = from[1]!.length;
+    const module = from[2] ?? '';
+    if (level === 0 && module === '') return undefined;
+    const names: string[] = [];
+    for (const part of from[3]!.replace(/[()]/g, ' ').split(',')) {
+      const name = /^[ \t]*([A-Za-z_]\w*)/.exec(part);
+      if (name !== null) names.push(name[1]!);
+    }
+    return [{ level, module, names, line }];
   }
-  if (!statement.startsWith('import')) return [];
+  if (!statement.startsWith('import')) return undefined;
   const plain = IMPORT_STATEMENT.exec(statement);
-  if (plain === null) return [];
-  const modules: string[] = [];
+  if (plain === null) return undefined;
+  const imports: PythonImport[] = [];
   for (const part of plain[1]!.split(',')) {
-    const top = LEADING_NAME.exec(part);
-    if (top !== null) modules.push(top[1]!);
+    const name = DOTTED_NAME.exec(part);
+    if (name !== null) imports.push({ level: 0, module: name[1]!, names: [], line });
   }
-  return modules;
+  return imports;
+}
+
+function opensParenthesis(text: string): boolean {
+  const open = text.lastIndexOf('(');
+  return open !== -1 && text.indexOf(')', open) === -1;
 }
 
 function withoutComment(line: string): string {

@@ -119,6 +119,101 @@ describe('extractComponentFiles', () => {
     });
   });
 
+  describe('files named in the prose before a block', () => {
+    it('writes every block a heading, bold text, label, list item or sentence names', () => {
+      const answer = [
+        `### models.py\n\n${fence('python', 'class Todo: pass')}`,
+        `**\`routes.py\`**:\n${fence('python', 'bp = None')}`,
+        `File: \`backend/config.py\`\n${fence('python', 'DEBUG = True')}`,
+        `1. \`seed.py\` - test data:\n\n   ${fence('python', 'seed = 1').replace('\n', '\n   ')}`,
+        `Here is the updated \`app.py\`:\n${fence('python', flaskApp)}`,
+      ].join('\n');
+      assert.deepEqual(
+        extractComponentFiles('backend', answer, 'stop').map((f) => f.path),
+        ['backend/models.py', 'backend/routes.py', 'backend/config.py', 'backend/seed.py', 'backend/app.py'],
+      );
+    });
+
+    it('lets the info string and the first-line comment win over the prose line', () => {
+      const answer = `### a.py\n${fence('python b.py', 'x = 1')}### c.py\n${fence('python', '# file: d.py\ny = 2')}`;
+      assert.deepEqual(
+        extractComponentFiles('backend', answer, 'stop').map((f) => f.path),
+        ['backend/b.py', 'backend/d.py'],
+      );
+    });
+
+    it('keeps a file named in its fence over a later block the prose names the same', () => {
+      const answer = `${fence('python app.py', flaskApp)}Add this to \`app.py\`:\n${fence('python', 'app.run()')}`;
+      assert.deepEqual(extractComponentFiles('backend', answer, 'stop'), [
+        { path: 'backend/app.py', content: flaskApp },
+      ]);
+    });
+
+    it('keeps the larger of two blocks the prose names the same, as it does for the main file', () => {
+      const snippet = `Then add to \`app.py\`:\n${fence('python', 'app.run()')}`;
+      const full = `### app.py\n${fence('python', flaskApp)}`;
+      for (const answer of [`${full}${snippet}`, `${snippet}${full}`]) {
+        assert.deepEqual(extractComponentFiles('backend', answer, 'stop'), [
+          { path: 'backend/app.py', content: flaskApp },
+        ]);
+      }
+    });
+
+    it('lets a file named in a fence replace an earlier block the prose named the same', () => {
+      const answer = `### app.py\n${fence('python', flaskApp)}${fence('python app.py', 'v = 2')}`;
+      assert.deepEqual(extractComponentFiles('backend', answer, 'stop'), [
+        { path: 'backend/app.py', content: 'v = 2\n' },
+      ]);
+    });
+
+    it('does not take prose for a path when the block cannot be that file', () => {
+      const answer = `${fence('python', flaskApp)}Install \`requirements.txt\`:\n${fence('bash', 'pip install -r requirements.txt')}`;
+      assert.deepEqual(
+        extractComponentFiles('backend', answer, 'stop').map((f) => f.path),
+        ['backend/app.py'],
+      );
+    });
+
+    it('reads a path further up than the last prose line as no name', () => {
+      const answer = `### models.py\n\nThe data layer.\n\n${fence('python', 'class Todo: pass')}${fence('python app.py', flaskApp)}`;
+      assert.deepEqual(
+        extractComponentFiles('backend', answer, 'stop').map((f) => f.path),
+        ['backend/app.py'],
+      );
+    });
+
+    it('puts a bare frontend source name from prose in src/, like one from a fence', () => {
+      const answer = `### App.jsx\n${fence('jsx', reactApp)}**TodoList.jsx**\n${fence('jsx', 'export default function TodoList() {}')}`;
+      assert.deepEqual(
+        extractComponentFiles('frontend', answer, 'stop').map((f) => f.path),
+        ['frontend/src/App.jsx', 'frontend/src/TodoList.jsx'],
+      );
+    });
+
+    it('refuses an unsafe path named in prose, naming the block', () => {
+      const error = expectDaemonError(
+        () => extractComponentFiles('backend', `### ../x.py\n\n${fence('python', 'x = 1')}`, 'stop'),
+        'unsafe_path',
+      );
+      assert.match(error.message, /code block at line 3/);
+    });
+
+    it('never writes a block from a think section', () => {
+      const answer = `<think>\n### models.py\n${fence('python', 'draft = 1')}</think>\n${fence('python', flaskApp)}`;
+      assert.deepEqual(extractComponentFiles('backend', answer, 'stop'), [
+        { path: 'backend/app.py', content: flaskApp },
+      ]);
+    });
+
+    it('does not report a fence left open inside an unclosed think section as a cut-off answer', () => {
+      const answer = `${fence('python', flaskApp)}<think>\nMaybe:\n\`\`\`python\nimport`;
+      assert.deepEqual(
+        extractComponentFiles('backend', answer, 'stop').map((f) => f.path),
+        ['backend/app.py'],
+      );
+    });
+  });
+
   describe('unannotated blocks', () => {
     it("makes an unannotated Python block the backend's app.py", () => {
       assert.deepEqual(extractComponentFiles('backend', `Code:\n${fence('python', flaskApp)}Done.`, 'stop'), [

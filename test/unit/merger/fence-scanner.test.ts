@@ -4,7 +4,7 @@ import { scanFences } from '../../../daemon/merger/fence-scanner';
 describe('scanFences', () => {
   it('finds a backtick block with its info string and body', () => {
     const scan = scanFences('Intro\n\n```python app.py\nprint(1)\n```\nOutro\n');
-    assert.deepEqual(scan.blocks, [{ info: 'python app.py', content: 'print(1)\n', line: 3 }]);
+    assert.deepEqual(scan.blocks, [{ info: 'python app.py', content: 'print(1)\n', line: 3, lead: 'Intro' }]);
     assert.equal(scan.unclosed, undefined);
   });
 
@@ -47,7 +47,12 @@ describe('scanFences', () => {
   it('reports an unclosed block with what it had so far', () => {
     const scan = scanFences('text\n```python\ndef f():\n    return 1\n');
     assert.deepEqual(scan.blocks, []);
-    assert.deepEqual(scan.unclosed, { info: 'python', content: 'def f():\n    return 1\n', line: 2 });
+    assert.deepEqual(scan.unclosed, {
+      info: 'python',
+      content: 'def f():\n    return 1\n',
+      line: 2,
+      lead: 'text',
+    });
   });
 
   it('reports an unclosed block when the text ends without a newline', () => {
@@ -89,5 +94,78 @@ describe('scanFences', () => {
     const scan = scanFences('```\n'.repeat(10_001));
     assert.equal(scan.blocks.length, 5000);
     assert.equal(scan.unclosed?.content, '');
+  });
+
+  describe('the prose line before a block', () => {
+    it('gives each block the last non-blank prose line since the previous block, trimmed', () => {
+      const scan = scanFences(
+        '# Title\n\nFirst:\n\n```python\na\n```\n```js\nb\n```\n  Then `c.js`:  \r\n```js\nc\n```\n',
+      );
+      assert.deepEqual(
+        scan.blocks.map((b) => b.lead),
+        ['First:', undefined, 'Then `c.js`:'],
+      );
+    });
+
+    it('does not count lines inside blocks as prose', () => {
+      const scan = scanFences('### a.py\n```python\n### b.py\n```\n```python\nx\n```\n');
+      assert.equal(scan.blocks[1]!.lead, undefined);
+    });
+  });
+
+  describe('think sections', () => {
+    it('leaves out blocks inside <think>...</think>, even an unclosed fence there', () => {
+      const text =
+        '<think>\nDraft:\n```python app.py\ndraft\n```\nand\n```python\nnever closed\n</think>\n\n### models.py\n```python\nreal\n```\n';
+      const scan = scanFences(text);
+      assert.deepEqual(scan.blocks, [{ info: 'python', content: 'real\n', line: 12, lead: '### models.py' }]);
+      assert.equal(scan.unclosed, undefined);
+    });
+
+    it('counts what follows a closing tag on its line as prose, and numbers lines through the section', () => {
+      const scan = scanFences('<thinking>\na\nb\n</thinking> Here is `x.py`:\n```python\nx\n```\n');
+      assert.deepEqual(scan.blocks, [{ info: 'python', content: 'x\n', line: 5, lead: 'Here is `x.py`:' }]);
+    });
+
+    it('reads a section opened and closed on one line', () => {
+      const scan = scanFences('<think>short</think>\n```python\nx\n```\n');
+      assert.equal(scan.blocks.length, 1);
+      assert.equal(scan.blocks[0]!.lead, undefined);
+    });
+
+    it('treats everything after an unclosed <think> as think', () => {
+      const scan = scanFences('```python\nkept\n```\n<think>\n```python\ndraft\n```\n```js\nopen');
+      assert.deepEqual(
+        scan.blocks.map((b) => b.content),
+        ['kept\n'],
+      );
+      assert.equal(scan.unclosed, undefined);
+    });
+
+    it('treats everything before a first closing tag without an opening one as think', () => {
+      const scan = scanFences('reasoning\n```python\ndraft\n```\n</think>\n\n```python\nreal\n```\n');
+      assert.deepEqual(
+        scan.blocks.map((b) => b.content),
+        ['real\n'],
+      );
+    });
+
+    it('keeps the answer when a stray closing tag follows a closed section', () => {
+      const scan = scanFences('<think>a</think>\n```python\nreal\n```\n</think>\n');
+      assert.equal(scan.blocks.length, 1);
+    });
+
+    it('does not open a section for a tag inside a block or in the middle of a line', () => {
+      const scan = scanFences('```python\n<think>\n```\nSay <think> here:\n```js\nx\n```\n');
+      assert.deepEqual(
+        scan.blocks.map((b) => b.content),
+        ['<think>\n', 'x\n'],
+      );
+    });
+
+    it('stays linear on many open tags without a close and on many short sections', () => {
+      assert.deepEqual(scanFences('<think>\n'.repeat(200_000)).blocks, []);
+      assert.equal(scanFences('<think></think>\n```\nx\n```\n'.repeat(50_000)).blocks.length, 50_000);
+    });
   });
 });

@@ -61,6 +61,10 @@ const hostileAnswer = fc
   .array(
     fc.oneof(
       fc.constantFrom('Here is the code:\n', 'Run `npm install`.\n', '\n'),
+      // Prose lines that name the next block's file.
+      fc
+        .tuple(fc.constantFrom('### ', '**', 'File: ', '1. `', 'Here is `'), hostilePath)
+        .map(([head, path]) => `${head}${path.replace(/[\r\n]/g, ' ')}${head.includes('`') ? '`:' : ''}\n`),
       fc.record({
         ticks: fc.constantFrom('```', '````', '~~~'),
         language: fc.constantFrom('', 'python', 'jsx', 'js', 'bash', 'json', 'markdown'),

@@ -78,6 +78,18 @@ describe('planAppMerge', () => {
       assert.equal(planned.get('backend/requirements.txt'), 'bcrypt\nFlask\n');
     });
 
+    it('does not add a missing module of the app, such as a models without models.py, as a package', () => {
+      const writes = [
+        {
+          path: 'backend/app.py',
+          content:
+            'from models import Todo\nfrom services.todo_service import done\nimport todo_routes\nimport pydantic\n',
+        },
+      ];
+      const planned = byPath(planAppMerge({ writes, ...app({ 'backend/requirements.txt': 'Flask\n' }) }));
+      assert.equal(planned.get('backend/requirements.txt'), 'Flask\npydantic\n');
+    });
+
     it("builds on the job's own requirements.txt rather than the app's", () => {
       const writes = [
         { path: 'backend/requirements.txt', content: 'flask\n' },

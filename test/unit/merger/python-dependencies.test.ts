@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { normaliseDistributionName, pythonDistribution } from '../../../daemon/merger/python-distributions';
-import { pythonImports } from '../../../daemon/merger/python-imports';
+import { pythonImportStatements, pythonImports } from '../../../daemon/merger/python-imports';
 import { addRequirements, listedRequirements } from '../../../daemon/merger/requirements-file';
 
 describe('pythonImports', () => {
@@ -152,5 +152,48 @@ describe('addRequirements', () => {
 describe('listedRequirements', () => {
   it('reads CRLF files', () => {
     assert.deepEqual([...listedRequirements('Flask==3\r\nrequests\r\n')], ['flask', 'requests']);
+  });
+});
+
+describe('pythonImportStatements', () => {
+  it('gives each statement its level, module, names and line', () => {
+    const source = [
+      'import os, xml.etree.ElementTree as ET',
+      'from flask import Flask, jsonify as j',
+      'from . import models, routes',
+      'from .services.todo import (',
+      '    create,  # makes one',
+      '    remove,',
+      ')',
+      'def f():',
+      '    from ..config import DEBUG',
+      'from x import *',
+    ].join('\n');
+    assert.deepEqual(pythonImportStatements(source), [
+      { level: 0, module: 'os', names: [], line: 1 },
+      { level: 0, module: 'xml.etree.ElementTree', names: [], line: 1 },
+      { level: 0, module: 'flask', names: ['Flask', 'jsonify'], line: 2 },
+      { level: 1, module: '', names: ['models', 'routes'], line: 3 },
+      { level: 1, module: 'services.todo', names: ['create', 'remove'], line: 4 },
+      { level: 2, module: 'config', names: ['DEBUG'], line: 9 },
+      { level: 0, module: 'x', names: [], line: 10 },
+    ]);
+  });
+
+  it('does not swallow imports after a call that leaves a parenthesis open', () => {
+    const source = 'module = importlib.import_module(\n    "x"\n)\nimport json\n';
+    assert.deepEqual(
+      pythonImportStatements(source).map((s) => s.module),
+      ['json'],
+    );
+  });
+
+  it('gives up on a parenthesised list that never closes, and stays linear', () => {
+    const source = `from x import (\n${'    a,\n'.repeat(100_000)}import json\n`;
+    const before = process.cpuUsage();
+    const statements = pythonImportStatements(source);
+    const used = process.cpuUsage(before);
+    assert.ok(used.user + used.system < 2_000_000, 'well under the quadratic time of re-reading the list');
+    assert.equal(statements[0]!.module, 'x');
   });
 });
