@@ -19,9 +19,22 @@ const ICONS: Record<JobStatus, JobIcon> = {
   cancelled: { id: 'circle-slash' },
 };
 
+/** A succeeded job whose app is incomplete (the merger's warnings) shows a warning, not a check. */
+const INCOMPLETE: JobIcon = { id: 'warning', color: 'list.warningForeground' };
+
 export function jobIcon(job: Job): JobIcon {
+  if (job.status === 'succeeded' && (job.warnings?.length ?? 0) > 0) return INCOMPLETE;
   return ICONS[job.status] ?? { id: 'question' };
 }
+
+/** "1 warning" / "3 warnings", or undefined when there is none. */
+function warningCount(job: Job): string | undefined {
+  const count = job.warnings?.length ?? 0;
+  return count === 0 ? undefined : `${count} ${count === 1 ? 'warning' : 'warnings'}`;
+}
+
+/** At most this many warnings are listed in a tooltip; the rest are counted. */
+const TOOLTIP_WARNINGS = 8;
 
 export function jobLabel(job: Job): string {
   return `${job.model} · app${job.appNum}`;
@@ -56,6 +69,8 @@ export function jobDescription(job: Job, now: Date): string {
   if (job.status === 'queued') parts.push('queued');
   if (job.status === 'failed' && job.error) parts.push(job.error.code);
   if (job.status === 'cancelled') parts.push('cancelled');
+  const warned = job.status === 'succeeded' ? warningCount(job) : undefined;
+  if (warned) parts.push(warned);
   parts.push(job.templateSlug);
   const duration = job.status === 'queued' ? undefined : jobDurationMs(job, now);
   if (duration !== undefined) parts.push(formatDurationMs(duration));
@@ -119,6 +134,17 @@ export function jobTooltipMarkdown(job: Job, now: Date): string {
   }
   lines.push(`Created: ${relativeTime(job.createdAt, now) ?? job.createdAt}`);
   lines.push(`Folder: ${escapeMarkdown(job.appPath)}`);
+  if (job.warnings && job.warnings.length > 0) {
+    lines.push('', `**${warningCount(job)}**: the app is incomplete`);
+    for (const warning of job.warnings.slice(0, TOOLTIP_WARNINGS)) {
+      const where = warning.file
+        ? ` (${escapeMarkdown(warning.file)}${warning.line ? `:${warning.line}` : ''})`
+        : '';
+      lines.push(`- ${escapeMarkdown(warning.code)}: ${escapeMarkdown(warning.message)}${where}`);
+    }
+    const more = job.warnings.length - TOOLTIP_WARNINGS;
+    if (more > 0) lines.push(`- and ${more} more`);
+  }
   if (job.error) {
     const status = job.error.status === undefined ? '' : ` (HTTP ${job.error.status})`;
     lines.push(

@@ -106,3 +106,34 @@ describe('job presentation', () => {
     ]);
   });
 });
+
+describe('job presentation: an incomplete app', () => {
+  const job = makeJob({
+    id: 'w',
+    status: 'succeeded',
+    warnings: [
+      {
+        code: 'unresolved_import',
+        message: 'imports models, which the app does not have',
+        file: 'backend/app.py',
+        line: 3,
+      },
+      { code: 'undeclared_dependency', message: 'imports requests, which requirements.txt does not list' },
+    ],
+  });
+
+  it('shows a warning icon and the count instead of a plain success', () => {
+    assert.equal(jobIcon(job).id, 'warning');
+    assert.match(jobDescription(job, now), /^2 warnings · crud_todo_list/);
+    assert.equal(jobIcon(makeJob({ id: 'ok', status: 'succeeded' })).id, 'check');
+  });
+
+  it('lists the warnings in the tooltip, with file and line', () => {
+    const tooltip = jobTooltipMarkdown(job, now);
+    assert.match(tooltip, /\*\*2 warnings\*\*: the app is incomplete/);
+    assert.match(
+      tooltip,
+      /unresolved\\_import: imports models, which the app does not have \(backend\/app\.py:3\)/,
+    );
+  });
+});
