@@ -19,7 +19,10 @@ export interface DaemonLink {
   initialized: P.InitializeResult;
   /** Resolves when the daemon process has exited. */
   exited: Promise<number | null>;
-  /** Asks the daemon to stop (unfinished jobs stay recorded) and waits for it. */
+  /**
+   * Ends this command's use of the daemon. A daemon that serves no other client stops (unfinished
+   * jobs stay recorded) and is waited for; one that serves others goes on, and is left running.
+   */
   shutdown: () => Promise<void>;
   /** The last lines the daemon logged, for error messages. */
   recentLog: () => string[];
@@ -57,6 +60,8 @@ export async function openDaemon(
     if (recent.length > 50) recent.splice(0, recent.length - 50);
     if (env.APPGEN_DEBUG) for (const line of lines) process.stderr.write(`${line}\n`);
   });
+  // Writing to a daemon that has exited raises EPIPE; its exit is handled where it is awaited.
+  child.stdin!.on('error', () => undefined);
   const connection = createMessageConnection(
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),
@@ -94,6 +99,7 @@ export async function openDaemon(
       throw new Error(`the daemon exited (code ${code}) before answering:\n${lastMessages(recent)}`);
     }),
   ]);
+  let released = false;
   return {
     connection,
     child,
@@ -113,8 +119,19 @@ export async function openDaemon(
       return () => pauseListeners.delete(listener);
     },
     shutdown: async () => {
-      if (child.exitCode !== null) return;
-      await connection.sendRequest(P.ShutdownRequest, {}).catch(() => undefined);
+      if (child.exitCode !== null || released) return;
+      const reply = await connection.sendRequest(P.ShutdownRequest, {}).catch(() => undefined);
+      if (reply?.otherClients) {
+        // The daemon goes on serving other clients and running their jobs: let it go, without
+        // waiting for an exit that comes only once they have left too.
+        released = true;
+        connection.dispose();
+        child.stdin!.end();
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        child.unref();
+        return;
+      }
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
