@@ -1,22 +1,12 @@
 /**
  * The daemon's entry point and the only place that creates things: it reads the command line and the
- * environment, opens the workspace's stores, builds the services and serves JSON-RPC on stdio.
+ * environment, becomes the workspace's owner (or relays to it), opens the workspace's stores, builds
+ * the services and serves JSON-RPC on stdio and to relayed clients on the workspace's socket.
  * stdout carries the protocol and nothing else; logs are JSON lines on stderr.
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import {
-  createMessageConnection,
-  type MessageConnection,
-  type MessageWriter,
-  SocketMessageReader,
-  SocketMessageWriter,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-jsonrpc/node';
 import type { Job } from '../shared/job';
 import * as P from '../shared/protocol';
 import { AppLocks } from './app-locks';
@@ -24,7 +14,10 @@ import { AppStore } from './app-store';
 import { ArtifactStore } from './artifacts';
 import { BatchService } from './batch/batch-service';
 import { estimateBatchCost } from './batch/cost-estimate';
-import { applyOverrides, ConfigError, configFromEnv, type DaemonConfig } from './config';
+import { type ClientConnection, openClientConnection } from './client-connection';
+import { ClientLifetime } from './client-lifetime';
+import { applyOverrides, configFromEnv, type DaemonConfig } from './config';
+import { type DaemonArgs, parseDaemonArgs } from './daemon-args';
 import { DaemonError } from './daemon-error';
 import { GenerationService } from './generation-service';
 import { removeStaleTempFiles } from './history/atomic-write-file';
@@ -36,19 +29,17 @@ import { ModelCatalog } from './model-catalog';
 import { ModelThrottle } from './model-throttle';
 import { abortableSleep } from './openrouter/abortable-sleep';
 import { OpenRouterClient } from './openrouter/openrouter-client';
+import { ownOrRelay } from './owner-or-relay';
+import { OwnerSocket } from './owner-socket';
 import { buildPrompt } from './prompts/build-prompt';
-import { connectWithRetry, ownerPatienceMs, relay } from './relay';
+import { relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
 import { prepareStateFolder } from './state-folder';
 import { cachedCatalog } from './templates/cached-catalog';
 import { loadTemplates } from './templates/template-catalog';
 import { TickBatchedWritable } from './tick-batched-writable';
 import { DAEMON_VERSION } from './version';
-import { acquireWorkspaceLock, type LockInfo, processAlive, socketPathFor } from './workspace-lock';
-
-interface Args {
-  workspace: string;
-}
+import { type LockInfo, socketPathFor } from './workspace-lock';
 
 // The history's SQLite engine is WebAssembly. By default V8 compiles its busy functions a second
 // time with its optimising compiler, on background threads: in a new daemon that costs about a
@@ -56,61 +47,14 @@ interface Args {
 // microseconds either way. The baseline code (Liftoff) is kept instead. Set before sql.js loads.
 setFlagsFromString('--liftoff-only');
 
-function parseArgs(argv: string[]): Args {
-  let workspace = process.cwd();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--stdio') continue;
-    if (arg === '--workspace') {
-      const value = argv[++i];
-      if (!value) throw new ConfigError('--workspace needs a folder');
-      workspace = value;
-    } else if (arg?.startsWith('--workspace=')) {
-      workspace = arg.slice('--workspace='.length);
-    } else {
-      throw new ConfigError(`unknown argument "${arg}"; usage: daemon --stdio --workspace <dir>`);
-    }
-  }
-  return { workspace: resolve(workspace) };
-}
-
-/** Serves the workspace's socket; a socket file left by a dead owner is replaced. */
-async function listenOnSocket(path: string): Promise<Server> {
-  if (process.platform !== 'win32') await rm(path, { force: true });
-  const server = createServer();
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolvePromise();
-    });
-  });
-  return server;
-}
-
 /**
- * A JSON-RPC connection over a client's socket. `end` closes the socket once every message written so
- * far has been handed to it, so a reply sent just before (to `daemon/shutdown`) still arrives.
+ * Runs the daemon while it has clients or jobs (see client-lifetime.ts), or until `daemon/shutdown`
+ * from its last client or a polite signal.
  */
-function socketConnection(socket: Socket): { connection: MessageConnection; end: () => void } {
-  const writer = new SocketMessageWriter(socket);
-  let lastWrite: Promise<void> = Promise.resolve();
-  const tracked: MessageWriter = {
-    onError: writer.onError,
-    onClose: writer.onClose,
-    write: (message) => {
-      lastWrite = writer.write(message);
-      return lastWrite;
-    },
-    end: () => writer.end(),
-    dispose: () => writer.dispose(),
-  };
-  const connection = createMessageConnection(new SocketMessageReader(socket), tracked);
-  return { connection, end: () => void lastWrite.catch(() => undefined).finally(() => socket.end()) };
-}
-
-/** Runs the daemon until stdin closes or `daemon/shutdown`. */
 export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  // The client that started this daemon may leave while others stay: writing to its closed pipes
+  // must not end the daemon that serves them.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const log = createLogger((line) => process.stderr.write(line));
   const fail = (message: string) => {
     log.error(message);
@@ -128,10 +72,10 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     process.exit(1);
   });
 
-  let args: Args;
+  let args: DaemonArgs;
   let envConfig: DaemonConfig;
   try {
-    args = parseArgs(argv);
+    args = parseDaemonArgs(argv);
     envConfig = configFromEnv(env);
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
@@ -150,42 +94,20 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   const started = Date.now();
   const socketPath = socketPathFor(args.workspace);
   const lockInfo: LockInfo = { pid: process.pid, socket: socketPath, startedAt: new Date().toISOString() };
-  let lock = await acquireWorkspaceLock(stateDir, lockInfo);
-  while (lock.kind === 'taken') {
+  const ownership = await ownOrRelay({ workspace: args.workspace, stateDir, info: lockInfo, log });
+  if (ownership.kind === 'refused') return fail(ownership.message);
+  if (ownership.kind === 'relay') {
     // Another daemon owns this workspace: share its engine instead of opening the stores twice.
-    const { holder } = lock;
-    log.info('workspace served by another daemon; relaying', { pid: holder.pid });
-    let socket: Socket;
-    try {
-      socket = await connectWithRetry(
-        holder.socket,
-        ownerPatienceMs(holder.startedAt, Date.now()),
-        () => !processAlive(holder.pid),
-      );
-    } catch {
-      // An owner that exited meanwhile (a shutdown under way) leaves the workspace to this daemon.
-      if (!processAlive(holder.pid)) {
-        lock = await acquireWorkspaceLock(stateDir, lockInfo);
-        continue;
-      }
-      return fail(
-        `workspace ${args.workspace} is in use by another AppGen process (pid ${holder.pid}) that does not answer on ${holder.socket}`,
-      );
+    const end = await relay(ownership.socket, process.stdin, process.stdout);
+    if (end === 'daemon') {
+      log.info('the daemon serving this workspace closed the connection', { pid: ownership.holder.pid });
     }
-    const end = await relay(socket, process.stdin, process.stdout);
-    if (end === 'daemon')
-      log.info('the daemon serving this workspace closed the connection', { pid: holder.pid });
     process.exit(0);
   }
-  const server = await listenOnSocket(socketPath);
-  // A relay may connect while the stores are still opening: its socket waits (its bytes stay
-  // buffered) until the handlers exist, instead of being accepted and never answered.
-  const earlySockets: Socket[] = [];
-  let acceptSocket = (socket: Socket) => void earlySockets.push(socket);
-  server.on('connection', (socket) => {
-    socket.on('error', () => socket.destroy());
-    acceptSocket(socket);
-  });
+  const lock = ownership;
+  // Listening before the stores open: a relay that connects meanwhile is answered at once and its
+  // requests wait (buffered) until the handlers exist.
+  const ownerSocket = await OwnerSocket.listen(socketPath, process.pid);
 
   const now = () => new Date();
   const historyFile = join(stateDir, 'history.sqlite');
@@ -203,7 +125,6 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   const appStore = new AppStore(args.workspace, stateDir, now);
   for (const action of await appStore.recover()) log.warn(action);
 
-  const clients = new Set<MessageConnection>();
   let resumeAfterInitialize: () => void = () => {};
   const queue = new JobQueue({ enabled: config.useQueue, maxConcurrent: config.maxConcurrent });
   const logQueue = () =>
@@ -233,8 +154,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       'OpenRouter reports insufficient credits (HTTP 402): waiting jobs are paused, not failed. Add credits, then resume (AppGen: Resume Paused Queue, `appgen resume`, or daemon/resume).';
     queue.pause();
     log.warn(pausedReason);
-    for (const client of clients)
-      void client.sendNotification(P.PausedNotification, { reason: pausedReason });
+    clients.notifyAll(P.PausedNotification, { reason: pausedReason });
   };
   const resumeQueue = () => {
     const wasPaused = pausedReason !== undefined;
@@ -265,14 +185,15 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     locks: new AppLocks(() => config.lockTimeoutMs),
     modelNames: (name) => models.namesToCheck(name),
     onChanged: (job: Job) => {
-      for (const client of clients) void client.sendNotification(P.GenerationChangedNotification, job);
+      clients.notifyAll(P.GenerationChangedNotification, job);
       if (job.status === 'failed' && job.error?.code === 'insufficient_credits') pauseQueue();
       batches.observe(job);
+      clients.jobsChanged();
     },
   });
-  const batchProgress = new LatestPerTick<P.BatchProgress>((progress) => {
-    for (const client of clients) void client.sendNotification(P.BatchChangedNotification, progress);
-  });
+  const batchProgress = new LatestPerTick<P.BatchProgress>((progress) =>
+    clients.notifyAll(P.BatchChangedNotification, progress),
+  );
   const batches = new BatchService({
     workspace: args.workspace,
     service,
@@ -320,12 +241,13 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   const shutdown = (code: number) => {
     shuttingDown ??= (async () => {
       log.info('daemon stopping');
-      // No new relays while stopping: a daemon started now waits for this one to exit, then takes over.
-      server.close();
+      // No new relays while stopping: a daemon started now waits for the lock, then takes over.
+      ownerSocket.stopping();
       await service.shutdown();
       await batches.settled(); // a report being written is finished first
       batchProgress.flush();
       await store.close();
+      ownerSocket.close();
       await lock.release();
       log.info('daemon stopped');
     })()
@@ -337,9 +259,17 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   // history changes of the last moments are saved and the lock is released.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(0));
 
+  const clients = new ClientLifetime({
+    busy: () => {
+      const { queued, running } = service.counts();
+      return running > 0 || (queued > 0 && pausedReason === undefined);
+    },
+    stop: () => void shutdown(0),
+    log,
+  });
+
   const queueInfo = () => queue.info;
-  /** `endClient` is set for a relayed client: its shutdown ends its own connection, not the shared daemon. */
-  const handlersFor = (endClient: (() => void) | undefined): DaemonHandlers => ({
+  const handlersFor = (caller: ClientConnection): DaemonHandlers => ({
     initialize: (params: P.InitializeParams) => {
       const overrides = { ...(params.config ?? {}) };
       const key =
@@ -389,11 +319,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         }))(store.stats()),
       }) satisfies P.StatusResult,
     'daemon/resume': () => ({ resumed: resumeQueue() }),
-    'daemon/shutdown': () => {
-      // Answer first, then stop: the reply must reach the client before the process ends.
-      setImmediate(() => (endClient ? endClient() : void shutdown(0)));
-      return {};
-    },
+    'daemon/shutdown': () => clients.shutdownRequested(caller),
     'templates/list': async () => {
       const { templates: list, problems } = await templates();
       for (const problem of problems)
@@ -426,25 +352,35 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     'models/list': (params: { refresh?: unknown }) => models.list(params.refresh === true),
   });
 
-  const serve = (connection: MessageConnection, endClient?: () => void) => {
-    registerHandlers(connection, handlersFor(endClient), log);
-    clients.add(connection);
-    connection.onClose(() => {
-      clients.delete(connection);
-      if (!endClient) void shutdown(0);
-    });
-    connection.listen();
+  const serve = (client: ClientConnection) => {
+    registerHandlers(client.connection, handlersFor(client), log);
+    clients.add(client);
+    client.connection.listen();
   };
-  acceptSocket = (socket) => {
-    const { connection, end } = socketConnection(socket);
-    serve(connection, end);
-  };
-  for (const socket of earlySockets.splice(0)) acceptSocket(socket);
+  ownerSocket.onClient((socket) =>
+    serve(
+      openClientConnection({
+        input: socket,
+        output: socket,
+        transport: 'socket',
+        log,
+        close: () => socket.end(),
+      }),
+    ),
+  );
   const stdout = new TickBatchedWritable(process.stdout);
   // A pipe is written synchronously, so what the last turn left still goes out as the process ends.
   process.once('exit', () => stdout.flush());
-  serve(createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(stdout)));
-  process.stdin.on('end', () => void shutdown(0));
+  serve(
+    openClientConnection({
+      input: process.stdin,
+      output: stdout,
+      transport: 'stdio',
+      log,
+      // stdout cannot be closed; the client closes its end once it has the reply.
+      close: () => process.stdin.destroy(),
+    }),
+  );
   batches.adopt(store.listUnfinished());
   // Jobs an earlier daemon left resume once the client has sent its key and settings (or soon
   // after start when no client says anything), so they do not run with the wrong ones.

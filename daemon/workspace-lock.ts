@@ -1,7 +1,8 @@
 /**
  * One writer per workspace. The first daemon creates `.appgen/daemon.lock` (exclusively) naming its
  * pid and the local socket it serves; a later daemon or CLI finds it and talks to that daemon instead
- * of opening the stores itself. A lock whose process is gone is stale and taken over.
+ * of opening the stores itself. A lock whose process is gone is stale and taken over; so is one whose
+ * pid lives but serves no socket (see owner-or-relay.ts), through `takeOver`.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -17,7 +18,12 @@ export interface LockInfo {
 
 export type LockOutcome =
   | { kind: 'owner'; release: () => Promise<void> }
-  | { kind: 'taken'; holder: LockInfo };
+  | {
+      kind: 'taken';
+      holder: LockInfo;
+      /** Removes this lock, unless it has changed since: for a holder found not to be a daemon. */
+      takeOver: () => Promise<void>;
+    };
 
 export const LOCK_FILE = 'daemon.lock';
 
@@ -66,7 +72,9 @@ export async function acquireWorkspaceLock(
     const raw = await readRaw(file);
     if (raw === undefined) continue; // removed meanwhile: try again
     const holder = parseLock(raw);
-    if (holder && holder.pid !== info.pid && isAlive(holder.pid)) return { kind: 'taken', holder };
+    if (holder && holder.pid !== info.pid && isAlive(holder.pid)) {
+      return { kind: 'taken', holder, takeOver: () => removeIfUnchanged(file, raw) };
+    }
     if (!holder && (await youngerThan(file, FILL_GRACE_MS))) {
       // Another process may be between creating the file and writing it: give it a moment.
       await delay(50);
@@ -98,7 +106,8 @@ async function createLock(file: string, info: LockInfo): Promise<boolean> {
 /**
  * Removes a stale lock, unless it has changed since it was judged stale. Two processes may judge the
  * same lock stale; without the guard, the slower one could remove the lock the faster one has just
- * created, and both would own the workspace. One takeover at a time, under an exclusive guard file.
+ * created, and both would own the workspace. One takeover at a time, under an exclusive guard file;
+ * a caller that finds the guard taken returns without removing anything and looks again.
  */
 async function removeIfUnchanged(file: string, judged: string): Promise<void> {
   const guard = `${file}.takeover`;

@@ -177,11 +177,22 @@ export class DaemonClient {
     });
     const grace = this.options.shutdownGraceMs ?? 2000;
     const connection = this.connection;
-    if (connection) {
-      await withTimeout(connection.sendRequest(ShutdownRequest, {}), grace).catch(() => undefined);
+    const reply = connection
+      ? await withTimeout(connection.sendRequest(ShutdownRequest, {}), grace).catch(() => undefined)
+      : undefined;
+    child.stdin?.end();
+    if (reply?.otherClients && this.child === child) {
+      // Other clients (a command line) use this daemon and its jobs: it goes on for them, and exits
+      // once they have left. Killing it would end their jobs.
+      this.options.log.info(`daemon goes on serving ${reply.otherClients} other client(s)`);
+      this.child = undefined;
+      this.connection = undefined;
+      connection?.dispose();
+      this.stopping = false;
+      this.setState('stopped');
+      return;
     }
     // The daemon exits by itself after `daemon/shutdown` or when stdin closes; give it a moment.
-    child.stdin?.end();
     if (
       !(await withTimeout(exited, grace).then(
         () => true,

@@ -82,8 +82,18 @@ export const ResumeRequest = new RequestType<Record<string, never>, { resumed: b
   'daemon/resume',
 );
 
-/** Client -> daemon. Aborts running model calls (the jobs resume on the next start) and exits. */
-export const ShutdownRequest = new RequestType<Record<string, never>, Record<string, never>, void>(
+export interface ShutdownResult {
+  /**
+   * Set when other clients are connected: the daemon ended only this client's connection and goes
+   * on serving them (and running their jobs), so the caller should not wait for it to exit.
+   */
+  otherClients?: number;
+}
+/**
+ * Client -> daemon. Ends this client's connection. As the last client connected, it also aborts
+ * running model calls (the jobs resume on the next start) and the daemon exits.
+ */
+export const ShutdownRequest = new RequestType<Record<string, never>, ShutdownResult, void>(
   'daemon/shutdown',
 );
 

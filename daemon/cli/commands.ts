@@ -7,7 +7,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
-import { type DaemonLink, lastMessages, openDaemon } from './daemon-link';
+import { DaemonExitedError, InterruptedError, lastMessages, UsageError } from './cli-failure';
+import { type DaemonLink, openDaemon } from './daemon-link';
 import { followJobs, waitForJobs } from './follow-jobs';
 import { type Interrupt, watchInterrupt } from './interrupt';
 import { ProgressView } from './progress-view';
@@ -22,10 +23,7 @@ export interface CliContext {
   config?: P.ConfigOverrides;
 }
 
-export class UsageError extends Error {}
-
-/** Ctrl-C before there was anything to stop. */
-export class InterruptedError extends Error {}
+export { InterruptedError, UsageError };
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -57,12 +55,25 @@ async function withDaemon<T>(
     ]);
     try {
       return await fn(link, interrupt);
+    } catch (error) {
+      throw await link.explain(error);
     } finally {
       await link.shutdown();
     }
   } finally {
     interrupt.dispose();
   }
+}
+
+/**
+ * A request the daemon refused (invalid input): its message, exit 2. A daemon that went away instead
+ * ends the command with what it said.
+ */
+async function refused(ctx: CliContext, link: DaemonLink, error: unknown): Promise<number> {
+  const reason = await link.explain(error);
+  if (reason instanceof DaemonExitedError) throw reason;
+  ctx.err.write(`${describeError(reason)}\n`);
+  return EXIT_INVALID;
 }
 
 /** A request error as one line for people; batch file problems come one per line. */
@@ -128,8 +139,7 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
         batchFile ? { configPath: locateBatchFile(batchFile, ctx.workspace) } : {},
       );
     } catch (error) {
-      ctx.err.write(`${describeError(error)}\n`);
-      return EXIT_INVALID;
+      return refused(ctx, link, error);
     }
     ctx.out.write(`Batch ${started.batchId}: ${started.jobs.length} job(s)\n`);
     if (started.estimate) ctx.out.write(`${describeEstimate(started.estimate)}\n`);
@@ -268,8 +278,7 @@ export async function generate(
         ...(options.app !== undefined ? { appNum: options.app } : {}),
       });
     } catch (error) {
-      ctx.err.write(`${describeError(error)}\n`);
-      return EXIT_INVALID;
+      return refused(ctx, link, error);
     }
     ctx.out.write(`Generating ${job.templateSlug} with ${job.model} into ${job.appPath} (job ${job.id})\n`);
     follower.track([job]);
@@ -339,8 +348,7 @@ export async function importHistory(ctx: CliContext, file: string): Promise<numb
       );
       return EXIT_OK;
     } catch (error) {
-      ctx.err.write(`${describeError(error)}\n`);
-      return EXIT_INVALID;
+      return refused(ctx, link, error);
     }
   });
 }

@@ -6,12 +6,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
   createMessageConnection,
+  ErrorCodes,
   type MessageConnection,
+  ResponseError,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
+import { DaemonExitedError, whatTheDaemonSaid } from './cli-failure';
 
 export interface DaemonLink {
   connection: MessageConnection;
@@ -19,8 +22,16 @@ export interface DaemonLink {
   initialized: P.InitializeResult;
   /** Resolves when the daemon process has exited. */
   exited: Promise<number | null>;
-  /** Asks the daemon to stop (unfinished jobs stay recorded) and waits for it. */
+  /**
+   * Ends this command's use of the daemon. A daemon that serves no other client stops (unfinished
+   * jobs stay recorded) and is waited for; one that serves others goes on, and is left running.
+   */
   shutdown: () => Promise<void>;
+  /**
+   * The error to report for `error`, thrown while talking to the daemon: when the daemon has gone,
+   * what it said before it exited, rather than the connection's own words.
+   */
+  explain: (error: unknown) => Promise<unknown>;
   /** The last lines the daemon logged, for error messages. */
   recentLog: () => string[];
   /**
@@ -57,6 +68,8 @@ export async function openDaemon(
     if (recent.length > 50) recent.splice(0, recent.length - 50);
     if (env.APPGEN_DEBUG) for (const line of lines) process.stderr.write(`${line}\n`);
   });
+  // Writing to a daemon that has exited raises EPIPE; its exit is handled where it is awaited.
+  child.stdin!.on('error', () => undefined);
   const connection = createMessageConnection(
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),
@@ -67,6 +80,23 @@ export async function openDaemon(
       resolve(code);
     });
   });
+  // 'close' comes once stderr has been read to its end too: everything the daemon said is in.
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const gone = async () => {
+    const code = await closed;
+    const said = whatTheDaemonSaid([...recent, buffered]);
+    // Exit code 2 is the daemon refusing its input (a setting, the workspace): its words say it all.
+    return new DaemonExitedError(
+      code,
+      code === 2 ? said : `the AppGen daemon stopped (exit code ${code}): ${said}`,
+    );
+  };
+  const explain = async (error: unknown): Promise<unknown> => {
+    const connectionLost =
+      error instanceof ResponseError &&
+      (error.code === ErrorCodes.PendingResponseRejected || error.code === ErrorCodes.ConnectionInactive);
+    return connectionLost || child.exitCode !== null ? gone() : error;
+  };
   const listeners = new Set<(job: Job) => void>();
   connection.onNotification(P.GenerationChangedNotification, (job) => {
     for (const listener of [...listeners]) listener(job);
@@ -84,16 +114,22 @@ export async function openDaemon(
   // else (VS Code) serves the workspace, this daemon only relays and the owner never sees our env.
   // No `config` unless asked for: settings the owner was given stay as they are.
   const apiKey = env.OPENROUTER_API_KEY;
-  const initialized = await Promise.race([
-    connection.sendRequest(P.InitializeRequest, {
-      clientName: 'appgen-cli',
-      ...(apiKey ? { apiKey } : {}),
-      ...(config ? { config } : {}),
-    }),
-    exited.then((code) => {
-      throw new Error(`the daemon exited (code ${code}) before answering:\n${lastMessages(recent)}`);
-    }),
-  ]);
+  let initialized: P.InitializeResult;
+  try {
+    initialized = await Promise.race([
+      connection.sendRequest(P.InitializeRequest, {
+        clientName: 'appgen-cli',
+        ...(apiKey ? { apiKey } : {}),
+        ...(config ? { config } : {}),
+      }),
+      closed.then(async () => {
+        throw await gone();
+      }),
+    ]);
+  } catch (error) {
+    throw await explain(error);
+  }
+  let released = false;
   return {
     connection,
     child,
@@ -112,27 +148,24 @@ export async function openDaemon(
       pauseListeners.add(listener);
       return () => pauseListeners.delete(listener);
     },
+    explain,
     shutdown: async () => {
-      if (child.exitCode !== null) return;
-      await connection.sendRequest(P.ShutdownRequest, {}).catch(() => undefined);
+      if (child.exitCode !== null || released) return;
+      const reply = await connection.sendRequest(P.ShutdownRequest, {}).catch(() => undefined);
+      if (reply?.otherClients) {
+        // The daemon goes on serving other clients and running their jobs: let it go, without
+        // waiting for an exit that comes only once they have left too.
+        released = true;
+        connection.dispose();
+        child.stdin!.end();
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        child.unref();
+        return;
+      }
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
     },
   };
-}
-
-/** The messages of JSON log lines, for showing to a person. */
-export function lastMessages(lines: string[], count = 5): string {
-  return lines
-    .slice(-count)
-    .map((line) => {
-      try {
-        const entry = JSON.parse(line) as { message?: string };
-        return `  ${entry.message ?? line}`;
-      } catch {
-        return `  ${line}`;
-      }
-    })
-    .join('\n');
 }

@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { failureOf } from './cli-failure';
 import * as commands from './commands';
 import { runDemo } from './demo';
 
@@ -146,11 +147,9 @@ if (require.main === module) {
       if (code >= 0) process.exitCode = code;
     },
     (error: unknown) => {
-      const usage =
-        error instanceof commands.UsageError ||
-        (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-      process.stderr.write(`appgen: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = error instanceof commands.InterruptedError ? 130 : usage ? 2 : 1;
+      const failure = failureOf(error);
+      process.stderr.write(`appgen: ${failure.message}\n`);
+      process.exitCode = failure.code;
     },
   );
 }

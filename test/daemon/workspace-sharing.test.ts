@@ -102,7 +102,11 @@ describe('workspace: a second daemon on a busy workspace', () => {
     await first.initialize();
     const second = ws.spawn();
     await second.initialize();
-    assert.deepEqual(await second.connection.sendRequest(P.ShutdownRequest, {}), {});
+    assert.deepEqual(
+      await second.connection.sendRequest(P.ShutdownRequest, {}),
+      { otherClients: 1 },
+      'the reply says the daemon goes on for the other client',
+    );
     assert.equal(await second.exited, 0);
 
     assert.equal(first.child.exitCode, null, 'the first daemon is still running');

@@ -32,7 +32,10 @@ export interface DaemonProcess {
   /** Resolves with the first job notification matching `predicate` (past or future). */
   waitForJob: (predicate: (job: Job) => boolean, timeoutMs?: number) => Promise<Job>;
   initialize: (params?: P.InitializeParams) => Promise<P.InitializeResult>;
-  /** Closes stdin, as a client that goes away does, and waits for the exit (SIGKILL after 5 s). */
+  /**
+   * Asks for daemon/shutdown and closes stdin, and waits for the exit (SIGKILL after 5 s). A daemon
+   * whose only client this is stops at once; jobs it runs stay recorded, unfinished.
+   */
   stop: () => Promise<void>;
   /** Kills the process with SIGKILL unless it has already ended, and waits for the exit. */
   kill: () => Promise<void>;
@@ -99,8 +102,10 @@ export function spawnDaemon(
       connection.sendRequest(P.InitializeRequest, { clientName: 'test', ...params }),
     stop: async () => {
       if (ended()) return;
-      child.stdin!.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      // Closing stdin alone would leave a daemon running the jobs it has (it exits once they are done).
+      await Promise.race([connection.sendRequest(P.ShutdownRequest, {}).catch(() => undefined), exited]);
+      child.stdin!.end();
       await exited;
       clearTimeout(timer);
     },

@@ -46,8 +46,28 @@ describe('acquireWorkspaceLock', () => {
   it('reports the holder to a second caller while the holder lives, and leaves its lock alone', async () => {
     owner(await acquireWorkspaceLock(dir, info(101), alive));
     const second = await acquireWorkspaceLock(dir, info(202), alive);
-    assert.deepEqual(second, { kind: 'taken', holder: info(101) });
+    assert.equal(second.kind, 'taken');
+    assert.deepEqual(second.kind === 'taken' && second.holder, info(101));
     assert.deepEqual(onDisk(), info(101));
+  });
+
+  it('lets a caller take over a live holder it found not to be a daemon, and then own the lock', async () => {
+    writeFileSync(lockFile(), JSON.stringify(info(101)));
+    const found = await acquireWorkspaceLock(dir, info(202), alive);
+    assert.ok(found.kind === 'taken');
+    await found.takeOver();
+    assert.ok(!existsSync(lockFile()));
+    owner(await acquireWorkspaceLock(dir, info(202), alive));
+    assert.deepEqual(onDisk(), info(202));
+  });
+
+  it('takes over only the lock it judged: a lock written since is left alone', async () => {
+    writeFileSync(lockFile(), JSON.stringify(info(101)));
+    const found = await acquireWorkspaceLock(dir, info(202), alive);
+    assert.ok(found.kind === 'taken');
+    writeFileSync(lockFile(), JSON.stringify(info(303)));
+    await found.takeOver();
+    assert.deepEqual(onDisk(), info(303));
   });
 
   it('takes over a lock whose holder is dead', async () => {

@@ -72,6 +72,15 @@ function makeClient(
   return { client, lines, params };
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Resolves with the first value of an event that passes the check. */
 function next<T>(
   subscribe: (listener: (value: T) => void) => { dispose(): void },
@@ -231,6 +240,19 @@ describe('DaemonClient', () => {
     await client.stop();
     assert.equal(client.state, 'stopped');
     assert.throws(() => process.kill(pid, 0));
+  });
+
+  it('leaves running a daemon that goes on serving other clients after daemon/shutdown', async () => {
+    const { client, lines } = makeClient('shared', { graceMs: 100 });
+    await client.ensureStarted();
+    const pid = client.pid!;
+    await client.stop();
+    assert.equal(client.state, 'stopped');
+    assert.doesNotThrow(() => process.kill(pid, 0), 'not killed: its other clients keep their jobs');
+    assert.ok(lines.some((line) => /goes on serving 1 other client/.test(line.text)));
+    process.kill(pid, 'SIGKILL');
+    // Gone once reaped; the test leaves no process behind.
+    while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 10));
   });
 
   it('refuses to start when the daemon bundle is missing, naming the path', async () => {
