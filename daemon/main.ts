@@ -40,6 +40,7 @@ import { OpenRouterClient } from './openrouter/openrouter-client';
 import { buildPrompt } from './prompts/build-prompt';
 import { connectWithRetry, ownerPatienceMs, relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
+import { SecretScrubber } from './secret-scrubber';
 import { cachedCatalog } from './templates/cached-catalog';
 import { loadTemplates } from './templates/template-catalog';
 import { TickBatchedWritable } from './tick-batched-writable';
@@ -111,7 +112,9 @@ function socketConnection(socket: Socket): { connection: MessageConnection; end:
 
 /** Runs the daemon until stdin closes or `daemon/shutdown`. */
 export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const log = createLogger((line) => process.stderr.write(line));
+  // Every key the daemon is given, taken out of what it logs, stores and sends.
+  const scrubber = new SecretScrubber();
+  const log = createLogger((line) => process.stderr.write(line), undefined, scrubber);
   const fail = (message: string) => {
     log.error(message);
     process.stderr.write(`appgen daemon: ${message}\n`);
@@ -213,12 +216,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         : 'Generation queue disabled: every job starts at once',
     );
   logQueue();
-  // Most texts hold no key: one search costs less than splitting and joining tens of kilobytes.
-  const scrub = (text: string) => (apiKey && text.includes(apiKey) ? text.split(apiKey).join('***') : text);
   const client = (maxRetries = config.maxRetries) =>
     new OpenRouterClient({
       baseUrl: config.baseUrl,
       apiKey,
+      scrubber,
       maxRetries,
       backoffBaseMs: config.backoffBaseMs,
       timeoutMs: config.timeoutMs,
@@ -261,7 +263,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
     callModel: throttle.wrap((request, options) => client().complete(request, options)),
     appStore,
-    artifacts: new ArtifactStore(args.workspace, scrub),
+    artifacts: new ArtifactStore(args.workspace, scrubber),
     locks: new AppLocks(() => config.lockTimeoutMs),
     modelNames: (name) => models.namesToCheck(name),
     onChanged: (job: Job) => {

@@ -1,4 +1,5 @@
 import { DaemonError } from '../daemon-error';
+import { SecretScrubber } from '../secret-scrubber';
 import { abortableSleep } from './abortable-sleep';
 import type { CallOptions, ChatRequest, ChatResult, ModelSummary } from './chat-types';
 import type { BodyOutcome } from './completion';
@@ -10,7 +11,6 @@ import { raceAbort } from './race-abort';
 import { bodyProblemFailure, httpStatusFailure } from './response-failures';
 import { headerValue, readBodyText } from './response-text';
 import { RetryPolicy } from './retry-policy';
-import { scrubSecret } from './scrub-secret';
 import { SseCompletionReader } from './sse-completion-reader';
 
 export type {
@@ -27,6 +27,11 @@ export interface OpenRouterClientOptions {
   /** Any OpenAI-compatible base, e.g. `https://openrouter.ai/api/v1`; trailing slashes are ignored. */
   baseUrl: string;
   apiKey: string | undefined;
+  /**
+   * Takes keys out of every string the server sent before it leaves the client; told of `apiKey`.
+   * Default: one that knows `apiKey` only.
+   */
+  scrubber?: SecretScrubber;
   /** Retries after the first attempt. */
   maxRetries: number;
   /** Backoff before retry k is `backoffBaseMs * 2^(k-1)` plus jitter. */
@@ -52,13 +57,15 @@ type AttemptResult = Omit<ChatResult, 'attempts' | 'durationMs' | 'requestPayloa
 
 /**
  * Calls an OpenAI-compatible chat completions API (OpenRouter) with retries. Every failure is a
- * `DaemonError` with a contract code and `data.attempts`; the API key appears in no message, log or
- * returned value.
+ * `DaemonError` with a contract code and `data.attempts`. Every string the server sent (the answer,
+ * its ids and names, error messages, raw bodies) is scrubbed here, where it enters the daemon, so
+ * the key appears in no message, log or returned value, whatever the server echoes.
  */
 export class OpenRouterClient {
   private readonly policy: RetryPolicy;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly scrubber: SecretScrubber;
 
   constructor(private readonly options: OpenRouterClientOptions) {
     this.policy = new RetryPolicy({
@@ -69,6 +76,8 @@ export class OpenRouterClient {
     });
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? abortableSleep;
+    this.scrubber = options.scrubber ?? new SecretScrubber();
+    this.scrubber.add(options.apiKey);
   }
 
   /** Sends one chat request (streamed) and returns the assembled answer. */
@@ -157,7 +166,14 @@ export class OpenRouterClient {
     if (!isSuccess(response)) return { ok: false, failure: this.statusFailure(response, text) };
     const body = parseJsonBody(text);
     const models = readModelList(body);
-    if (models) return { ok: true, value: models };
+    if (models) {
+      const value = models.map((model) => ({
+        ...model,
+        id: this.scrub(model.id),
+        name: this.scrub(model.name),
+      }));
+      return { ok: true, value };
+    }
     const detail = extractErrorMessage(body) || 'no data array';
     return {
       ok: false,
@@ -214,15 +230,15 @@ export class OpenRouterClient {
     }
     const generationId = headerValue(response.headers['x-generation-id']) ?? completion.id;
     const result: AttemptResult = {
-      content: completion.content,
-      finishReason: completion.finishReason,
+      content: this.scrub(completion.content),
+      finishReason: this.scrubber.scrubOptional(completion.finishReason ?? undefined) ?? null,
       status,
       rawResponse,
     };
     if (completion.usage) result.usage = completion.usage;
-    if (generationId) result.generationId = generationId;
-    if (completion.provider) result.provider = completion.provider;
-    if (completion.model) result.model = completion.model;
+    if (generationId) result.generationId = this.scrub(generationId);
+    if (completion.provider) result.provider = this.scrub(completion.provider);
+    if (completion.model) result.model = this.scrub(completion.model);
     return { ok: true, value: result };
   }
 
@@ -277,7 +293,7 @@ export class OpenRouterClient {
   }
 
   private scrub(text: string): string {
-    return scrubSecret(text, this.options.apiKey);
+    return this.scrubber.scrub(text);
   }
 }
 

@@ -16,6 +16,8 @@ export interface ReplyPlan {
   authorization?: string;
   /** Seconds since the epoch, for the `created` field. */
   created: number;
+  /** The `provider` field; default `SIM_PROVIDER`. */
+  provider?: string;
 }
 
 /** The provider name the simulator reports. */
@@ -67,10 +69,24 @@ export type PreparedReply = (res: ServerResponse, onServerClose: () => void) => 
  * Does the work of a reply ahead of time (for a normal streamed answer, rendering every event), so
  * that writing it later costs only the write.
  */
-export function prepareReply(plan: ReplyPlan): PreparedReply {
+export function prepareReply(original: ReplyPlan): PreparedReply {
+  const plan = withEcho(original);
   const streamed =
     plan.stream && (plan.step.kind === 'ok' || plan.step.kind === 'length') ? streamEvents(plan) : undefined;
   return (res, onServerClose) => writeReply(res, plan, onServerClose, streamed);
+}
+
+/** The plan with the request's Authorization header in every server-controlled text, when asked. */
+function withEcho(plan: ReplyPlan): ReplyPlan {
+  if (!plan.step.echoAuthorization) return plan;
+  const echo = `(received ${plan.authorization ?? 'nothing'})`;
+  return {
+    ...plan,
+    generationId: `${plan.generationId} ${echo}`,
+    provider: `${SIM_PROVIDER} ${echo}`,
+    model: `${plan.model} ${echo}`,
+    content: `${plan.content}\nThis answer was served ${echo}.\n\n\`\`\`text ECHO.txt\nserved ${echo}\n\`\`\`\n`,
+  };
 }
 
 /**
@@ -114,9 +130,11 @@ async function writeReply(
   }
   const error = ERROR_REPLIES[step.kind]?.(plan.model);
   if (error) {
-    const message = step.echoAuthorization
-      ? `${error.message} (received ${plan.authorization ?? 'nothing'})`
-      : error.message;
+    // The model name in an echoing plan already carries the header.
+    const message =
+      step.echoAuthorization && !error.message.includes(plan.model)
+        ? `${error.message} (received ${plan.authorization ?? 'nothing'})`
+        : error.message;
     const body = {
       error: { message, code: error.status, ...(error.metadata ? { metadata: error.metadata } : {}) },
     };
@@ -225,7 +243,7 @@ function completionJson(plan: ReplyPlan, finish: string): Record<string, unknown
         : plan.content;
   return {
     id: plan.generationId,
-    provider: SIM_PROVIDER,
+    provider: plan.provider ?? SIM_PROVIDER,
     model: plan.model,
     object: 'chat.completion',
     created: plan.created,
@@ -244,7 +262,7 @@ function completionJson(plan: ReplyPlan, finish: string): Record<string, unknown
 function chunkHead(plan: ReplyPlan): Record<string, unknown> {
   return {
     id: plan.generationId,
-    provider: SIM_PROVIDER,
+    provider: plan.provider ?? SIM_PROVIDER,
     model: plan.model,
     object: 'chat.completion.chunk',
     created: plan.created,

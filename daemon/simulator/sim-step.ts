@@ -59,7 +59,11 @@ export interface SimStepOptions {
    * before a JSON body. Default 1 for streams, 0 for JSON.
    */
   keepAlives?: number;
-  /** Puts the received Authorization header into the error message (servers that echo credentials). */
+  /**
+   * Puts the received Authorization header (so the key) into every text the server controls: the
+   * error message, `X-Generation-Id`, the `id`, `provider` and `model` fields, and the answer, where
+   * it is also a file of its own (`ECHO.txt`). Servers that echo credentials do the same.
+   */
   echoAuthorization?: boolean;
 }
 

@@ -226,6 +226,42 @@ describe('OpenRouterClient (against a scripted HTTP server)', () => {
     assert.ok(!JSON.stringify(error.data).includes(KEY));
   });
 
+  it('scrubs the key from every string of an answer: text, generation id, provider, model, raw body', async () => {
+    const echo = `(saw Bearer ${KEY})`;
+    const chunk = {
+      id: `gen-${echo}`,
+      provider: `Acme ${echo}`,
+      model: `acme/model ${echo}`,
+      choices: [{ index: 0, delta: { content: `code ${KEY}` }, finish_reason: 'stop' }],
+    };
+    server.reply({
+      status: 200,
+      body: `data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`,
+      headers: { ...SSE_HEADERS, 'x-generation-id': `gen-header ${KEY}` },
+    });
+    server.reply({ status: 200, body: { ...chunk, choices: [{ message: { content: `json ${KEY}` } }] } });
+    const streamed = await client().complete(request);
+    assert.equal(streamed.content, 'code [redacted]');
+    assert.equal(streamed.generationId, 'gen-header [redacted]');
+    assert.equal(streamed.provider, 'Acme (saw Bearer [redacted])');
+    assert.equal(streamed.model, 'acme/model (saw Bearer [redacted])');
+    const json = await client().complete(request);
+    assert.equal(json.content, 'json [redacted]');
+    assert.equal(json.generationId, 'gen-(saw Bearer [redacted])');
+    for (const result of [streamed, json]) assert.ok(!JSON.stringify(result).includes(KEY));
+  });
+
+  it('scrubs keys it was told of before, and the key from the model list', async () => {
+    const { SecretScrubber } = await import('../../../daemon/secret-scrubber');
+    const scrubber = new SecretScrubber(['an-older-key-0123456789']);
+    server.reply({ status: 200, body: sse('old an-older-key-0123456789'), headers: SSE_HEADERS });
+    server.reply({ status: 200, body: { data: [{ id: `a/${KEY}`, name: `Named ${KEY}` }] } });
+    assert.equal((await client({ scrubber }).complete(request)).content, 'old [redacted]');
+    assert.deepEqual(await client({ scrubber }).listModels(), [
+      { id: 'a/[redacted]', name: 'Named [redacted]' },
+    ]);
+  });
+
   it('maps a refused connection to network after retries, with no status', async () => {
     const closed = await startScriptedHttpServer();
     await closed.close();
