@@ -224,6 +224,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       maxRetries,
       backoffBaseMs: config.backoffBaseMs,
       timeoutMs: config.timeoutMs,
+      maxResponseBytes: config.maxResponseBytes,
       referer: 'https://github.com/appgen/appgen',
       title: 'AppGen',
     });

@@ -8,8 +8,10 @@ import { type AttemptFailure, type AttemptOutcome, type HttpResponse, httpAttemp
 import { parseJsonBody, readJsonCompletion } from './json-completion';
 import { readModelList } from './model-list';
 import { raceAbort } from './race-abort';
-import { bodyProblemFailure, httpStatusFailure } from './response-failures';
-import { headerValue, readBodyText } from './response-text';
+import { keptRawResponse, MAX_RAW_RESPONSE_CHARS } from './raw-response';
+import { DEFAULT_MAX_RESPONSE_BYTES, ResponseBudget, ResponseTooLargeError } from './response-budget';
+import { bodyProblemFailure, httpStatusFailure, tooLargeFailure } from './response-failures';
+import { type BodyText, headerValue, readBodyText } from './response-text';
 import { RetryPolicy } from './retry-policy';
 import { SseCompletionReader } from './sse-completion-reader';
 
@@ -38,6 +40,11 @@ export interface OpenRouterClientOptions {
   backoffBaseMs: number;
   /** One attempt's limit, headers and body together; 0 means none. */
   timeoutMs: number;
+  /**
+   * Most bytes of one response the client holds (see `ResponseBudget`); past it the request is
+   * aborted and the call fails with `response_too_large`, not retried. Default 8 MiB.
+   */
+  maxResponseBytes?: number;
   /** Longest wait between attempts, `Retry-After` included. Default 60 000. */
   maxBackoffMs?: number;
   /** Sent as `HTTP-Referer` (OpenRouter's app attribution). */
@@ -104,7 +111,7 @@ export class OpenRouterClient {
           timeoutMs: this.options.timeoutMs,
           signal,
         },
-        (response) => this.readChat(response),
+        (response) => this.withinLimit(response, (budget) => this.readChat(response, budget)),
       ),
     );
     return {
@@ -128,7 +135,7 @@ export class OpenRouterClient {
           timeoutMs: this.options.timeoutMs,
           signal,
         },
-        (response) => this.readModels(response),
+        (response) => this.withinLimit(response, (budget) => this.readModels(response, budget)),
       ),
     );
     return value;
@@ -161,10 +168,26 @@ export class OpenRouterClient {
     }
   }
 
-  private async readModels(response: HttpResponse): Promise<AttemptOutcome<ModelSummary[]>> {
-    const text = await readBodyText(response.body);
-    if (!isSuccess(response)) return { ok: false, failure: this.statusFailure(response, text) };
-    const body = parseJsonBody(text);
+  /** Reads a response within the size limit; past it the attempt fails with `response_too_large`. */
+  private async withinLimit<T>(
+    response: HttpResponse,
+    read: (budget: ResponseBudget) => Promise<AttemptOutcome<T>>,
+  ): Promise<AttemptOutcome<T>> {
+    try {
+      return await read(new ResponseBudget(this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES));
+    } catch (error) {
+      if (!(error instanceof ResponseTooLargeError)) throw error;
+      return { ok: false, failure: tooLargeFailure(error, response.statusCode) };
+    }
+  }
+
+  private async readModels(
+    response: HttpResponse,
+    budget: ResponseBudget,
+  ): Promise<AttemptOutcome<ModelSummary[]>> {
+    const read = await readBodyText(response.body, { budget });
+    if (!isSuccess(response)) return { ok: false, failure: this.statusFailure(response, read) };
+    const body = parseJsonBody(read.text);
     const models = readModelList(body);
     if (models) {
       const value = models.map((model) => ({
@@ -182,38 +205,49 @@ export class OpenRouterClient {
         code: 'upstream',
         status: response.statusCode,
         message: `The model list could not be read: ${detail}`,
-        rawResponse: text,
+        rawResponse: keptRawResponse(read),
       },
     };
   }
 
-  private async readChat(response: HttpResponse): Promise<AttemptOutcome<AttemptResult>> {
+  private async readChat(
+    response: HttpResponse,
+    budget: ResponseBudget,
+  ): Promise<AttemptOutcome<AttemptResult>> {
     const status = response.statusCode;
     if (!isSuccess(response)) {
-      return { ok: false, failure: this.statusFailure(response, await readBodyText(response.body)) };
+      return {
+        ok: false,
+        failure: this.statusFailure(response, await readBodyText(response.body, { budget })),
+      };
     }
     const contentType = headerValue(response.headers['content-type'])?.toLowerCase() ?? '';
     const streamed = contentType.includes('text/event-stream');
-    let raw: string;
+    let read: BodyText;
     let outcome: BodyOutcome;
     if (streamed) {
-      const reader = new SseCompletionReader();
-      raw = await readBodyText(response.body, (piece) => {
-        reader.feed(piece);
-        return !reader.finished;
+      // Only the answer text and the head of the raw stream are kept, so memory stays within the budget.
+      const reader = new SseCompletionReader(budget);
+      read = await readBodyText(response.body, {
+        budget,
+        keepChars: MAX_RAW_RESPONSE_CHARS,
+        onPiece: (piece) => {
+          reader.feed(piece);
+          return !reader.finished;
+        },
       });
       outcome = reader.finish();
     } else if (contentType === '' || contentType.includes('json')) {
-      raw = await readBodyText(response.body);
-      outcome = readJsonCompletion(raw);
+      read = await readBodyText(response.body, { budget });
+      outcome = readJsonCompletion(read.text);
     } else {
-      raw = await readBodyText(response.body);
-      const message = describeTextBody(raw) || `an empty ${contentType} body`;
+      read = await readBodyText(response.body, { budget });
+      const message = describeTextBody(read.text) || `an empty ${contentType} body`;
       outcome = { ok: false, problem: { reason: 'unusable', message, contentReceived: false } };
     }
-    const rawResponse = this.scrub(raw);
+    const rawResponse = this.scrub(keptRawResponse(read));
     if (!outcome.ok) {
-      return { ok: false, failure: bodyProblemFailure(outcome.problem, status, raw, streamed) };
+      return { ok: false, failure: bodyProblemFailure(outcome.problem, status, rawResponse, streamed) };
     }
     const completion = outcome.completion;
     if (completion.finishReason === 'length') {
@@ -242,9 +276,10 @@ export class OpenRouterClient {
     return { ok: true, value: result };
   }
 
-  private statusFailure(response: HttpResponse, text: string): AttemptFailure {
+  private statusFailure(response: HttpResponse, body: BodyText): AttemptFailure {
     const retryAfter = headerValue(response.headers['retry-after']);
-    return httpStatusFailure(response.statusCode, text, retryAfter, this.now());
+    const failure = httpStatusFailure(response.statusCode, body.text, retryAfter, this.now());
+    return { ...failure, rawResponse: keptRawResponse(body) };
   }
 
   private toError(failure: AttemptFailure, attempts: number, final: boolean): DaemonError {

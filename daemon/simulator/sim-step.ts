@@ -39,6 +39,10 @@ export const FAULT_KINDS = [
   'stream-finish-error',
   /** A normal answer cut short with `finish_reason: "length"`. */
   'length',
+  /** 200, then keep-alives that never stop (comments in a stream, blank lines before JSON). */
+  'endless-keep-alives',
+  /** 200, then an answer that never ends (events in a stream, an unclosed content string in JSON). */
+  'endless-answer',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -59,6 +63,8 @@ export interface SimStepOptions {
    * before a JSON body. Default 1 for streams, 0 for JSON.
    */
   keepAlives?: number;
+  /** Pause between the writes of an endless reply (about 64 KB each). Default 0. */
+  intervalMs?: number;
   /**
    * Puts the received Authorization header (so the key) into every text the server controls: the
    * error message, `X-Generation-Id`, the `id`, `provider` and `model` fields, and the answer, where

@@ -262,6 +262,38 @@ describe('OpenRouterClient (against a scripted HTTP server)', () => {
     ]);
   });
 
+  it('stops a body past maxResponseBytes and fails with response_too_large, without retrying', async () => {
+    const content = 'x'.repeat(8 * 1024);
+    server.reply({ status: 200, body: { choices: [{ message: { content }, finish_reason: 'stop' }] } });
+    server.reply({
+      status: 200,
+      body: `${': OPENROUTER PROCESSING\n\n'.repeat(400)}${sse('late')}`,
+      headers: SSE_HEADERS,
+    });
+    server.reply({ status: 500, body: 'e'.repeat(8 * 1024) });
+    for (let i = 0; i < 3; i++) {
+      const error = await rejection(client({ maxResponseBytes: 4096 }).complete(request));
+      assert.equal(error.code, 'response_too_large');
+      assert.equal(error.data.attempts, 1);
+      assert.match(error.message, /passed the limit of 4096 bytes/);
+      assert.match(error.data.rawResponse ?? '', /kept only the first \d+ characters/);
+    }
+    assert.deepEqual(delays, [], 'no retry');
+  });
+
+  it('counts a streamed answer as its text, not as the events that carry it', async () => {
+    const events = Array.from(
+      { length: 200 },
+      (_, i) =>
+        `data: ${JSON.stringify({ id: 'gen-long', choices: [{ index: 0, delta: { content: `${i % 10}` }, finish_reason: null }] })}\n\n`,
+    ).join('');
+    const body = `${events}${sse('!')}`;
+    assert.ok(Buffer.byteLength(body) > 4 * 4096);
+    server.reply({ status: 200, body, headers: SSE_HEADERS });
+    const result = await client({ maxResponseBytes: 4096 }).complete(request);
+    assert.equal(result.content.length, 201);
+  });
+
   it('maps a refused connection to network after retries, with no status', async () => {
     const closed = await startScriptedHttpServer();
     await closed.close();
