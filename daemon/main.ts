@@ -35,7 +35,6 @@ import { LatestPerTick } from './latest-per-tick';
 import { createLogger } from './logger';
 import { ModelCatalog } from './model-catalog';
 import { ModelThrottle } from './model-throttle';
-import { abortableSleep } from './openrouter/abortable-sleep';
 import { OpenRouterClient } from './openrouter/openrouter-client';
 import { buildPrompt } from './prompts/build-prompt';
 import { connectWithRetry, ownerPatienceMs, relay } from './relay';
@@ -245,7 +244,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     queue.resume();
     return wasPaused;
   };
-  const throttle = new ModelThrottle({ now: Date.now, sleep: abortableSleep });
+  const throttle = new ModelThrottle(() =>
+    config.useQueue ? config.maxConcurrent : Number.POSITIVE_INFINITY,
+  );
   // One attempt: the list only helps (pickers, estimates, model checks), and an offline daemon
   // should learn at once that it has none rather than after the backoffs.
   const models = new ModelCatalog(

@@ -1,7 +1,7 @@
 import { DaemonError } from '../daemon-error';
 import { SecretScrubber } from '../secret-scrubber';
 import { abortableSleep } from './abortable-sleep';
-import type { CallOptions, ChatRequest, ChatResult, ModelSummary } from './chat-types';
+import type { AttemptEnd, CallOptions, ChatRequest, ChatResult, ModelSummary } from './chat-types';
 import type { BodyOutcome } from './completion';
 import { describeTextBody, extractErrorMessage } from './error-message';
 import { type AttemptFailure, type AttemptOutcome, type HttpResponse, httpAttempt } from './http-attempt';
@@ -16,6 +16,8 @@ import { RetryPolicy } from './retry-policy';
 import { SseCompletionReader } from './sse-completion-reader';
 
 export type {
+  AttemptEnd,
+  AttemptGate,
   CallOptions,
   ChatMessage,
   ChatRequest,
@@ -147,8 +149,20 @@ export class OpenRouterClient {
   ): Promise<{ value: T; attempts: number }> {
     for (let attemptNo = 1; ; attemptNo += 1) {
       if (opts.signal?.aborted) throw this.cancelled(attemptNo - 1);
+      let ended: ((end: AttemptEnd) => void) | undefined;
+      try {
+        ended = await opts.gate?.(opts.signal);
+      } catch (error) {
+        if (opts.signal?.aborted) throw this.cancelled(attemptNo - 1);
+        throw error;
+      }
       opts.onAttempt?.(attemptNo);
-      const outcome = await attempt(opts.signal);
+      let outcome: AttemptOutcome<T> | undefined;
+      try {
+        outcome = await attempt(opts.signal);
+      } finally {
+        ended?.(outcome?.ok ? { ok: true } : { ok: false, status: outcome?.failure.status });
+      }
       if (outcome.ok) return { value: outcome.value, attempts: attemptNo };
       const failure = outcome.failure;
       if (failure.kind === 'cancelled' || opts.signal?.aborted) throw this.cancelled(attemptNo);

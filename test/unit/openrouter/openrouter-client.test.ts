@@ -294,6 +294,47 @@ describe('OpenRouterClient (against a scripted HTTP server)', () => {
     assert.equal(result.content.length, 201);
   });
 
+  it('passes the gate before each attempt and tells it how each ended, holding nothing while it waits', async () => {
+    server.reply({ status: 503, body: { error: { message: 'busy' } } });
+    server.reply({ status: 200, body: sse('done'), headers: SSE_HEADERS });
+    const events: string[] = [];
+    const result = await client({
+      sleep: async (ms) => {
+        events.push(`sleep ${ms}`);
+      },
+    }).complete(request, {
+      gate: async () => {
+        events.push('enter');
+        return (end) => events.push(`leave ${end.ok ? 'ok' : end.status}`);
+      },
+      onAttempt: (n) => events.push(`attempt ${n}`),
+    });
+    assert.equal(result.content, 'done');
+    assert.deepEqual(events, [
+      'enter',
+      'attempt 1',
+      'leave 503',
+      'sleep 100',
+      'enter',
+      'attempt 2',
+      'leave ok',
+    ]);
+  });
+
+  it('a call cancelled while its attempt waits at the gate fails with cancelled, no request made', async () => {
+    const controller = new AbortController();
+    const call = client().complete(request, {
+      signal: controller.signal,
+      gate: (signal) =>
+        new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+    });
+    controller.abort();
+    const error = await rejection(call);
+    assert.equal(error.code, 'cancelled');
+    assert.equal(error.data.attempts, 0);
+    assert.equal(server.requests.length, 0);
+  });
+
   it('maps a refused connection to network after retries, with no status', async () => {
     const closed = await startScriptedHttpServer();
     await closed.close();
