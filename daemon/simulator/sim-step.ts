@@ -85,11 +85,23 @@ export interface ModelBehavior {
   faults?: SimStep[];
   /** Served once `faults` are used up. Default `ok`. (Not named `then`: that would make it a thenable.) */
   afterFaults?: SimStep;
+  /** Once `faults` are used up, a share of requests fails instead of getting `afterFaults`. */
+  randomFaults?: RandomFaults;
   latencyMs?: number;
   format?: ReplyFormat;
   keepAlives?: number;
   /** The answer text instead of the generated code. */
   content?: string | ContentFn;
+}
+
+/**
+ * Fails `rate` (0 to 1) of requests with the next of `steps`, taken in turn; which requests is
+ * decided by a generator seeded with `seed` (default 1), so that a run can be repeated.
+ */
+export interface RandomFaults {
+  rate: number;
+  steps: SimStep[];
+  seed?: number;
 }
 
 export function toStepOptions(step: SimStep): SimStepOptions {

@@ -19,7 +19,14 @@ import {
 import { type PromptMessage, simulatedReply } from './simulated-reply';
 import { type ScriptedReply, StepScript } from './step-script';
 
-export type { FaultKind, ModelBehavior, ReplyFormat, SimStep, SimStepOptions } from './sim-step';
+export type {
+  FaultKind,
+  ModelBehavior,
+  RandomFaults,
+  ReplyFormat,
+  SimStep,
+  SimStepOptions,
+} from './sim-step';
 export type { SimulatedModel } from './simulated-models';
 
 export interface SimulatorOptions {
