@@ -5,7 +5,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { SecretScrubber } from './secret-scrubber';
 
 export interface CallArtifacts {
   jobId: string;
@@ -21,8 +20,7 @@ export class ArtifactStore {
 
   constructor(
     private readonly workspace: string,
-    /** What the client returns is already scrubbed; the files pass it again, in case. */
-    private readonly scrubber: SecretScrubber,
+    private readonly scrub: (text: string) => string,
   ) {}
 
   /** Workspace-relative folder of one app's artifacts. */
@@ -41,12 +39,9 @@ export class ArtifactStore {
     const base = `${call.jobId}.${call.component}`;
     // Three small files: written synchronously, which costs less than three asynchronous round trips.
     const write = () => {
-      writeFileSync(
-        join(dir, `${base}.request.json`),
-        this.scrubber.scrub(JSON.stringify(call.request, null, 2)),
-      );
-      writeFileSync(join(dir, `${base}.response.txt`), this.scrubber.scrub(call.rawResponse));
-      writeFileSync(join(dir, `${base}.meta.json`), this.scrubber.scrub(JSON.stringify(call.meta, null, 2)));
+      writeFileSync(join(dir, `${base}.request.json`), this.scrub(JSON.stringify(call.request, null, 2)));
+      writeFileSync(join(dir, `${base}.response.txt`), this.scrub(call.rawResponse));
+      writeFileSync(join(dir, `${base}.meta.json`), this.scrub(JSON.stringify(call.meta, null, 2)));
     };
     try {
       write();

@@ -265,7 +265,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
     callModel: throttle.wrap((request, options) => client().complete(request, options)),
     appStore,
-    artifacts: new ArtifactStore(args.workspace, scrubber),
+    artifacts: new ArtifactStore(args.workspace, (text) => scrubber.scrub(text)),
     locks: new AppLocks(() => config.lockTimeoutMs),
     modelNames: (name) => models.namesToCheck(name),
     onChanged: (job: Job) => {
