@@ -3,6 +3,7 @@
  * validated with a message that names the variable and the bad value.
  */
 import type { ConfigOverrides } from '../shared/protocol';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './openrouter/response-budget';
 
 export interface DaemonConfig {
   baseUrl: string;
@@ -12,6 +13,8 @@ export interface DaemonConfig {
   maxRetries: number;
   backoffBaseMs: number;
   timeoutMs: number;
+  /** Most bytes of one model response held; past it the call fails with `response_too_large`. */
+  maxResponseBytes: number;
   /** Workspace-relative root of generated apps. */
   outputDir: string;
 }
@@ -24,6 +27,7 @@ export const DEFAULT_CONFIG: DaemonConfig = {
   maxRetries: 2,
   backoffBaseMs: 1000,
   timeoutMs: 300_000,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
   outputDir: 'generated/apps',
 };
 
@@ -92,6 +96,7 @@ const FIELDS: { [K in keyof DaemonConfig]: Field<K> }[keyof DaemonConfig][] = [
   { key: 'maxRetries', env: 'OPENROUTER_MAX_RETRIES', parse: integer(0, 100) },
   { key: 'backoffBaseMs', env: 'OPENROUTER_BACKOFF_BASE_MS', parse: integer(0) },
   { key: 'timeoutMs', env: 'OPENROUTER_TIMEOUT_MS', parse: integer(1) },
+  { key: 'maxResponseBytes', env: 'OPENROUTER_MAX_RESPONSE_BYTES', parse: integer(1024) },
   { key: 'outputDir', env: 'APPGEN_OUTPUT_DIR', parse: relativeDir },
 ];
 

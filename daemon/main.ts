@@ -27,13 +27,13 @@ import { LatestPerTick } from './latest-per-tick';
 import { createLogger } from './logger';
 import { ModelCatalog } from './model-catalog';
 import { ModelThrottle } from './model-throttle';
-import { abortableSleep } from './openrouter/abortable-sleep';
 import { OpenRouterClient } from './openrouter/openrouter-client';
 import { ownOrRelay } from './owner-or-relay';
 import { OwnerSocket } from './owner-socket';
 import { buildPrompt } from './prompts/build-prompt';
 import { relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
+import { SecretScrubber } from './secret-scrubber';
 import { prepareStateFolder } from './state-folder';
 import { cachedCatalog } from './templates/cached-catalog';
 import { loadTemplates } from './templates/template-catalog';
@@ -55,7 +55,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   // The client that started this daemon may leave while others stay: writing to its closed pipes
   // must not end the daemon that serves them.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-  const log = createLogger((line) => process.stderr.write(line));
+  // Every key the daemon is given, taken out of what it logs, stores and sends.
+  const scrubber = new SecretScrubber();
+  const log = createLogger((line) => process.stderr.write(line), undefined, scrubber);
   const fail = (message: string) => {
     log.error(message);
     process.stderr.write(`appgen daemon: ${message}\n`);
@@ -134,15 +136,15 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         : 'Generation queue disabled: every job starts at once',
     );
   logQueue();
-  // Most texts hold no key: one search costs less than splitting and joining tens of kilobytes.
-  const scrub = (text: string) => (apiKey && text.includes(apiKey) ? text.split(apiKey).join('***') : text);
   const client = (maxRetries = config.maxRetries) =>
     new OpenRouterClient({
       baseUrl: config.baseUrl,
       apiKey,
+      scrubber,
       maxRetries,
       backoffBaseMs: config.backoffBaseMs,
       timeoutMs: config.timeoutMs,
+      maxResponseBytes: config.maxResponseBytes,
       referer: 'https://github.com/appgen/appgen',
       title: 'AppGen',
     });
@@ -162,7 +164,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     queue.resume();
     return wasPaused;
   };
-  const throttle = new ModelThrottle({ now: Date.now, sleep: abortableSleep });
+  const throttle = new ModelThrottle(() =>
+    config.useQueue ? config.maxConcurrent : Number.POSITIVE_INFINITY,
+  );
   // One attempt: the list only helps (pickers, estimates, model checks), and an offline daemon
   // should learn at once that it has none rather than after the backoffs.
   const models = new ModelCatalog(
@@ -181,7 +185,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
     callModel: throttle.wrap((request, options) => client().complete(request, options)),
     appStore,
-    artifacts: new ArtifactStore(args.workspace, scrub),
+    artifacts: new ArtifactStore(args.workspace, (text) => scrubber.scrub(text)),
     locks: new AppLocks(() => config.lockTimeoutMs),
     modelNames: (name) => models.namesToCheck(name),
     onChanged: (job: Job) => {

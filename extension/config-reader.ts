@@ -16,6 +16,7 @@ export interface AppGenSettings {
   maxRetries?: number;
   backoffBaseMs?: number;
   timeoutMs?: number;
+  maxResponseBytes?: number;
   outputDir?: string;
   defaultModels: string[];
   temperature?: number;
@@ -35,6 +36,7 @@ export const DAEMON_SETTING_KEYS = [
   'maxRetries',
   'backoffBaseMs',
   'timeoutMs',
+  'maxResponseBytes',
   'outputDir',
 ] as const;
 
@@ -63,6 +65,7 @@ export function readSettings(lookup: SettingLookup): AppGenSettings {
     maxRetries: asNumber(lookup('maxRetries')),
     backoffBaseMs: asNumber(lookup('backoffBaseMs')),
     timeoutMs: asNumber(lookup('timeoutMs')),
+    maxResponseBytes: asNumber(lookup('maxResponseBytes')),
     outputDir: asString(lookup('outputDir')),
     defaultModels,
     temperature: asNumber(lookup('temperature')),

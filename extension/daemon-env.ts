@@ -19,6 +19,7 @@ export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = {
   maxRetries: 'OPENROUTER_MAX_RETRIES',
   backoffBaseMs: 'OPENROUTER_BACKOFF_BASE_MS',
   timeoutMs: 'OPENROUTER_TIMEOUT_MS',
+  maxResponseBytes: 'OPENROUTER_MAX_RESPONSE_BYTES',
   outputDir: 'APPGEN_OUTPUT_DIR',
 };
 

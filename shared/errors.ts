@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'network',
   'timeout',
   'truncated',
+  /** The response passed the size limit (`OPENROUTER_MAX_RESPONSE_BYTES`); not retried. */
+  'response_too_large',
   'no_code',
   'unsafe_path',
   'lock_timeout',

@@ -20,6 +20,7 @@ export interface ConfigOverrides {
   maxRetries?: number | string;
   backoffBaseMs?: number | string;
   timeoutMs?: number | string;
+  maxResponseBytes?: number | string;
   outputDir?: string;
   [envName: string]: unknown;
 }

@@ -56,7 +56,22 @@ export interface CallOptions {
   onRetry?: (notice: RetryNotice) => void;
   /** Told as each attempt starts (1, 2, ...). */
   onAttempt?: (attempt: number) => void;
+  /** Holds each attempt until it may start (a limit of calls at once); not the waits between them. */
+  gate?: AttemptGate;
 }
+
+/** How an attempt ended, for a limit of calls at once that adapts to the server. */
+export interface AttemptEnd {
+  ok: boolean;
+  /** HTTP status of a failed attempt, when response headers arrived. */
+  status?: number;
+}
+
+/**
+ * Resolves when an attempt may start, with the function to call once it has ended; rejects with
+ * the signal's reason when the signal aborts first, and then holds nothing.
+ */
+export type AttemptGate = (signal?: AbortSignal) => Promise<(end: AttemptEnd) => void>;
 
 /** One entry of the server's model list. */
 export interface ModelSummary {

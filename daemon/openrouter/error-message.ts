@@ -4,6 +4,7 @@
  * bare strings, HTML pages, or nest the provider's own error as a JSON string in
  * `error.metadata.raw`; none of them may come out as "[object Object]".
  */
+import { htmlText } from './html-text';
 
 /** Longest message kept; error pages can be long. */
 export const MAX_MESSAGE_LENGTH = 300;
@@ -14,19 +15,16 @@ export function extractErrorMessage(value: unknown): string {
   return truncate(collapse(extract(value, 0)));
 }
 
+/** Characters of a non-JSON body looked at for its message; the title of a page comes early. */
+const MAX_TEXT_SCANNED = 64 * 1024;
+
 /** A readable line from a body that is not JSON: the title or text of an HTML page, or the text. */
 export function describeTextBody(text: string): string {
-  const trimmed = text.trim();
+  // Only the start: a page (of up to the response limit) is read for a one-line message.
+  const trimmed = text.slice(0, MAX_TEXT_SCANNED).trim();
   if (trimmed === '') return '';
   if (/^<(!doctype|html|head|body)|<\/(html|body|title)>/i.test(trimmed)) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(trimmed)?.[1];
-    const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(trimmed)?.[1];
-    const source = title ?? heading ?? trimmed;
-    return truncate(
-      collapse(
-        decodeEntities(source.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')),
-      ),
-    );
+    return truncate(collapse(decodeEntities(htmlText(trimmed))));
   }
   return truncate(collapse(trimmed));
 }

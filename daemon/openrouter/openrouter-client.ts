@@ -1,19 +1,23 @@
 import { DaemonError } from '../daemon-error';
+import { SecretScrubber } from '../secret-scrubber';
 import { abortableSleep } from './abortable-sleep';
-import type { CallOptions, ChatRequest, ChatResult, ModelSummary } from './chat-types';
+import type { AttemptEnd, CallOptions, ChatRequest, ChatResult, ModelSummary } from './chat-types';
 import type { BodyOutcome } from './completion';
 import { describeTextBody, extractErrorMessage } from './error-message';
 import { type AttemptFailure, type AttemptOutcome, type HttpResponse, httpAttempt } from './http-attempt';
 import { parseJsonBody, readJsonCompletion } from './json-completion';
 import { readModelList } from './model-list';
 import { raceAbort } from './race-abort';
-import { bodyProblemFailure, httpStatusFailure } from './response-failures';
-import { headerValue, readBodyText } from './response-text';
+import { keptRawResponse, MAX_RAW_RESPONSE_CHARS } from './raw-response';
+import { DEFAULT_MAX_RESPONSE_BYTES, ResponseBudget, ResponseTooLargeError } from './response-budget';
+import { bodyProblemFailure, httpStatusFailure, tooLargeFailure } from './response-failures';
+import { type BodyText, headerValue, readBodyText } from './response-text';
 import { RetryPolicy } from './retry-policy';
-import { scrubSecret } from './scrub-secret';
 import { SseCompletionReader } from './sse-completion-reader';
 
 export type {
+  AttemptEnd,
+  AttemptGate,
   CallOptions,
   ChatMessage,
   ChatRequest,
@@ -27,12 +31,22 @@ export interface OpenRouterClientOptions {
   /** Any OpenAI-compatible base, e.g. `https://openrouter.ai/api/v1`; trailing slashes are ignored. */
   baseUrl: string;
   apiKey: string | undefined;
+  /**
+   * Takes keys out of every string the server sent before it leaves the client; told of `apiKey`.
+   * Default: one that knows `apiKey` only.
+   */
+  scrubber?: SecretScrubber;
   /** Retries after the first attempt. */
   maxRetries: number;
   /** Backoff before retry k is `backoffBaseMs * 2^(k-1)` plus jitter. */
   backoffBaseMs: number;
   /** One attempt's limit, headers and body together; 0 means none. */
   timeoutMs: number;
+  /**
+   * Most bytes of one response the client holds (see `ResponseBudget`); past it the request is
+   * aborted and the call fails with `response_too_large`, not retried. Default 8 MiB.
+   */
+  maxResponseBytes?: number;
   /** Longest wait between attempts, `Retry-After` included. Default 60 000. */
   maxBackoffMs?: number;
   /** Sent as `HTTP-Referer` (OpenRouter's app attribution). */
@@ -52,13 +66,15 @@ type AttemptResult = Omit<ChatResult, 'attempts' | 'durationMs' | 'requestPayloa
 
 /**
  * Calls an OpenAI-compatible chat completions API (OpenRouter) with retries. Every failure is a
- * `DaemonError` with a contract code and `data.attempts`; the API key appears in no message, log or
- * returned value.
+ * `DaemonError` with a contract code and `data.attempts`. Every string the server sent (the answer,
+ * its ids and names, error messages, raw bodies) is scrubbed here, where it enters the daemon, so
+ * the key appears in no message, log or returned value, whatever the server echoes.
  */
 export class OpenRouterClient {
   private readonly policy: RetryPolicy;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly scrubber: SecretScrubber;
 
   constructor(private readonly options: OpenRouterClientOptions) {
     this.policy = new RetryPolicy({
@@ -69,6 +85,8 @@ export class OpenRouterClient {
     });
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? abortableSleep;
+    this.scrubber = options.scrubber ?? new SecretScrubber();
+    this.scrubber.add(options.apiKey);
   }
 
   /** Sends one chat request (streamed) and returns the assembled answer. */
@@ -95,7 +113,7 @@ export class OpenRouterClient {
           timeoutMs: this.options.timeoutMs,
           signal,
         },
-        (response) => this.readChat(response),
+        (response) => this.withinLimit(response, (budget) => this.readChat(response, budget)),
       ),
     );
     return {
@@ -119,7 +137,7 @@ export class OpenRouterClient {
           timeoutMs: this.options.timeoutMs,
           signal,
         },
-        (response) => this.readModels(response),
+        (response) => this.withinLimit(response, (budget) => this.readModels(response, budget)),
       ),
     );
     return value;
@@ -131,8 +149,20 @@ export class OpenRouterClient {
   ): Promise<{ value: T; attempts: number }> {
     for (let attemptNo = 1; ; attemptNo += 1) {
       if (opts.signal?.aborted) throw this.cancelled(attemptNo - 1);
+      let ended: ((end: AttemptEnd) => void) | undefined;
+      try {
+        ended = await opts.gate?.(opts.signal);
+      } catch (error) {
+        if (opts.signal?.aborted) throw this.cancelled(attemptNo - 1);
+        throw error;
+      }
       opts.onAttempt?.(attemptNo);
-      const outcome = await attempt(opts.signal);
+      let outcome: AttemptOutcome<T> | undefined;
+      try {
+        outcome = await attempt(opts.signal);
+      } finally {
+        ended?.(outcome?.ok ? { ok: true } : { ok: false, status: outcome?.failure.status });
+      }
       if (outcome.ok) return { value: outcome.value, attempts: attemptNo };
       const failure = outcome.failure;
       if (failure.kind === 'cancelled' || opts.signal?.aborted) throw this.cancelled(attemptNo);
@@ -152,12 +182,35 @@ export class OpenRouterClient {
     }
   }
 
-  private async readModels(response: HttpResponse): Promise<AttemptOutcome<ModelSummary[]>> {
-    const text = await readBodyText(response.body);
-    if (!isSuccess(response)) return { ok: false, failure: this.statusFailure(response, text) };
-    const body = parseJsonBody(text);
+  /** Reads a response within the size limit; past it the attempt fails with `response_too_large`. */
+  private async withinLimit<T>(
+    response: HttpResponse,
+    read: (budget: ResponseBudget) => Promise<AttemptOutcome<T>>,
+  ): Promise<AttemptOutcome<T>> {
+    try {
+      return await read(new ResponseBudget(this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES));
+    } catch (error) {
+      if (!(error instanceof ResponseTooLargeError)) throw error;
+      return { ok: false, failure: tooLargeFailure(error, response.statusCode) };
+    }
+  }
+
+  private async readModels(
+    response: HttpResponse,
+    budget: ResponseBudget,
+  ): Promise<AttemptOutcome<ModelSummary[]>> {
+    const read = await readBodyText(response.body, { budget });
+    if (!isSuccess(response)) return { ok: false, failure: this.statusFailure(response, read) };
+    const body = parseJsonBody(read.text);
     const models = readModelList(body);
-    if (models) return { ok: true, value: models };
+    if (models) {
+      const value = models.map((model) => ({
+        ...model,
+        id: this.scrub(model.id),
+        name: this.scrub(model.name),
+      }));
+      return { ok: true, value };
+    }
     const detail = extractErrorMessage(body) || 'no data array';
     return {
       ok: false,
@@ -166,38 +219,49 @@ export class OpenRouterClient {
         code: 'upstream',
         status: response.statusCode,
         message: `The model list could not be read: ${detail}`,
-        rawResponse: text,
+        rawResponse: keptRawResponse(read),
       },
     };
   }
 
-  private async readChat(response: HttpResponse): Promise<AttemptOutcome<AttemptResult>> {
+  private async readChat(
+    response: HttpResponse,
+    budget: ResponseBudget,
+  ): Promise<AttemptOutcome<AttemptResult>> {
     const status = response.statusCode;
     if (!isSuccess(response)) {
-      return { ok: false, failure: this.statusFailure(response, await readBodyText(response.body)) };
+      return {
+        ok: false,
+        failure: this.statusFailure(response, await readBodyText(response.body, { budget })),
+      };
     }
     const contentType = headerValue(response.headers['content-type'])?.toLowerCase() ?? '';
     const streamed = contentType.includes('text/event-stream');
-    let raw: string;
+    let read: BodyText;
     let outcome: BodyOutcome;
     if (streamed) {
-      const reader = new SseCompletionReader();
-      raw = await readBodyText(response.body, (piece) => {
-        reader.feed(piece);
-        return !reader.finished;
+      // Only the answer text and the head of the raw stream are kept, so memory stays within the budget.
+      const reader = new SseCompletionReader(budget);
+      read = await readBodyText(response.body, {
+        budget,
+        keepChars: MAX_RAW_RESPONSE_CHARS,
+        onPiece: (piece) => {
+          reader.feed(piece);
+          return !reader.finished;
+        },
       });
       outcome = reader.finish();
     } else if (contentType === '' || contentType.includes('json')) {
-      raw = await readBodyText(response.body);
-      outcome = readJsonCompletion(raw);
+      read = await readBodyText(response.body, { budget });
+      outcome = readJsonCompletion(read.text);
     } else {
-      raw = await readBodyText(response.body);
-      const message = describeTextBody(raw) || `an empty ${contentType} body`;
+      read = await readBodyText(response.body, { budget });
+      const message = describeTextBody(read.text) || `an empty ${contentType} body`;
       outcome = { ok: false, problem: { reason: 'unusable', message, contentReceived: false } };
     }
-    const rawResponse = this.scrub(raw);
+    const rawResponse = this.scrub(keptRawResponse(read));
     if (!outcome.ok) {
-      return { ok: false, failure: bodyProblemFailure(outcome.problem, status, raw, streamed) };
+      return { ok: false, failure: bodyProblemFailure(outcome.problem, status, rawResponse, streamed) };
     }
     const completion = outcome.completion;
     if (completion.finishReason === 'length') {
@@ -214,21 +278,22 @@ export class OpenRouterClient {
     }
     const generationId = headerValue(response.headers['x-generation-id']) ?? completion.id;
     const result: AttemptResult = {
-      content: completion.content,
-      finishReason: completion.finishReason,
+      content: this.scrub(completion.content),
+      finishReason: this.scrubber.scrubOptional(completion.finishReason ?? undefined) ?? null,
       status,
       rawResponse,
     };
     if (completion.usage) result.usage = completion.usage;
-    if (generationId) result.generationId = generationId;
-    if (completion.provider) result.provider = completion.provider;
-    if (completion.model) result.model = completion.model;
+    if (generationId) result.generationId = this.scrub(generationId);
+    if (completion.provider) result.provider = this.scrub(completion.provider);
+    if (completion.model) result.model = this.scrub(completion.model);
     return { ok: true, value: result };
   }
 
-  private statusFailure(response: HttpResponse, text: string): AttemptFailure {
+  private statusFailure(response: HttpResponse, body: BodyText): AttemptFailure {
     const retryAfter = headerValue(response.headers['retry-after']);
-    return httpStatusFailure(response.statusCode, text, retryAfter, this.now());
+    const failure = httpStatusFailure(response.statusCode, body.text, retryAfter, this.now());
+    return { ...failure, rawResponse: keptRawResponse(body) };
   }
 
   private toError(failure: AttemptFailure, attempts: number, final: boolean): DaemonError {
@@ -277,7 +342,7 @@ export class OpenRouterClient {
   }
 
   private scrub(text: string): string {
-    return scrubSecret(text, this.options.apiKey);
+    return this.scrubber.scrub(text);
   }
 }
 

@@ -2,6 +2,8 @@ import type { BodyProblem } from './completion';
 import { extractErrorMessage } from './error-message';
 import type { AttemptFailure } from './http-attempt';
 import { parseJsonBody } from './json-completion';
+import { keptRawResponse } from './raw-response';
+import type { ResponseTooLargeError } from './response-budget';
 import { parseRetryAfter } from './retry-policy';
 import { statusErrorCode } from './status-error-code';
 
@@ -70,5 +72,18 @@ export function bodyProblemFailure(
     status,
     message: `OpenRouter sent no usable answer: ${problem.message}`,
     rawResponse,
+  };
+}
+
+/** The failure for a response that passed the size limit: it is not tried again. */
+export function tooLargeFailure(error: ResponseTooLargeError, status: number): AttemptFailure {
+  return {
+    kind: 'too-large',
+    code: 'response_too_large',
+    status,
+    message:
+      `The response passed the limit of ${error.maxBytes} bytes and was stopped there ` +
+      '(OPENROUTER_MAX_RESPONSE_BYTES, appgen.maxResponseBytes)',
+    rawResponse: keptRawResponse({ text: error.head, bytes: error.receivedBytes, whole: false }),
   };
 }

@@ -19,6 +19,8 @@ export type FailureKind =
   | 'unusable-body'
   /** The answer hit the token limit (`finish_reason: "length"`). */
   | 'truncated'
+  /** The response passed the size limit: another attempt would most likely do the same. */
+  | 'too-large'
   /** The caller aborted. */
   | 'cancelled';
 
@@ -86,6 +88,7 @@ export class RetryPolicy {
         if (facts.status === 402) return facts.retryAfterMs !== undefined;
         return RETRYABLE_STATUSES.has(facts.status);
       case 'truncated':
+      case 'too-large':
       case 'cancelled':
         return false;
     }

@@ -10,11 +10,14 @@ import {
   readUsage,
 } from './completion';
 import { extractErrorMessage } from './error-message';
+import type { ResponseBudget } from './response-budget';
 
 /**
  * Assembles a streamed chat completion from Server-Sent Events text, fed in arbitrary pieces.
  * Comment lines (`: OPENROUTER PROCESSING`) are keep-alives and ignored; `data: [DONE]` ends the
- * stream; an event carrying `error`, or a choice finishing with `"error"`, is a failure.
+ * stream; an event carrying `error`, or a choice finishing with `"error"`, is a failure. With a
+ * budget, each event's data is given back once read and the answer text it adds is charged, since
+ * that text is all that is kept of it.
  */
 export class SseCompletionReader {
   private readonly parser: EventSourceParser;
@@ -23,7 +26,7 @@ export class SseCompletionReader {
   private done = false;
   private events = 0;
 
-  constructor() {
+  constructor(private readonly budget?: ResponseBudget) {
     this.parser = createParser({ onEvent: (event) => this.onEvent(event) });
   }
 
@@ -66,6 +69,7 @@ export class SseCompletionReader {
 
   private onEvent(event: EventSourceMessage): void {
     if (this.problem) return;
+    this.budget?.refund(event.data.length);
     const data = event.data.trim();
     if (data === '') return;
     this.events += 1;
@@ -90,7 +94,11 @@ export class SseCompletionReader {
     if (usage) this.completion.usage = usage;
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     if (!isRecord(choice)) return;
-    if (isRecord(choice.delta)) this.completion.content += contentText(choice.delta.content);
+    if (isRecord(choice.delta)) {
+      const text = contentText(choice.delta.content);
+      this.budget?.charge(text.length);
+      this.completion.content += text;
+    }
     if (typeof choice.finish_reason === 'string') {
       this.completion.finishReason = choice.finish_reason;
       if (choice.finish_reason === 'error') this.fail(choice.error);

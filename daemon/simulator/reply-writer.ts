@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { type EndlessReply, writeEndless } from './endless-reply';
 import type { FaultKind, SimStepOptions } from './sim-step';
 
 /** Everything needed to write one reply. */
@@ -16,6 +17,8 @@ export interface ReplyPlan {
   authorization?: string;
   /** Seconds since the epoch, for the `created` field. */
   created: number;
+  /** The `provider` field; default `SIM_PROVIDER`. */
+  provider?: string;
 }
 
 /** The provider name the simulator reports. */
@@ -60,17 +63,59 @@ const HTML_502 =
 const HTML_200 =
   '<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>We will be back soon</h1></body></html>';
 
-/** Writes a prepared reply; `onServerClose` is called just before a connection is dropped on purpose. */
-export type PreparedReply = (res: ServerResponse, onServerClose: () => void) => Promise<void>;
+/**
+ * Writes a prepared reply; `onServerClose` is called just before a connection is dropped on purpose,
+ * `onBody` with the size of each write of an endless reply.
+ */
+export type PreparedReply = (
+  res: ServerResponse,
+  onServerClose: () => void,
+  onBody?: (bytes: number) => void,
+) => Promise<void>;
 
 /**
  * Does the work of a reply ahead of time (for a normal streamed answer, rendering every event), so
  * that writing it later costs only the write.
  */
-export function prepareReply(plan: ReplyPlan): PreparedReply {
+export function prepareReply(original: ReplyPlan): PreparedReply {
+  const plan = withEcho(original);
   const streamed =
     plan.stream && (plan.step.kind === 'ok' || plan.step.kind === 'length') ? streamEvents(plan) : undefined;
-  return (res, onServerClose) => writeReply(res, plan, onServerClose, streamed);
+  return (res, onServerClose, onBody) =>
+    plan.step.kind === 'endless-keep-alives' || plan.step.kind === 'endless-answer'
+      ? writeEndless(res, endlessReply(plan), onBody)
+      : writeReply(res, plan, onServerClose, streamed);
+}
+
+/** The plan with the request's Authorization header in every server-controlled text, when asked. */
+function withEcho(plan: ReplyPlan): ReplyPlan {
+  if (!plan.step.echoAuthorization) return plan;
+  const echo = `(received ${plan.authorization ?? 'nothing'})`;
+  return {
+    ...plan,
+    generationId: `${plan.generationId} ${echo}`,
+    provider: `${SIM_PROVIDER} ${echo}`,
+    model: `${plan.model} ${echo}`,
+    content: `${plan.content}\nThis answer was served ${echo}.\n\n\`\`\`text ECHO.txt\nserved ${echo}\n\`\`\`\n`,
+  };
+}
+
+/** What an endless reply repeats, in the plan's shape. */
+function endlessReply(plan: ReplyPlan): EndlessReply {
+  const head = JSON.stringify({
+    id: plan.generationId,
+    provider: plan.provider ?? SIM_PROVIDER,
+    choices: [],
+  });
+  return {
+    headers: commonHeaders(plan),
+    stream: plan.stream,
+    answer: plan.step.kind === 'endless-answer',
+    answerEvent: (text) => event(chunk(plan, { delta: text })),
+    // The content string of the first choice is opened and never closed.
+    jsonHead: `${head.slice(0, -3)}[{"index":0,"message":{"role":"assistant","content":"`,
+    intervalMs: plan.step.intervalMs ?? 0,
+  };
 }
 
 /**
@@ -114,9 +159,11 @@ async function writeReply(
   }
   const error = ERROR_REPLIES[step.kind]?.(plan.model);
   if (error) {
-    const message = step.echoAuthorization
-      ? `${error.message} (received ${plan.authorization ?? 'nothing'})`
-      : error.message;
+    // The model name in an echoing plan already carries the header.
+    const message =
+      step.echoAuthorization && !error.message.includes(plan.model)
+        ? `${error.message} (received ${plan.authorization ?? 'nothing'})`
+        : error.message;
     const body = {
       error: { message, code: error.status, ...(error.metadata ? { metadata: error.metadata } : {}) },
     };
@@ -225,7 +272,7 @@ function completionJson(plan: ReplyPlan, finish: string): Record<string, unknown
         : plan.content;
   return {
     id: plan.generationId,
-    provider: SIM_PROVIDER,
+    provider: plan.provider ?? SIM_PROVIDER,
     model: plan.model,
     object: 'chat.completion',
     created: plan.created,
@@ -244,7 +291,7 @@ function completionJson(plan: ReplyPlan, finish: string): Record<string, unknown
 function chunkHead(plan: ReplyPlan): Record<string, unknown> {
   return {
     id: plan.generationId,
-    provider: SIM_PROVIDER,
+    provider: plan.provider ?? SIM_PROVIDER,
     model: plan.model,
     object: 'chat.completion.chunk',
     created: plan.created,

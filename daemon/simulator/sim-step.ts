@@ -39,6 +39,10 @@ export const FAULT_KINDS = [
   'stream-finish-error',
   /** A normal answer cut short with `finish_reason: "length"`. */
   'length',
+  /** 200, then keep-alives that never stop (comments in a stream, blank lines before JSON). */
+  'endless-keep-alives',
+  /** 200, then an answer that never ends (events in a stream, an unclosed content string in JSON). */
+  'endless-answer',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -59,7 +63,13 @@ export interface SimStepOptions {
    * before a JSON body. Default 1 for streams, 0 for JSON.
    */
   keepAlives?: number;
-  /** Puts the received Authorization header into the error message (servers that echo credentials). */
+  /** Pause between the writes of an endless reply (about 64 KB each). Default 0. */
+  intervalMs?: number;
+  /**
+   * Puts the received Authorization header (so the key) into every text the server controls: the
+   * error message, `X-Generation-Id`, the `id`, `provider` and `model` fields, and the answer, where
+   * it is also a file of its own (`ECHO.txt`). Servers that echo credentials do the same.
+   */
   echoAuthorization?: boolean;
 }
 
@@ -75,11 +85,23 @@ export interface ModelBehavior {
   faults?: SimStep[];
   /** Served once `faults` are used up. Default `ok`. (Not named `then`: that would make it a thenable.) */
   afterFaults?: SimStep;
+  /** Once `faults` are used up, a share of requests fails instead of getting `afterFaults`. */
+  randomFaults?: RandomFaults;
   latencyMs?: number;
   format?: ReplyFormat;
   keepAlives?: number;
   /** The answer text instead of the generated code. */
   content?: string | ContentFn;
+}
+
+/**
+ * Fails `rate` (0 to 1) of requests with the next of `steps`, taken in turn; which requests is
+ * decided by a generator seeded with `seed` (default 1), so that a run can be repeated.
+ */
+export interface RandomFaults {
+  rate: number;
+  steps: SimStep[];
+  seed?: number;
 }
 
 export function toStepOptions(step: SimStep): SimStepOptions {

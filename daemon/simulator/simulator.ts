@@ -19,7 +19,14 @@ import {
 import { type PromptMessage, simulatedReply } from './simulated-reply';
 import { type ScriptedReply, StepScript } from './step-script';
 
-export type { FaultKind, ModelBehavior, ReplyFormat, SimStep, SimStepOptions } from './sim-step';
+export type {
+  FaultKind,
+  ModelBehavior,
+  RandomFaults,
+  ReplyFormat,
+  SimStep,
+  SimStepOptions,
+} from './sim-step';
 export type { SimulatedModel } from './simulated-models';
 
 export interface SimulatorOptions {
@@ -55,6 +62,8 @@ export interface RecordedRequest {
   stream: boolean;
   /** Arrival time, ms since the epoch. */
   time: number;
+  /** Body bytes of an endless reply written so far. */
+  bodyBytes?: number;
   /** The step that was served (chat requests). */
   served?: SimStepOptions['kind'];
   /**
@@ -68,7 +77,8 @@ export interface RecordedRequest {
  * A local stand-in for OpenRouter's chat completions API: answers with plausible app code, records
  * every request and the concurrency it saw, and misbehaves on request (see `SimStep`).
  *
- * Events: `request` (a chat request arrived, with its body), `finished` (its exchange ended).
+ * Events: `request` (a chat request arrived, with its body), `finished` (its exchange ended),
+ * `body` (an endless reply wrote more; `bodyBytes` says how much in all).
  */
 export class Simulator extends EventEmitter {
   /** Base URL to give a client, e.g. `http://127.0.0.1:41234/api/v1`. */
@@ -263,9 +273,17 @@ export class Simulator extends EventEmitter {
     const latency = step.latencyMs ?? behavior?.latencyMs ?? this.options.latencyMs ?? 0;
     if (latency > 0) await this.wait(latency, res);
     if (res.destroyed || this.closing) return;
-    await reply(res, () => {
-      serverClosed = true;
-    });
+    await reply(
+      res,
+      () => {
+        serverClosed = true;
+      },
+      (bytes) => {
+        if (!record) return;
+        record.bodyBytes = (record.bodyBytes ?? 0) + bytes;
+        this.emit('body', record);
+      },
+    );
   }
 
   private record(req: IncomingMessage, path: string, body: unknown): RecordedRequest {

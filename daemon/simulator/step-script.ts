@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { modelConvention } from './model-conventions';
+import { seededRandom } from './seeded-random';
 import {
   type ContentFn,
   type ModelBehavior,
@@ -20,6 +21,9 @@ export interface ScriptedReply {
 interface BehaviorState {
   behavior: ModelBehavior;
   used: number;
+  /** For `randomFaults`: the generator, and how many of its steps were served. */
+  random: () => number;
+  randomServed: number;
 }
 
 /**
@@ -39,7 +43,8 @@ export class StepScript {
   }
 
   setModelBehavior(model: string, behavior: ModelBehavior): void {
-    this.behaviors.set(model, { behavior, used: 0 });
+    const random = seededRandom(behavior.randomFaults?.seed ?? 1);
+    this.behaviors.set(model, { behavior, used: 0, random, randomServed: 0 });
   }
 
   /** Models with a script. */
@@ -74,9 +79,16 @@ export class StepScript {
     if (queued) return queued;
     if (state) {
       const faults = state.behavior.faults ?? [];
-      const next = state.used < faults.length ? faults[state.used] : state.behavior.afterFaults;
+      const scripted = state.used < faults.length ? faults[state.used] : undefined;
       state.used += 1;
-      return toStepOptions(next ?? 'ok');
+      if (scripted) return toStepOptions(scripted);
+      const random = state.behavior.randomFaults;
+      if (random && random.steps.length > 0 && state.random() < random.rate) {
+        const step = random.steps[state.randomServed % random.steps.length];
+        state.randomServed += 1;
+        if (step) return toStepOptions(step);
+      }
+      return toStepOptions(state.behavior.afterFaults ?? 'ok');
     }
     if (!convention?.step) return { kind: 'ok' };
     if (!convention.perCall) return toStepOptions(convention.step(true));

@@ -3,8 +3,9 @@
  * costs grow with the work. Runs the real bundled daemon against the simulator with fixed latencies,
  * each case several times, and prints medians with their spread; writes bench/results.json.
  * Never part of `npm test`. BENCH_RUNS (default 3), BENCH_QUICK=1 (smaller sizes), BENCH_ONLY (a
- * comma-separated choice of scheduling, disk, merge, history, cold), BENCH_SIZES and
- * BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated) adjust it.
+ * comma-separated choice of scheduling, disk, merge, history, cold, faults), BENCH_SIZES and
+ * BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated) and BENCH_FAULT_JOBS (the
+ * faults case's N) adjust it.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,12 +17,13 @@ import { assertNoSymlinkEscape } from '../../daemon/merger/symlink-guard';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { DAEMON_JS, spawnDaemon } from '../support/daemon-process';
+import { runFaultsBench } from './faults-bench';
 import { runHistoryBench } from './history-bench';
 import { startSimulatorThread } from './simulator-thread';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUICK = process.env.BENCH_QUICK === '1';
-const CASES = ['scheduling', 'disk', 'merge', 'history', 'cold'] as const;
+const CASES = ['scheduling', 'disk', 'merge', 'history', 'cold', 'faults'] as const;
 const ONLY = (process.env.BENCH_ONLY ?? CASES.join(',')).split(',').map((name) => name.trim());
 for (const name of ONLY) {
   if (!(CASES as readonly string[]).includes(name)) {
@@ -472,7 +474,29 @@ async function main(): Promise<void> {
     results.coldStartMs = cold;
   }
 
-  console.log('\n6. Growth from the smallest to the largest N');
+  if (runs('faults')) {
+    const jobs = listFromEnv('BENCH_FAULT_JOBS')?.[0] ?? (QUICK ? 200 : 1000);
+    console.log(
+      `\n6. Under faults: N=${jobs} C=8 L=${CALL_LATENCY_MS} ms, a fifth of calls 503/429 with Retry-After: 1`,
+    );
+    const faultRuns = await runFaultsBench({
+      jobs,
+      concurrency: 8,
+      latencyMs: CALL_LATENCY_MS,
+      faultRate: 0.2,
+      runs: RUNS,
+    });
+    const first = faultRuns[0]!;
+    console.log(
+      `  wall ${show(stat(faultRuns.map((r) => r.wallMs)), 0)} ms  fault-free ideal ${first.idealMs.toFixed(0)} ms  faults ${show(stat(faultRuns.map((r) => r.faults)), 0)} of ${show(stat(faultRuns.map((r) => r.calls)), 0)} calls`,
+    );
+    console.log(
+      `  ideal + asked-for waits / C ${show(stat(faultRuns.map((r) => r.targetMs)), 0)} ms  wall / that ${show(stat(faultRuns.map((r) => r.wallMs / r.targetMs)), 3)} (target <= 2)`,
+    );
+    results.faults = faultRuns;
+  }
+
+  console.log('\n7. Growth from the smallest to the largest N');
   const c8 = scheduling_.filter((r) => r.concurrency === 8);
   if (c8.length >= 2) {
     const [a, b] = [c8[0]!, c8[c8.length - 1]!];

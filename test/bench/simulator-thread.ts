@@ -7,7 +7,7 @@
  * runs the simulator and tells the main thread its URL.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { startSimulator } from '../../daemon/simulator/simulator';
+import { type RandomFaults, startSimulator } from '../../daemon/simulator/simulator';
 
 export interface SimulatorThreadOptions {
   /** The wait before every answer. */
@@ -16,10 +16,14 @@ export interface SimulatorThreadOptions {
   answerBytes: number;
   /** The model that answers with app code of that size. */
   model: string;
+  /** A share of that model's requests fails. */
+  faults?: RandomFaults;
 }
 
 export interface SimulatorThread {
   url: string;
+  /** How many chat requests got each kind of reply so far. */
+  served: () => Promise<Record<string, number>>;
   close: () => Promise<void>;
 }
 
@@ -34,6 +38,11 @@ export async function startSimulatorThread(options: SimulatorThreadOptions): Pro
   });
   return {
     url,
+    served: () =>
+      new Promise((resolve) => {
+        worker.once('message', resolve);
+        worker.postMessage('served');
+      }),
     close: async () => {
       await worker.terminate();
     },
@@ -55,11 +64,21 @@ export function answerOfSize(component: 'backend' | 'frontend', bytes: number): 
 async function serve(options: SimulatorThreadOptions): Promise<void> {
   const sim = await startSimulator({ latencyMs: options.latencyMs });
   sim.setModelBehavior(options.model, {
+    ...(options.faults ? { randomFaults: options.faults } : {}),
     content: (messages) =>
       answerOfSize(
         /React|frontend/.test(messages[0]?.content ?? '') ? 'frontend' : 'backend',
         options.answerBytes,
       ),
+  });
+  parentPort!.on('message', (message) => {
+    if (message !== 'served') return;
+    const counts: Record<string, number> = {};
+    for (const request of sim.chatRequests) {
+      const kind = request.served ?? 'none';
+      counts[kind] = (counts[kind] ?? 0) + 1;
+    }
+    parentPort!.postMessage(counts);
   });
   parentPort!.postMessage(sim.url);
 }

@@ -102,4 +102,24 @@ describe('describeTextBody', () => {
   it('keeps plain text as it is, trimmed', () => {
     assert.equal(describeTextBody('  upstream connect error  '), 'upstream connect error');
   });
+
+  it('reads a page of unclosed tags as large as a response may be in linear time', () => {
+    for (const unit of ['<title', '<h1', '<script', '<style x', '<<']) {
+      // Made flat first, so that only the reading is timed.
+      const page = Buffer.from(`<html>${unit.repeat((8 * 1024 * 1024) / unit.length)}</body>`).toString();
+      const started = performance.now();
+      describeTextBody(page);
+      const ms = performance.now() - started;
+      assert.ok(ms < 250, `${unit}...: ${ms.toFixed(0)} ms`);
+    }
+  });
+
+  it('still finds a title, a heading and text between scripts', () => {
+    assert.equal(describeTextBody('<html><head><TITLE a="1">Busy</TITLE></head></html>'), 'Busy');
+    assert.equal(
+      describeTextBody('<body><script>x()</script>Try <b>again</b><style>p{}</style> later</body>'),
+      'Try again later',
+    );
+    assert.equal(describeTextBody('<html><body>Down<script>never closed'), 'Down');
+  });
 });

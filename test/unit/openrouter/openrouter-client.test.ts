@@ -226,6 +226,115 @@ describe('OpenRouterClient (against a scripted HTTP server)', () => {
     assert.ok(!JSON.stringify(error.data).includes(KEY));
   });
 
+  it('scrubs the key from every string of an answer: text, generation id, provider, model, raw body', async () => {
+    const echo = `(saw Bearer ${KEY})`;
+    const chunk = {
+      id: `gen-${echo}`,
+      provider: `Acme ${echo}`,
+      model: `acme/model ${echo}`,
+      choices: [{ index: 0, delta: { content: `code ${KEY}` }, finish_reason: 'stop' }],
+    };
+    server.reply({
+      status: 200,
+      body: `data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`,
+      headers: { ...SSE_HEADERS, 'x-generation-id': `gen-header ${KEY}` },
+    });
+    server.reply({ status: 200, body: { ...chunk, choices: [{ message: { content: `json ${KEY}` } }] } });
+    const streamed = await client().complete(request);
+    assert.equal(streamed.content, 'code [redacted]');
+    assert.equal(streamed.generationId, 'gen-header [redacted]');
+    assert.equal(streamed.provider, 'Acme (saw Bearer [redacted])');
+    assert.equal(streamed.model, 'acme/model (saw Bearer [redacted])');
+    const json = await client().complete(request);
+    assert.equal(json.content, 'json [redacted]');
+    assert.equal(json.generationId, 'gen-(saw Bearer [redacted])');
+    for (const result of [streamed, json]) assert.ok(!JSON.stringify(result).includes(KEY));
+  });
+
+  it('scrubs keys it was told of before, and the key from the model list', async () => {
+    const { SecretScrubber } = await import('../../../daemon/secret-scrubber');
+    const scrubber = new SecretScrubber(['an-older-key-0123456789']);
+    server.reply({ status: 200, body: sse('old an-older-key-0123456789'), headers: SSE_HEADERS });
+    server.reply({ status: 200, body: { data: [{ id: `a/${KEY}`, name: `Named ${KEY}` }] } });
+    assert.equal((await client({ scrubber }).complete(request)).content, 'old [redacted]');
+    assert.deepEqual(await client({ scrubber }).listModels(), [
+      { id: 'a/[redacted]', name: 'Named [redacted]' },
+    ]);
+  });
+
+  it('stops a body past maxResponseBytes and fails with response_too_large, without retrying', async () => {
+    const content = 'x'.repeat(8 * 1024);
+    server.reply({ status: 200, body: { choices: [{ message: { content }, finish_reason: 'stop' }] } });
+    server.reply({
+      status: 200,
+      body: `${': OPENROUTER PROCESSING\n\n'.repeat(400)}${sse('late')}`,
+      headers: SSE_HEADERS,
+    });
+    server.reply({ status: 500, body: 'e'.repeat(8 * 1024) });
+    for (let i = 0; i < 3; i++) {
+      const error = await rejection(client({ maxResponseBytes: 4096 }).complete(request));
+      assert.equal(error.code, 'response_too_large');
+      assert.equal(error.data.attempts, 1);
+      assert.match(error.message, /passed the limit of 4096 bytes/);
+      assert.match(error.data.rawResponse ?? '', /kept only the first \d+ characters/);
+    }
+    assert.deepEqual(delays, [], 'no retry');
+  });
+
+  it('counts a streamed answer as its text, not as the events that carry it', async () => {
+    const events = Array.from(
+      { length: 200 },
+      (_, i) =>
+        `data: ${JSON.stringify({ id: 'gen-long', choices: [{ index: 0, delta: { content: `${i % 10}` }, finish_reason: null }] })}\n\n`,
+    ).join('');
+    const body = `${events}${sse('!')}`;
+    assert.ok(Buffer.byteLength(body) > 4 * 4096);
+    server.reply({ status: 200, body, headers: SSE_HEADERS });
+    const result = await client({ maxResponseBytes: 4096 }).complete(request);
+    assert.equal(result.content.length, 201);
+  });
+
+  it('passes the gate before each attempt and tells it how each ended, holding nothing while it waits', async () => {
+    server.reply({ status: 503, body: { error: { message: 'busy' } } });
+    server.reply({ status: 200, body: sse('done'), headers: SSE_HEADERS });
+    const events: string[] = [];
+    const result = await client({
+      sleep: async (ms) => {
+        events.push(`sleep ${ms}`);
+      },
+    }).complete(request, {
+      gate: async () => {
+        events.push('enter');
+        return (end) => events.push(`leave ${end.ok ? 'ok' : end.status}`);
+      },
+      onAttempt: (n) => events.push(`attempt ${n}`),
+    });
+    assert.equal(result.content, 'done');
+    assert.deepEqual(events, [
+      'enter',
+      'attempt 1',
+      'leave 503',
+      'sleep 100',
+      'enter',
+      'attempt 2',
+      'leave ok',
+    ]);
+  });
+
+  it('a call cancelled while its attempt waits at the gate fails with cancelled, no request made', async () => {
+    const controller = new AbortController();
+    const call = client().complete(request, {
+      signal: controller.signal,
+      gate: (signal) =>
+        new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+    });
+    controller.abort();
+    const error = await rejection(call);
+    assert.equal(error.code, 'cancelled');
+    assert.equal(error.data.attempts, 0);
+    assert.equal(server.requests.length, 0);
+  });
+
   it('maps a refused connection to network after retries, with no status', async () => {
     const closed = await startScriptedHttpServer();
     await closed.close();

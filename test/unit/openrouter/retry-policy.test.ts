@@ -80,9 +80,10 @@ describe('RetryPolicy', () => {
     assert.equal(policy.isRetryable({ kind: 'mid-stream', contentReceived: true }), false);
   });
 
-  it('never retries a truncated answer or a cancelled call', () => {
+  it('never retries a truncated answer, a response past the size limit or a cancelled call', () => {
     const policy = new RetryPolicy({ maxRetries: 2, baseMs: 1 });
     assert.equal(policy.isRetryable({ kind: 'truncated' }), false);
+    assert.equal(policy.isRetryable({ kind: 'too-large' }), false);
     assert.equal(policy.isRetryable({ kind: 'cancelled' }), false);
   });
 

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { ResponseBudget } from '../../../daemon/openrouter/response-budget';
 import { SseCompletionReader } from '../../../daemon/openrouter/sse-completion-reader';
 
 function event(data: unknown): string {
@@ -130,5 +131,19 @@ describe('SseCompletionReader', () => {
     const outcome = readAll(event(delta('```python\nprint(', 'length')) + event('[DONE]'));
     assert.ok(outcome.ok);
     assert.equal(outcome.completion.finishReason, 'length');
+  });
+
+  it('with a budget, keeps charged only the answer text and what is not an event', () => {
+    const budget = new ResponseBudget(500);
+    const reader = new SseCompletionReader(budget);
+    for (let i = 0; i < 50; i++) {
+      const text = event(delta('ab'));
+      budget.charge(text.length); // as the body reader does with every byte
+      reader.feed(text);
+    }
+    // Per event: its text (2) and its framing ("data: " and the blank line, 8).
+    assert.equal(budget.exceeded, false);
+    budget.charge(1);
+    assert.equal(budget.exceeded, true);
   });
 });
