@@ -33,8 +33,28 @@ const common = {
   logLevel: 'warning',
 };
 
+// The comparison view's page script runs in the webview (a browser), its stylesheet beside it.
+const copyCompareCss = {
+  name: 'copy-compare-css',
+  setup(build) {
+    build.onEnd(() => {
+      mkdirSync('dist', { recursive: true });
+      copyFileSync('extension/compare/webview/compare-view.css', join('dist', 'compare-view.css'));
+    });
+  },
+};
+
 const builds = [
   { ...common, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: { 'compare-view': 'extension/compare/webview/compare-view.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    plugins: [copyCompareCss],
+  },
   { ...common, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', plugins: [copyWasm] },
   {
     ...common,

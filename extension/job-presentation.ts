@@ -86,6 +86,14 @@ export function jobContextValue(job: Job): string {
   return `job:${job.status}${job.attempts > 0 || job.artifactsPath ? ':raw' : ''}`;
 }
 
+/** "2 calls, 1 retry" when the retries are known, else "3 attempts". */
+export function callsText(job: Job): string {
+  const plural = (n: number, word: string, words: string) => `${n} ${n === 1 ? word : words}`;
+  if (job.retries === undefined) return plural(job.attempts, 'attempt', 'attempts');
+  const calls = Math.max(0, job.attempts - job.retries);
+  return `${plural(calls, 'call', 'calls')}, ${plural(job.retries, 'retry', 'retries')}`;
+}
+
 /** A duration such as "850 ms", "12.3 s" or "2 min 5 s". */
 export function formatDurationMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -118,7 +126,7 @@ export function escapeMarkdown(text: string): string {
 export function jobTooltipMarkdown(job: Job, now: Date): string {
   const lines = [`**${escapeMarkdown(job.model)}** · app ${job.appNum}`, ''];
   lines.push(`Template: ${escapeMarkdown(job.templateSlug)}`);
-  const attempts = job.attempts === 1 ? '1 attempt' : `${job.attempts} attempts`;
+  const attempts = callsText(job);
   lines.push(
     `Status: ${job.status}${job.phase && job.status === 'running' ? ` (${escapeMarkdown(job.phase)})` : ''}, ${attempts}`,
   );

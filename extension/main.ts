@@ -9,9 +9,13 @@ import { JOBS_VIEW_ID } from './command-ids';
 import { registerBatchCommands } from './commands/batch-commands';
 import { registerBatchRowCommands } from './commands/batch-row-commands';
 import type { CommandContext, PickerSnapshot } from './commands/command-context';
+import { registerCompareCommands } from './commands/compare-commands';
 import { registerDaemonCommands } from './commands/daemon-commands';
 import { registerGenerateCommands } from './commands/generate-commands';
 import { registerJobCommands } from './commands/job-commands';
+import { registerProvenanceCommands } from './commands/provenance-commands';
+import type { CompareScope } from './compare/compare-model';
+import { COMPARE_VIEW_TYPE, ComparePanels } from './compare/compare-panel';
 import { DaemonPool } from './daemon-pool';
 import { JobContextKeys } from './job-context-keys';
 import { JobStore } from './job-store';
@@ -53,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
   };
   void updateKeyContext();
 
+  const comparePanels = new ComparePanels(context.extensionUri, store);
   const api = createTestApi(daemons, store, tree, statusBar, pickerShown.event);
   context.subscriptions.push(
     log,
@@ -67,6 +72,14 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
     ...registerBatchCommands(ctx),
     ...registerBatchRowCommands(ctx),
     ...registerJobCommands(ctx),
+    ...registerProvenanceCommands(ctx),
+    comparePanels,
+    ...registerCompareCommands(ctx, comparePanels),
+    vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: { scope?: CompareScope } | undefined) => {
+        comparePanels.restore(panel, state?.scope ?? {});
+      },
+    }),
     ...registerDaemonCommands(ctx),
     store.onDidChange(updateBadge),
     keys.onDidChange(() => {

@@ -48,6 +48,8 @@ export interface Job {
   phase?: string;
   /** Model-call attempts made so far, retries included. */
   attempts: number;
+  /** Of those attempts, how many were retries (so `attempts - retries` calls were made). */
+  retries?: number;
   error?: JobError;
   /** App-relative paths written by this job. */
   files?: string[];

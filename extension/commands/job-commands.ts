@@ -1,4 +1,4 @@
-/** Commands on one job: cancel, retry, open its app, reveal it, show the raw model response. */
+/** Commands on one job: cancel, retry, open its app, reveal it. */
 import * as vscode from 'vscode';
 import type { Job } from '../../shared/job';
 import { GenerationCancelRequest, GenerationRetryRequest } from '../../shared/protocol';
@@ -70,15 +70,6 @@ export function registerJobCommands(ctx: CommandContext): vscode.Disposable[] {
       await vscode.commands.executeCommand('revealInExplorer', uri);
       return uri;
     }),
-    vscode.commands.registerCommand(
-      CommandIds.showRawResponse,
-      async (arg?: JobArg & { component?: string }) => {
-        const found = await target(arg, JOB_FILTERS.called.matches, 'Job whose raw response to show');
-        // From a script (`{jobId, component?}`) there is nobody to ask which call: take the one named, or the first.
-        const scripted = arg !== undefined && !('kind' in arg);
-        return found ? showRawResponse(found, scripted ? (arg.component ?? '') : undefined) : undefined;
-      },
-    ),
   ];
 }
 
@@ -105,41 +96,4 @@ async function openApp(found: JobTarget): Promise<vscode.Uri | undefined> {
   if (!(await exists(appUri))) return missing(appUri);
   await vscode.commands.executeCommand('revealInExplorer', appUri);
   return appUri;
-}
-
-/**
- * Opens the response file of the job's model call. With several calls it asks which, unless
- * `component` is given ("" for the first).
- */
-async function showRawResponse(found: JobTarget, component?: string): Promise<vscode.Uri | undefined> {
-  const { job, folder } = found;
-  const artifacts = folderUri(
-    folder,
-    job.artifactsPath ?? `.appgen/artifacts/${job.modelSlug}/app${job.appNum}`,
-  );
-  let entries: [string, vscode.FileType][];
-  try {
-    entries = await vscode.workspace.fs.readDirectory(artifacts);
-  } catch {
-    return missing(artifacts);
-  }
-  const responses = entries
-    .filter(([name, type]) => type === vscode.FileType.File && /response/i.test(name))
-    .map(([name]) => name);
-  // This job's own calls first; older jobs of the same app when it left none (cancelled early).
-  const own = responses.filter((name) => name.startsWith(`${job.id}.`));
-  const names = (own.length > 0 ? own : responses).sort();
-  if (names.length === 0) {
-    void vscode.window.showInformationMessage('AppGen: this job has no saved model response.');
-    return undefined;
-  }
-  let name = names.find((candidate) => component && candidate.includes(`.${component}.`)) ?? names[0]!;
-  if (names.length > 1 && component === undefined) {
-    const picked = await vscode.window.showQuickPick(names, { placeHolder: 'Which model call?' });
-    if (!picked) return undefined;
-    name = picked;
-  }
-  const uri = vscode.Uri.joinPath(artifacts, name);
-  await vscode.window.showTextDocument(uri, { preview: true });
-  return uri;
 }

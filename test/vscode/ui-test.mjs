@@ -169,6 +169,32 @@ try {
   await page.screenshot({ path: join(shots, 'batch-plan-unknown-template.png') });
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden', ...WAIT });
+
+  // The comparison view, in a dark and a light theme: it takes its colours from the theme.
+  await runCommand(page, 'AppGen: Compare');
+  await quickInput(page, 'Compare which runs?');
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'crud_todo_list' })
+    .first()
+    .waitFor(WAIT);
+  await page.keyboard.press('Enter');
+  const view = page.frameLocator('iframe.webview').frameLocator('iframe');
+  await view.locator('table.matrix').waitFor(WAIT);
+  await view.locator('button.run', { hasText: 'app1' }).first().waitFor(WAIT);
+  const cells = await view.locator('button.run').count();
+  if (cells < 3) throw new Error(`the comparison shows ${cells} runs, not the three generated`);
+  step('the comparison view shows every run of the template');
+  for (const theme of ['Dark Modern', 'Light Modern']) {
+    await runCommand(page, 'Preferences: Color Theme');
+    const themeInput = await quickInput(page, 'Select Color Theme');
+    await themeInput.fill(theme);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor(WAIT);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', ...WAIT });
+    await view.locator('table.matrix').waitFor(WAIT);
+    await page.screenshot({ path: join(shots, `compare-${theme.split(' ')[0].toLowerCase()}.png`) });
+  }
+  step('screenshots of the comparison in a dark and a light theme');
   ok = true;
 } catch (error) {
   console.log('UI test failed:', error.message);

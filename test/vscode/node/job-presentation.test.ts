@@ -137,3 +137,17 @@ describe('job presentation: an incomplete app', () => {
     );
   });
 });
+
+describe('job presentation: calls and retries', () => {
+  it('counts retries apart from calls when the daemon reports them', () => {
+    assert.match(
+      jobTooltipMarkdown(makeJob({ id: 'r', attempts: 3, retries: 1 }), now),
+      /Status: succeeded, 2 calls, 1 retry/,
+    );
+    assert.match(
+      jobTooltipMarkdown(makeJob({ id: 'r', attempts: 2, retries: 0 }), now),
+      /2 calls, 0 retries/,
+    );
+    assert.match(jobTooltipMarkdown(makeJob({ id: 'o', attempts: 2 }), now), /Status: succeeded, 2 attempts/);
+  });
+});

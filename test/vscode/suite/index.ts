@@ -15,6 +15,7 @@ export function run(): Promise<void> {
   require('./failure-and-cancel.test');
   require('./batch.test');
   require('./spend.test');
+  require('./compare.test');
   require('./settings.test');
   require('./daemon-restart.test');
   return new Promise((resolve, reject) => {

@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CompareData } from '../../../extension/compare/compare-model';
+import type { BatchStartResult } from '../../../shared/protocol';
+import { extensionApi, sharedSimulator, waitFor, workspaceFolder } from './helpers';
+
+describe('Compare', () => {
+  let batch: BatchStartResult;
+
+  before(async () => {
+    const api = await extensionApi();
+    await sharedSimulator();
+    writeFileSync(
+      join(workspaceFolder().uri.fsPath, 'appgen.batch.json'),
+      '{"models": ["sim/alpha", "sim/beta"], "templates": ["api_url_shortener"], "repeat": 1}',
+    );
+    const result = await vscode.commands.executeCommand<BatchStartResult>('appgen.runBatch', {
+      configPath: 'appgen.batch.json',
+      confirm: false,
+    });
+    assert.ok(result, 'appgen.runBatch returned nothing');
+    batch = result;
+    const ids = new Set(batch.jobs.map((job) => job.id));
+    await waitFor(
+      api.onDidChangeJobs,
+      () => {
+        const jobs = api.jobs().filter((job) => ids.has(job.id));
+        return jobs.length === 2 && jobs.every((job) => job.status === 'succeeded') ? true : undefined;
+      },
+      'both batch jobs to succeed',
+    );
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it("opens a panel laying the batch out as templates x models, with each model's summary", async () => {
+    const data = await vscode.commands.executeCommand<CompareData>('appgen.compare', {
+      batchId: batch.batchId,
+    });
+    assert.ok(data, 'appgen.compare returned nothing');
+    assert.deepEqual(data.templates, ['api_url_shortener']);
+    assert.deepEqual(data.models, ['sim/alpha', 'sim/beta']);
+    assert.equal(data.cells.length, 2);
+    for (const cell of data.cells) assert.equal(cell.runs[0]?.status, 'succeeded');
+    assert.deepEqual(
+      data.summaries.map((summary) => [summary.model, summary.successRate]),
+      [
+        ['sim/alpha', 1],
+        ['sim/beta', 1],
+      ],
+    );
+    const panel = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .find(
+        (tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('appgen.compare'),
+      );
+    assert.ok(panel, 'no comparison panel is open');
+  });
+
+  it('opens the diff editor on the same file of two apps', async () => {
+    const [a, b] = batch.jobs;
+    const file = await vscode.commands.executeCommand<string>('appgen.compareDiff', {
+      jobIds: [a!.id, b!.id],
+      file: 'backend/app.py',
+    });
+    assert.equal(file, 'backend/app.py');
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    assert.ok(input instanceof vscode.TabInputTextDiff, 'the active editor is not a diff');
+    assert.ok(input.original.fsPath.endsWith(join(...a!.appPath.split('/'), 'backend', 'app.py')));
+    assert.ok(input.modified.fsPath.endsWith(join(...b!.appPath.split('/'), 'backend', 'app.py')));
+  });
+
+  it("exports the batch's jobs as JSON, one row per job", async () => {
+    const path = join(workspaceFolder().uri.fsPath, 'results.json');
+    await vscode.commands.executeCommand('appgen.exportResults', {
+      batchId: batch.batchId,
+      format: 'json',
+      path,
+    });
+    const exported = JSON.parse(readFileSync(path, 'utf8'));
+    assert.equal(exported.jobs.length, 2);
+    assert.deepEqual(exported.jobs.map((row: { model: string }) => row.model).sort(), [
+      'sim/alpha',
+      'sim/beta',
+    ]);
+    assert.equal(exported.columns[0], 'model');
+  });
+});
