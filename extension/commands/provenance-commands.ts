@@ -49,10 +49,7 @@ export function registerProvenanceCommands(ctx: CommandContext): vscode.Disposab
 
 function artifactsOf(found: JobTarget): vscode.Uri {
   const { job, folder } = found;
-  return folderUri(
-    folder,
-    job.artifactsPath?.replace(/\/[^/]*$/, '') ?? `.appgen/artifacts/${job.modelSlug}/app${job.appNum}`,
-  );
+  return folderUri(folder, job.artifactsPath ?? `.appgen/artifacts/${job.modelSlug}/app${job.appNum}`);
 }
 
 /** The job's calls, oldest first; an older job's of the same app when this one left none. */

@@ -1,8 +1,9 @@
 // Drives the real VS Code workbench (code-server) like a person: opens the AppGen view, sets the
 // key and generates an app through the command palette, then checks what the tree shows and
 // saves screenshots: the welcome view, the tree with running and finished jobs, an error tooltip.
-// Env: CS_URL, WS (workspace whose settings point at a simulator), SHOTS (folder), PW_CORE.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Env: CS_URL, WS (workspace whose settings point at a simulator), SHOTS (folder), PW_CORE,
+// USER_SETTINGS (the profile's settings.json, to switch the colour theme).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -184,15 +185,19 @@ try {
   const cells = await view.locator('button.run').count();
   if (cells < 3) throw new Error(`the comparison shows ${cells} runs, not the three generated`);
   step('the comparison view shows every run of the template');
-  for (const theme of ['Dark Modern', 'Light Modern']) {
-    await runCommand(page, 'Preferences: Color Theme');
-    const themeInput = await quickInput(page, 'Select Color Theme');
-    await themeInput.fill(theme);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor(WAIT);
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', ...WAIT });
+  // The theme is switched through the user settings file, which the workbench watches.
+  const settingsFile = process.env.USER_SETTINGS;
+  for (const [name, theme, cls] of [
+    ['dark', 'Default Dark Modern', 'vs-dark'],
+    ['light', 'Default Light Modern', 'vs'],
+  ]) {
+    if (settingsFile) {
+      const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+      writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+      await page.locator(`.monaco-workbench.${cls}`).first().waitFor(WAIT);
+    }
     await view.locator('table.matrix').waitFor(WAIT);
-    await page.screenshot({ path: join(shots, `compare-${theme.split(' ')[0].toLowerCase()}.png`) });
+    await page.screenshot({ path: join(shots, `compare-${name}.png`) });
   }
   step('screenshots of the comparison in a dark and a light theme');
   ok = true;

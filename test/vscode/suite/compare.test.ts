@@ -55,9 +55,7 @@ describe('Compare', () => {
     );
     const panel = vscode.window.tabGroups.all
       .flatMap((group) => group.tabs)
-      .find(
-        (tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('appgen.compare'),
-      );
+      .find((tab) => tab.label.startsWith('Compare: batch'));
     assert.ok(panel, 'no comparison panel is open');
   });
 
