@@ -13,6 +13,8 @@ import {
   printParseErrorCode,
 } from 'jsonc-parser';
 import type { GenerationOptions } from '../../shared/job';
+import { modelIdProblem } from '../../shared/model-slug';
+import { checkOutputDir } from '../output-dir';
 import validateBatch from './batch-validator.generated';
 
 export interface BatchConfig {
@@ -77,6 +79,8 @@ export function parseBatchFile(source: string): ParsedBatch {
   // The schema the extension ships, compiled ahead of time (scripts/batch-validator.mjs).
   if (!validateBatch(value)) {
     for (const error of simplify(validateBatch.errors ?? [])) {
+      // The folder checks below say precisely what is wrong with it; the schema's pattern is for editors.
+      if (error.keyword === 'not' && error.instancePath === '/outputDir') continue;
       const path = pointerToPath(error.instancePath);
       if (error.keyword === 'additionalProperties') {
         const extra = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -105,9 +109,40 @@ export function parseBatchFile(source: string): ParsedBatch {
       }
     }
   }
+  const outputDir = checkFolders(value, locate, problems);
   if (problems.length > 0) return { problems: sortProblems(problems), locate };
   const raw = value as Omit<BatchConfig, 'repeat'> & { repeat?: number };
-  return { config: { ...raw, repeat: raw.repeat ?? 1 }, problems: [], locate };
+  return {
+    config: { ...raw, repeat: raw.repeat ?? 1, ...(outputDir !== undefined ? { outputDir } : {}) },
+    problems: [],
+    locate,
+  };
+}
+
+/**
+ * What the schema cannot say about values that name folders: each model's slug must be one safe
+ * folder name, and `outputDir` must lie inside the workspace and outside `.appgen/` and `.git/`.
+ * Returns `outputDir` in normal form.
+ */
+function checkFolders(
+  value: unknown,
+  locate: ParsedBatch['locate'],
+  problems: BatchProblem[],
+): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { models, outputDir } = value as { models?: unknown; outputDir?: unknown };
+  if (Array.isArray(models)) {
+    models.forEach((model, i) => {
+      const problem =
+        typeof model === 'string' && model.trim() !== '' ? modelIdProblem(model.trim()) : undefined;
+      if (problem !== undefined) problems.push(locate(['models', i], problem));
+    });
+  }
+  if (typeof outputDir !== 'string') return undefined;
+  const folder = checkOutputDir(outputDir);
+  if (folder.ok) return folder.dir;
+  problems.push(locate(['outputDir'], folder.problem));
+  return undefined;
 }
 
 /** Formats problems for people, one per line: `file:line:column: path: message`. */

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { isErrorCode } from '../../shared/errors';
 import type { Job, JobStatus } from '../../shared/job';
-import { appRelativePath } from '../../shared/model-slug';
+import { appRelativePath, MAX_APP_NUM, modelIdProblem, modelSlug as slugOf } from '../../shared/model-slug';
 import { DaemonError } from '../daemon-error';
 import { type Clock, normalizeTimestamp, nowIso } from './timestamps';
 
@@ -72,10 +72,17 @@ export function legacyRowToJob(row: Record<string, SqlValue>, now: Clock): Legac
   const appNum = Number(row.app_number);
   if (modelSlug === undefined) return 'no model_slug';
   if (templateSlug === undefined) return 'no template_slug';
-  if (!Number.isInteger(appNum) || appNum < 1)
-    return `app_number ${String(row.app_number)} is not a positive integer`;
+  if (!Number.isInteger(appNum) || appNum < 1 || appNum > MAX_APP_NUM)
+    return `app_number ${String(row.app_number)} is not an integer from 1 to ${MAX_APP_NUM}`;
+  // The slug names the app's folder as it is: it must already be one safe folder name.
+  if (slugOf(modelSlug) !== modelSlug) return `model_slug ${JSON.stringify(modelSlug)} is not a folder name`;
+  const slugProblem = modelIdProblem(modelSlug);
+  if (slugProblem !== undefined) return `model_slug: ${slugProblem}`;
 
   const metadata = parseMetadata(row.metadata_json);
+  const model = text(metadata.model) ?? modelSlug;
+  const modelProblem = modelIdProblem(model);
+  if (modelProblem !== undefined) return `metadata_json: ${modelProblem}`;
   const created = normalizeTimestamp(row.created_at);
   const updated = normalizeTimestamp(row.updated_at);
   // Every job needs a creation time; a row whose times cannot be read is dated by the import.
@@ -86,7 +93,7 @@ export function legacyRowToJob(row: Record<string, SqlValue>, now: Clock): Legac
   const job: Job = {
     id: `legacy-${createHash('sha256').update(legacyKey).digest('hex').slice(0, 24)}`,
     templateSlug,
-    model: text(metadata.model) ?? modelSlug,
+    model,
     modelSlug,
     appNum,
     appPath: appRelativePath(LEGACY_OUTPUT_DIR, modelSlug, appNum),

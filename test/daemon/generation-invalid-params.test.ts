@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as P from '../../shared/protocol';
+import { spawnDaemon } from '../support/daemon-process';
 import { type GenerationHarness, MODEL, startHarness, TEMPLATE } from '../support/generation-harness';
 import { invalidParams } from '../support/invalid-params';
 
@@ -42,6 +43,23 @@ describe('generation requests with invalid params', () => {
       /temperature/,
     ],
     ['maxTokens 0', { templateSlug: TEMPLATE, model: MODEL, options: { maxTokens: 0 } }, /maxTokens/],
+    [
+      'appNum 1e308',
+      { templateSlug: TEMPLATE, model: MODEL, appNum: 1e308 },
+      /^appNum must be an integer from 1 to 100000, got 1e\+308$/,
+    ],
+    ['a model that is a number', { templateSlug: TEMPLATE, model: 42 }, /^model must be a string, got 42$/],
+    [
+      'a templateSlug that is an object',
+      { templateSlug: {}, model: MODEL },
+      /^templateSlug must be a string/,
+    ],
+    ['a model of ".."', { templateSlug: TEMPLATE, model: '..' }, /^model "\.\." cannot name a folder/],
+    [
+      'a model id too long for a folder name',
+      { templateSlug: TEMPLATE, model: `sim/${'a'.repeat(400)}` },
+      /^model "sim\/a+\.\.\." \(404 characters\) is too long: its folder name would be 404 bytes, at most 255$/,
+    ],
   ];
 
   for (const [what, params, pattern] of badStarts) {
@@ -67,6 +85,67 @@ describe('generation requests with invalid params', () => {
     });
   }
 
+  const badParams: Array<[string, string, unknown, RegExp]> = [
+    ['initialize', 'an apiKey that is a number', { apiKey: 12345 }, /^apiKey must be a string$/],
+    [
+      'initialize',
+      'a config that is a string',
+      { config: 'nope' },
+      /^config must be an object, got a string$/,
+    ],
+    [
+      'initialize',
+      'a config apiKey that is a number',
+      { config: { apiKey: 12345 } },
+      /^config\.apiKey must be a string$/,
+    ],
+    ['initialize', 'a clientName that is a list', { clientName: ['x'] }, /^clientName must be a string/],
+    ['generation/get', 'a jobId that is a number', { jobId: 7 }, /^jobId must be a string, got 7$/],
+    ['generation/list', 'an unknown status', { status: 'done' }, /^status must be one of .*got "done"$/],
+    [
+      'batch/start',
+      'a configPath that is a number',
+      { configPath: 3 },
+      /^configPath must be a string, got 3$/,
+    ],
+    ['batch/status', 'no batchId', {}, /^batchId is required$/],
+    ['batch/cancel', 'a batchId that is a number', { batchId: 1 }, /^batchId must be a string, got 1$/],
+    [
+      'history/list',
+      'a negative limit',
+      { limit: -1 },
+      /^limit must be an integer from 0 to 1000000, got -1$/,
+    ],
+    ['history/list', 'a limit of 1e308', { limit: 1e308 }, /^limit must be an integer from 0 to 1000000/],
+    ['history/importLegacy', 'a dbPath that is a number', { dbPath: 9 }, /^dbPath must be a string, got 9$/],
+    [
+      'models/list',
+      'a refresh that is a string',
+      { refresh: 'yes' },
+      /^refresh must be true or false, got "yes"$/,
+    ],
+    ['daemon/status', 'params that are a string', 'x', /^params must be an object, got a string$/],
+    [
+      'generation/start',
+      'params by position',
+      ['a', 'b'],
+      /^generation\/start takes one params object, by name$/,
+    ],
+  ];
+  for (const [method, what, params, pattern] of badParams) {
+    it(`refuses ${method} with ${what}, naming the field`, async () => {
+      const request = Array.isArray(params)
+        ? h.daemon.connection.sendRequest(method, ...params)
+        : h.daemon.connection.sendRequest(method, params);
+      await assert.rejects(request, invalidParams(pattern));
+    });
+  }
+
+  it('still answers initialize after refusing bad ones, with the key it had', async () => {
+    const result = await h.daemon.initialize({});
+    assert.equal(result.hasApiKey, true);
+  });
+
   it('has recorded, queued and written nothing after all the refusals', async () => {
     assert.deepEqual(await h.list(), []);
     assert.deepEqual(await h.history(), []);
@@ -75,6 +154,25 @@ describe('generation requests with invalid params', () => {
     assert.equal(h.sim.chatRequests.length, 0);
     assert.equal(existsSync(join(h.workspace, 'generated')), false);
     assert.deepEqual(h.daemon.changes, [], 'no generation/changed sent');
+  });
+
+  it('refuses a model of "." or ".." when the model list cannot be read, and writes nothing', async () => {
+    // Without a server the daemon takes any model id; the folder check must hold all the same.
+    const offline = spawnDaemon();
+    try {
+      await offline.initialize({ apiKey: 'sk-test' });
+      for (const model of ['.', '..', '...', ' .. ']) {
+        await assert.rejects(
+          offline.connection.sendRequest(P.GenerationStartRequest, { templateSlug: TEMPLATE, model }),
+          invalidParams(/^model "\.+" cannot name a folder/),
+        );
+      }
+      assert.deepEqual(await offline.connection.sendRequest(P.HistoryListRequest, {}), []);
+      assert.equal(existsSync(join(offline.workspace, 'generated')), false);
+      assert.equal(existsSync(join(offline.workspace, '.appgen', 'artifacts')), false);
+    } finally {
+      await offline.stop();
+    }
   });
 
   it('still takes a valid request afterwards, with app number 1', async () => {

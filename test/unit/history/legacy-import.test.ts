@@ -236,6 +236,41 @@ describe('legacy history import', () => {
     assert.equal(logs.filter((message) => message === 'legacy row skipped').length, 4);
   });
 
+  it('skips rows whose model would name a folder outside the apps folder, or an app number past the limit', async () => {
+    const rows: LegacyRow[] = [
+      { ...ROWS[0]!, id: 1, model_slug: '..', metadata_json: null },
+      { ...ROWS[0]!, id: 2, model_slug: '.', metadata_json: null },
+      { ...ROWS[0]!, id: 3, model_slug: 'a/../../b', metadata_json: null },
+      { ...ROWS[0]!, id: 4, model_slug: 'openai_gpt-4o', metadata_json: '{"model": ".."}' },
+      { ...ROWS[0]!, id: 5, model_slug: 'x'.repeat(256), metadata_json: null },
+      { ...ROWS[0]!, id: 6, app_number: 1e308 },
+      { ...ROWS[0]!, id: 7 },
+    ];
+    const problems: unknown[] = [];
+    await store.close();
+    store = await HistoryStore.open({
+      file: join(dir, '.appgen', 'history.sqlite'),
+      sqlJs: SQL,
+      saveDelayMs: 60_000,
+      log: (message, fields) => {
+        if (message === 'legacy row skipped') problems.push(fields?.reason);
+      },
+    });
+    assert.deepEqual(await store.importLegacy(await writeLegacyDb(rows)), { imported: 1, skipped: 6 });
+    assert.deepEqual(problems, [
+      'model_slug: model ".." cannot name a folder: its folder name would be ".."; give an OpenRouter model id such as "openai/gpt-4o"',
+      'model_slug: model "." cannot name a folder: its folder name would be "."; give an OpenRouter model id such as "openai/gpt-4o"',
+      'model_slug "a/../../b" is not a folder name',
+      'metadata_json: model ".." cannot name a folder: its folder name would be ".."; give an OpenRouter model id such as "openai/gpt-4o"',
+      `model_slug: model "${'x'.repeat(80)}..." (256 characters) is too long: its folder name would be 256 bytes, at most 255`,
+      'app_number 1e+308 is not an integer from 1 to 100000',
+    ]);
+    assert.deepEqual(
+      store.listJobs().map((job) => job.appPath),
+      ['generated/apps/openai_gpt-4o/app1'],
+    );
+  });
+
   it('dates a row whose times are all unreadable by the import', async () => {
     const rows: LegacyRow[] = [{ ...ROWS[0]!, created_at: 'n/a', updated_at: null }];
     await store.importLegacy(await writeLegacyDb(rows));
