@@ -14,6 +14,7 @@ import {
 } from 'jsonc-parser';
 import type { GenerationOptions } from '../../shared/job';
 import { modelIdProblem } from '../../shared/model-slug';
+import { findExcessNesting, MAX_JSON_DEPTH } from '../json-depth';
 import { checkOutputDir } from '../output-dir';
 import validateBatch from './batch-validator.generated';
 
@@ -46,6 +47,17 @@ export interface ParsedBatch {
   locate: (path: JsonPath, message: string) => BatchProblem;
 }
 
+/** A batch file lists models and templates; a larger file is refused rather than read. */
+export const MAX_BATCH_FILE_BYTES = 1024 * 1024;
+
+/** For a file with no tree to point into: every problem sits at its start. */
+const noLocation = (path: JsonPath, message: string): BatchProblem => ({
+  line: 1,
+  column: 1,
+  path: formatPath(path),
+  message,
+});
+
 export function parseBatchFile(source: string): ParsedBatch {
   // Editors on Windows may save "UTF-8 with BOM"; the mark is not part of the JSON, nor a column.
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
@@ -60,15 +72,21 @@ export function parseBatchFile(source: string): ParsedBatch {
     }
     return { line: low + 1, column: offset - lineStarts[low]! + 1 };
   };
+  if (text.trim() === '') {
+    return { problems: [{ line: 1, column: 1, path: '', message: 'the file is empty' }], locate: noLocation };
+  }
+  // The parser and every walk of the value recurse per level: a file nested 200,000 deep is refused first.
+  const deep = findExcessNesting(text, MAX_JSON_DEPTH, { comments: true });
+  if (deep !== undefined) {
+    const message = `values are nested deeper than ${MAX_JSON_DEPTH} levels`;
+    return { problems: [{ ...position(deep), path: '', message }], locate: noLocation };
+  }
   const parseErrors: ParseError[] = [];
   const root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
   const locate = (path: JsonPath, message: string): BatchProblem => {
     const node = root ? nodeAt(root, path) : undefined;
     return { ...position(node?.offset ?? 0), path: formatPath(path), message };
   };
-  if (text.trim() === '') {
-    return { problems: [{ line: 1, column: 1, path: '', message: 'the file is empty' }], locate };
-  }
   const problems: BatchProblem[] = parseErrors.map((e) => ({
     ...position(e.offset),
     path: '',

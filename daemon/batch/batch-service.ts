@@ -11,8 +11,9 @@ import { DaemonError } from '../daemon-error';
 import type { GenerationService } from '../generation-service';
 import type { BatchRecord } from '../history/batch-record';
 import type { Logger } from '../logger';
+import { FileRefusedError, readRegularText } from '../read-regular-file';
 import type { Template } from '../templates/template';
-import { type BatchProblem, formatProblems, parseBatchFile } from './batch-file';
+import { type BatchProblem, formatProblems, MAX_BATCH_FILE_BYTES, parseBatchFile } from './batch-file';
 import { renderBatchReport } from './batch-report';
 import { BatchTally } from './batch-tally';
 import { type ModelPrices, usageCostUsd } from './usage-cost';
@@ -74,10 +75,14 @@ export class BatchService {
     const shown = relative(this.deps.workspace, file) || rel;
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      text = await readRegularText(file, { maxBytes: MAX_BATCH_FILE_BYTES });
     } catch (error) {
       const reason =
-        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+        error instanceof FileRefusedError
+          ? `it ${error.message}`
+          : (error as NodeJS.ErrnoException).code === 'ENOENT'
+            ? 'no such file'
+            : (error as Error).message;
       throw new DaemonError('invalid_params', `Cannot read batch file ${shown}: ${reason}`);
     }
     const parsed = parseBatchFile(text);

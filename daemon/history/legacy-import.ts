@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { isErrorCode } from '../../shared/errors';
 import type { Job, JobStatus } from '../../shared/job';
 import { appRelativePath, MAX_APP_NUM, modelIdProblem, modelSlug as slugOf } from '../../shared/model-slug';
 import { DaemonError } from '../daemon-error';
+import { FileRefusedError, readRegularFile } from '../read-regular-file';
 import { type Clock, normalizeTimestamp, nowIso } from './timestamps';
 
 /** One row of the old tool's table, ready to be recorded. */
@@ -32,6 +32,11 @@ const REQUIRED_COLUMNS = [
   'updated_at',
 ] as const;
 const SQLITE_HEADER = 'SQLite format 3\0';
+/**
+ * sql.js holds the whole file in memory; the old tool's tables are a few megabytes, so a larger file
+ * is refused rather than read.
+ */
+export const MAX_LEGACY_DB_BYTES = 256 * 1024 * 1024;
 /** Where the old tool kept its apps, relative to the workspace. */
 const LEGACY_OUTPUT_DIR = 'generated/apps';
 
@@ -132,8 +137,9 @@ function failureMessage(status: string, metadata: Record<string, unknown>): stri
 async function openLegacyDatabase(sql: SqlJsStatic, dbPath: string): Promise<Database> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(dbPath);
+    bytes = await readRegularFile(dbPath, { maxBytes: MAX_LEGACY_DB_BYTES });
   } catch (error) {
+    if (error instanceof FileRefusedError) throw refuse(dbPath, `the file ${error.message}`, error);
     const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
     throw refuse(
       dbPath,

@@ -1,5 +1,7 @@
-import { access, readFile, rename } from 'node:fs/promises';
+import { constants } from 'node:buffer';
+import { access, rename } from 'node:fs/promises';
 import type { Database, SqlJsStatic } from 'sql.js';
+import { FileRefusedError, readRegularFile } from '../read-regular-file';
 import { type Clock, nowIso } from './timestamps';
 
 /** Structured log line: a message and a few fields. */
@@ -25,10 +27,12 @@ export async function openDatabaseFile(
 ): Promise<OpenedDatabaseFile> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    // A named pipe or a device in its place would hang or fill the daemon: moved aside instead.
+    bytes = await readRegularFile(file, { maxBytes: constants.MAX_LENGTH - 1 });
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return { db: new sql.Database(), loaded: false };
-    return moveAside(sql, file, reasonOf(error), options);
+    const reason = error instanceof FileRefusedError ? `the file ${error.message}` : reasonOf(error);
+    return moveAside(sql, file, reason, options);
   }
   if (bytes.length === 0) return { db: new sql.Database(), loaded: false };
   let db: Database | undefined;

@@ -249,6 +249,22 @@ describe('batch file', () => {
       );
     });
 
+    it('refuses values nested deeper than 64 levels with one problem, without overflowing the stack', () => {
+      const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+      assert.deepEqual(
+        problemsOf(`{\n  "models": ["a/b"],\n  "templates": "all",\n  "options": ${deep}\n}`),
+        ['4:77 : values are nested deeper than 64 levels'],
+      );
+    });
+
+    it('counts nesting outside strings and comments only', () => {
+      const brackets = '['.repeat(100);
+      const parsed = parseBatchFile(
+        `// ${brackets}\n/* ${brackets} */ {"models": ["a/b"], "templates": "all", "$schema": "${brackets}"}`,
+      );
+      assert.deepEqual(parsed.problems, []);
+    });
+
     it('accepts an outputDir with dots that stays inside', () => {
       const parsed = parseBatchFile(
         '{"models": ["a/b"], "templates": "all", "outputDir": "./out/..apps/v1.2"}',

@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SqlJsStatic, SqlValue } from 'sql.js';
 import { DaemonError } from '../../../daemon/daemon-error';
 import { HistoryStore } from '../../../daemon/history/history-store';
+import { MAX_LEGACY_DB_BYTES } from '../../../daemon/history/legacy-import';
 import type { Job } from '../../../shared/job';
 import { sqlJs } from '../../support/sql-js';
 import { tempDir } from './history-test-helpers';
@@ -295,7 +297,35 @@ describe('legacy history import', () => {
     it('a folder', async () => {
       const path = join(dir, 'folder.db');
       await mkdir(path);
-      await assert.rejects(store.importLegacy(path), refused(path, /cannot be read/));
+      await assert.rejects(store.importLegacy(path), refused(path, /the file is a folder, not a file/));
+    });
+
+    it('a named pipe (FIFO), at once instead of waiting for a writer', async () => {
+      const path = join(dir, 'pipe.db');
+      execFileSync('mkfifo', [path]);
+      await assert.rejects(
+        store.importLegacy(path),
+        refused(path, /the file is a named pipe \(FIFO\), not a regular file$/),
+      );
+    });
+
+    it('a link to /dev/zero, without reading it', async () => {
+      const path = join(dir, 'zero.db');
+      await symlink('/dev/zero', path);
+      await assert.rejects(
+        store.importLegacy(path),
+        refused(path, /the file is a device, not a regular file$/),
+      );
+    });
+
+    it('a file larger than the limit, without reading it', async () => {
+      const path = join(dir, 'huge.db');
+      await writeFile(path, '');
+      await truncate(path, MAX_LEGACY_DB_BYTES + 1); // sparse: takes no space
+      await assert.rejects(
+        store.importLegacy(path),
+        refused(path, /the file is larger than the 256 MB allowed \(268435457 bytes\)$/),
+      );
     });
 
     it('a text file', async () => {
