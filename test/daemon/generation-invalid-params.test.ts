@@ -8,6 +8,36 @@ import { invalidParams } from '../support/invalid-params';
 
 const UNKNOWN_JOB = '00000000-0000-4000-8000-000000000000';
 
+describe('model ids at the folder name limit (server without a model list)', () => {
+  let h: GenerationHarness;
+
+  before(async () => {
+    h = await startHarness({ simOptions: { serveModelList: false } });
+  });
+
+  after(async () => {
+    await h?.close();
+  });
+
+  it('generates an app for a model whose folder name is exactly 255 bytes', async () => {
+    const model = `sim/${'a'.repeat(251)}`;
+    const job = await h.start({ templateSlug: TEMPLATE, model });
+    assert.equal(job.modelSlug.length, 255);
+    const finished = await h.finished(job.id);
+    assert.equal(finished.status, 'succeeded', JSON.stringify(finished.error));
+    assert.ok(existsSync(join(h.workspace, finished.appPath)));
+  });
+
+  it('refuses one byte more, naming the model and the limit, instead of failing with ENAMETOOLONG', async () => {
+    await assert.rejects(
+      h.start({ templateSlug: TEMPLATE, model: `sim/${'a'.repeat(252)}` }),
+      invalidParams(
+        /^model "sim\/a+\.\.\." \(256 characters\) is too long: its folder name would be 256 bytes, at most 255$/,
+      ),
+    );
+  });
+});
+
 describe('generation requests with invalid params', () => {
   let h: GenerationHarness;
 
