@@ -28,6 +28,10 @@ export function checkParams(rule: ParamsRule, raw: unknown, prefix = ''): Params
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problem: `${prefix ? prefix : 'params'} must be an object, got ${kindOf(raw)}` };
   }
+  // Every later walk of a value (a message, a record) recurses once per level.
+  if (!prefix && nestsDeeperThan(raw, MAX_PARAMS_DEPTH)) {
+    return { ok: false, problem: `params must not nest deeper than ${MAX_PARAMS_DEPTH} levels` };
+  }
   const params: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   const problems: string[] = [];
   for (const [field, { check, required }] of Object.entries(rule)) {
@@ -42,6 +46,21 @@ export function checkParams(rule: ParamsRule, raw: unknown, prefix = ''): Params
     if (problem !== undefined) problems.push(problem);
   }
   return problems.length > 0 ? { ok: false, problem: problems.join('; ') } : { ok: true, params };
+}
+
+/** Deeper than any request needs. */
+export const MAX_PARAMS_DEPTH = 64;
+
+/** Whether objects and lists in `value` nest deeper than `limit`; walks without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export function required(check: Check): FieldRule {

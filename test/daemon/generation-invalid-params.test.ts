@@ -2,11 +2,35 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as P from '../../shared/protocol';
-import { spawnDaemon } from '../support/daemon-process';
+import { type DaemonProcess, spawnDaemon } from '../support/daemon-process';
 import { type GenerationHarness, MODEL, startHarness, TEMPLATE } from '../support/generation-harness';
 import { invalidParams } from '../support/invalid-params';
 
 const UNKNOWN_JOB = '00000000-0000-4000-8000-000000000000';
+
+/** Writes one framed request as raw bytes and resolves with the daemon's reply to `id`. */
+function rawRequest(
+  daemon: DaemonProcess,
+  body: string,
+  id: string,
+): Promise<{ error?: { code: number; message: string } }> {
+  return new Promise((resolve) => {
+    const marker = Buffer.from(`"id":"${id}"`);
+    const onData = () => {
+      const out = daemon.stdout();
+      const at = out.indexOf(marker);
+      if (at < 0) return;
+      const start = out.lastIndexOf('\r\n\r\n', at) + 4;
+      const header = out.subarray(0, start).toString('ascii');
+      const length = Number(/Content-Length: (\d+)\r\n\r\n$/.exec(header)?.[1]);
+      if (out.length < start + length) return;
+      daemon.child.stdout!.off('data', onData);
+      resolve(JSON.parse(out.subarray(start, start + length).toString('utf8')));
+    };
+    daemon.child.stdout!.on('data', onData);
+    daemon.child.stdin!.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
+}
 
 describe('model ids at the folder name limit (server without a model list)', () => {
   let h: GenerationHarness;
@@ -170,6 +194,19 @@ describe('generation requests with invalid params', () => {
       await assert.rejects(request, invalidParams(pattern));
     });
   }
+
+  it('refuses a setting nested 200,000 deep with invalid params, and goes on answering', async () => {
+    // Sent as raw bytes: the client library itself cannot serialise so deep a value.
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const reply = await rawRequest(
+      h.daemon,
+      `{"jsonrpc":"2.0","id":"deep-1","method":"initialize","params":{"config":{"baseUrl":${deep}}}}`,
+      'deep-1',
+    );
+    assert.deepEqual(reply.error?.code, -32602, JSON.stringify(reply));
+    assert.equal(reply.error?.message, 'params must not nest deeper than 64 levels');
+    assert.equal((await h.status()).queued, 0);
+  });
 
   it('still answers initialize after refusing bad ones, with the key it had', async () => {
     const result = await h.daemon.initialize({});

@@ -157,6 +157,22 @@ describe('request params schemas', () => {
     });
   }
 
+  it('refuse params nested deeper than 64 levels, without recursing', () => {
+    const deep = (levels: number) => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`) as unknown;
+    assert.equal(
+      problemOf('generation/start', { templateSlug: 't', model: 'a/b', extra: deep(200_000) }),
+      'params must not nest deeper than 64 levels',
+    );
+    assert.equal(
+      problemOf('initialize', { config: { maxConcurrent: deep(63) } }),
+      'params must not nest deeper than 64 levels',
+    );
+    assert.equal(
+      problemOf('generation/start', { templateSlug: 't', model: 'a/b', extra: deep(63) }),
+      undefined,
+    );
+  });
+
   it('never show the API key in a problem', () => {
     for (const params of [
       { apiKey: 12345 },
