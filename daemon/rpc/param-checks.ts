@@ -139,9 +139,9 @@ export function object(
   };
 }
 
-/** A check that also runs `extra` once the value passed `base`. */
-export function and(base: Check, extra: (value: never, name: string) => string | undefined): Check {
-  return (value, name) => base(value, name) ?? extra(value as never, name);
+/** A check that also runs `extra` once the value passed `base`, which makes it a `T`. */
+export function and<T>(base: Check, extra: (value: T, name: string) => string | undefined): Check {
+  return (value, name) => base(value, name) ?? extra(value as T, name);
 }
 
 /** JSON's name for the kind of a value. */

@@ -30,7 +30,7 @@ const path = text({ maxLength: 4096 });
 const secret = text({ maxLength: 4096, allowBlank: true, secret: true });
 
 /** A model id or slug whose folder name is one safe path segment. */
-const model: Check = and(text({ maxLength: Number.MAX_SAFE_INTEGER }), (value: string) =>
+const model: Check = and<string>(text({ maxLength: Number.MAX_SAFE_INTEGER }), (value) =>
   modelIdProblem(value.trim()),
 );
 
