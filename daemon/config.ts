@@ -4,6 +4,7 @@
  */
 import type { ConfigOverrides } from '../shared/protocol';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './openrouter/response-budget';
+import { checkOutputDir } from './output-dir';
 
 export interface DaemonConfig {
   baseUrl: string;
@@ -75,11 +76,9 @@ const url: Parser<string> = (raw, name) => {
 };
 
 const relativeDir: Parser<string> = (raw, name) => {
-  const text = typeof raw === 'string' ? raw.trim().replace(/\\/g, '/').replace(/\/+$/, '') : '';
-  if (text === '' || text.startsWith('/') || /^[A-Za-z]:/.test(text) || text.split('/').includes('..')) {
-    throw new ConfigError(`${name} must be a folder inside the workspace, got ${JSON.stringify(raw)}`);
-  }
-  return text;
+  const result = checkOutputDir(raw);
+  if (!result.ok) throw new ConfigError(`${name} ${result.problem}`);
+  return result.dir;
 };
 
 interface Field<K extends keyof DaemonConfig> {
@@ -128,7 +127,11 @@ export function applyOverrides(base: DaemonConfig, overrides: ConfigOverrides | 
     if (raw === undefined || raw === null) continue;
     const field = FIELDS.find((f) => f.key === name || f.env === name);
     if (!field) {
-      if (name === 'OPENROUTER_API_KEY' || name === 'apiKey') continue; // handled by the caller
+      // Handled by the caller; its value is never echoed.
+      if (name === 'OPENROUTER_API_KEY' || name === 'apiKey') {
+        if (typeof raw !== 'string') problems.push(`config.${name} must be a string`);
+        continue;
+      }
       problems.push(`unknown setting "${name}"`);
       continue;
     }

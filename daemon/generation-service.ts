@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPONENTS, type Component, type Job, type JobStatus, type Usage } from '../shared/job';
-import { appRelativePath, modelSlug } from '../shared/model-slug';
+import { appRelativePath, modelIdProblem, modelSlug } from '../shared/model-slug';
 import type { GenerationListParams, GenerationStartParams, HistoryListParams } from '../shared/protocol';
 import { asDaemonError, DaemonError } from './daemon-error';
 import type { JobQueue } from './job-queue';
@@ -96,6 +96,9 @@ export class GenerationService {
     const options = validateOptions(p.options);
     // Last: it may ask the server for its model list, which a request refused anyway need not wait for.
     const model = await this.resolveModel(p.model.trim());
+    // Also for a retry, whose model comes from the history rather than from a checked request.
+    const unsafe = modelIdProblem(model);
+    if (unsafe !== undefined) throw invalid(unsafe);
     const slug = modelSlug(model);
     const appNum = p.appNum ?? this.reserveAppNum(slug, outputDir, context.foundAppNums);
     if (p.appNum !== undefined) this.reserved.set(slug, Math.max(this.reserved.get(slug) ?? 0, p.appNum));

@@ -115,15 +115,25 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   const historyFile = join(stateDir, 'history.sqlite');
   for (const name of await removeStaleTempFiles(historyFile))
     log.warn('removed an unfinished history save', { file: name });
-  const store = await HistoryStore.open({
-    file: historyFile,
-    // At most five full exports a second however fast jobs finish; a finished job is on disk
-    // within 200 ms.
-    minSaveIntervalMs: 200,
-    wasmPath: join(__dirname, 'sql-wasm.wasm'),
-    now,
-    log: (message, fields) => log.info(message, fields as Record<string, unknown>),
-  });
+  let store: HistoryStore;
+  try {
+    store = await HistoryStore.open({
+      file: historyFile,
+      // At most five full exports a second however fast jobs finish; a finished job is on disk
+      // within 200 ms.
+      minSaveIntervalMs: 200,
+      wasmPath: join(__dirname, 'sql-wasm.wasm'),
+      now,
+      log: (message, fields) => log.info(message, fields as Record<string, unknown>),
+    });
+  } catch (error) {
+    // A history this daemon cannot use (a newer schema, a failed migration) stops it with the
+    // reason, and the file as it was; anything else is a defect and keeps its stack.
+    if (!(error instanceof DaemonError)) throw error;
+    ownerSocket.close();
+    await lock.release();
+    return fail(`cannot open the history ${historyFile}: ${error.message}`);
+  }
   const appStore = new AppStore(args.workspace, stateDir, now);
   for (const action of await appStore.recover()) log.warn(action);
 

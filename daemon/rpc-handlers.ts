@@ -1,6 +1,7 @@
 /**
  * Translates protocol requests into calls on the daemon's services and their results or errors back
- * into JSON-RPC. Every request of shared/protocol.ts has an entry here; a test checks it.
+ * into JSON-RPC. Every request of shared/protocol.ts has an entry here; a test checks it. Params
+ * are checked against rpc/param-schemas.ts before a handler sees them.
  */
 import { type MessageConnection, ResponseError } from 'vscode-jsonrpc';
 import { RpcErrorCodes } from '../shared/errors';
@@ -8,6 +9,8 @@ import * as P from '../shared/protocol';
 import { ConfigError } from './config';
 import { asDaemonError, DaemonError } from './daemon-error';
 import type { Logger } from './logger';
+import { checkParams } from './rpc/param-checks';
+import { PARAM_SCHEMAS } from './rpc/param-schemas';
 
 type Handler = (params: never) => unknown;
 
@@ -22,14 +25,26 @@ export function registerHandlers(connection: MessageConnection, handlers: Daemon
   for (const request of P.ALL_REQUESTS) {
     const handler = handlers[request.method as keyof DaemonHandlers] as Handler | undefined;
     if (!handler) throw new Error(`No handler for ${request.method}`);
-    connection.onRequest(request.method, async (params: unknown) => {
+    const rule = PARAM_SCHEMAS[request.method];
+    // vscode-jsonrpc passes params given by position as separate arguments, then the cancellation
+    // token: one argument before the token is the params object (or the one positional value).
+    connection.onRequest(request.method, async (...args: unknown[]) => {
+      if (args.length > 2) {
+        throw invalidParams(`${request.method} takes one params object, by name`);
+      }
+      const checked = checkParams(rule, args.length === 2 ? args[0] : undefined);
+      if (!checked.ok) throw invalidParams(checked.problem);
       try {
-        return await (handler as (p: unknown) => unknown)(params ?? {});
+        return await (handler as (p: unknown) => unknown)(checked.params);
       } catch (error) {
         throw toResponseError(request.method, error, log);
       }
     });
   }
+}
+
+function invalidParams(message: string): ResponseError<unknown> {
+  return new ResponseError(RpcErrorCodes.InvalidParams, message, { code: 'invalid_params' });
 }
 
 export function notImplemented(method: string): never {
@@ -38,9 +53,7 @@ export function notImplemented(method: string): never {
 
 function toResponseError(method: string, error: unknown, log: Logger): ResponseError<unknown> {
   if (error instanceof ResponseError) return error;
-  if (error instanceof ConfigError) {
-    return new ResponseError(RpcErrorCodes.InvalidParams, error.message, { code: 'invalid_params' });
-  }
+  if (error instanceof ConfigError) return invalidParams(error.message);
   const daemonError = asDaemonError(error);
   if (daemonError.code === 'invalid_params') {
     return new ResponseError(RpcErrorCodes.InvalidParams, daemonError.message, {

@@ -21,6 +21,7 @@ export interface ConfigOverrides {
   backoffBaseMs?: number | string;
   timeoutMs?: number | string;
   maxResponseBytes?: number | string;
+  /** Workspace-relative, outside `.appgen/` and `.git/`, not the workspace itself. */
   outputDir?: string;
   [envName: string]: unknown;
 }
@@ -116,8 +117,12 @@ export const TemplatesListRequest = new RequestType<Record<string, never>, Templ
 
 export interface GenerationStartParams {
   templateSlug: string;
-  /** OpenRouter model id, or its slug when unambiguous. */
+  /**
+   * OpenRouter model id, or its slug when unambiguous. Its slug must be one folder name: not only
+   * dots, at most 255 bytes.
+   */
   model: string;
+  /** 1 to 100000; default: the model's next free number. */
   appNum?: number;
   /** Higher runs first among waiting jobs. Default 0. */
   priority?: number;

@@ -13,6 +13,9 @@ import {
   printParseErrorCode,
 } from 'jsonc-parser';
 import type { GenerationOptions } from '../../shared/job';
+import { modelIdProblem } from '../../shared/model-slug';
+import { findExcessNesting, MAX_JSON_DEPTH } from '../json-depth';
+import { checkOutputDir } from '../output-dir';
 import validateBatch from './batch-validator.generated';
 
 export interface BatchConfig {
@@ -44,6 +47,17 @@ export interface ParsedBatch {
   locate: (path: JsonPath, message: string) => BatchProblem;
 }
 
+/** A batch file lists models and templates; a larger file is refused rather than read. */
+export const MAX_BATCH_FILE_BYTES = 1024 * 1024;
+
+/** For a file with no tree to point into: every problem sits at its start. */
+const noLocation = (path: JsonPath, message: string): BatchProblem => ({
+  line: 1,
+  column: 1,
+  path: formatPath(path),
+  message,
+});
+
 export function parseBatchFile(source: string): ParsedBatch {
   // Editors on Windows may save "UTF-8 with BOM"; the mark is not part of the JSON, nor a column.
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
@@ -58,15 +72,21 @@ export function parseBatchFile(source: string): ParsedBatch {
     }
     return { line: low + 1, column: offset - lineStarts[low]! + 1 };
   };
+  if (text.trim() === '') {
+    return { problems: [{ line: 1, column: 1, path: '', message: 'the file is empty' }], locate: noLocation };
+  }
+  // The parser and every walk of the value recurse per level: a file nested 200,000 deep is refused first.
+  const deep = findExcessNesting(text, MAX_JSON_DEPTH, { comments: true });
+  if (deep !== undefined) {
+    const message = `values are nested deeper than ${MAX_JSON_DEPTH} levels`;
+    return { problems: [{ ...position(deep), path: '', message }], locate: noLocation };
+  }
   const parseErrors: ParseError[] = [];
   const root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
   const locate = (path: JsonPath, message: string): BatchProblem => {
     const node = root ? nodeAt(root, path) : undefined;
     return { ...position(node?.offset ?? 0), path: formatPath(path), message };
   };
-  if (text.trim() === '') {
-    return { problems: [{ line: 1, column: 1, path: '', message: 'the file is empty' }], locate };
-  }
   const problems: BatchProblem[] = parseErrors.map((e) => ({
     ...position(e.offset),
     path: '',
@@ -77,6 +97,8 @@ export function parseBatchFile(source: string): ParsedBatch {
   // The schema the extension ships, compiled ahead of time (scripts/batch-validator.mjs).
   if (!validateBatch(value)) {
     for (const error of simplify(validateBatch.errors ?? [])) {
+      // The folder checks below say precisely what is wrong with it; the schema's pattern is for editors.
+      if (error.keyword === 'not' && error.instancePath === '/outputDir') continue;
       const path = pointerToPath(error.instancePath);
       if (error.keyword === 'additionalProperties') {
         const extra = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -105,9 +127,40 @@ export function parseBatchFile(source: string): ParsedBatch {
       }
     }
   }
+  const outputDir = checkFolders(value, locate, problems);
   if (problems.length > 0) return { problems: sortProblems(problems), locate };
   const raw = value as Omit<BatchConfig, 'repeat'> & { repeat?: number };
-  return { config: { ...raw, repeat: raw.repeat ?? 1 }, problems: [], locate };
+  return {
+    config: { ...raw, repeat: raw.repeat ?? 1, ...(outputDir !== undefined ? { outputDir } : {}) },
+    problems: [],
+    locate,
+  };
+}
+
+/**
+ * What the schema cannot say about values that name folders: each model's slug must be one safe
+ * folder name, and `outputDir` must lie inside the workspace and outside `.appgen/` and `.git/`.
+ * Returns `outputDir` in normal form.
+ */
+function checkFolders(
+  value: unknown,
+  locate: ParsedBatch['locate'],
+  problems: BatchProblem[],
+): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { models, outputDir } = value as { models?: unknown; outputDir?: unknown };
+  if (Array.isArray(models)) {
+    models.forEach((model, i) => {
+      const problem =
+        typeof model === 'string' && model.trim() !== '' ? modelIdProblem(model.trim()) : undefined;
+      if (problem !== undefined) problems.push(locate(['models', i], problem));
+    });
+  }
+  if (typeof outputDir !== 'string') return undefined;
+  const folder = checkOutputDir(outputDir);
+  if (folder.ok) return folder.dir;
+  problems.push(locate(['outputDir'], folder.problem));
+  return undefined;
 }
 
 /** Formats problems for people, one per line: `file:line:column: path: message`. */

@@ -3,7 +3,7 @@
  * recorded. Tracks each batch's progress and cost from job changes, stops queuing work once a
  * budget is spent, and writes a report when the batch ends.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Job } from '../../shared/job';
 import type { BatchProgress, BatchStartResult, CostEstimate } from '../../shared/protocol';
@@ -11,8 +11,9 @@ import { DaemonError } from '../daemon-error';
 import type { GenerationService } from '../generation-service';
 import type { BatchRecord } from '../history/batch-record';
 import type { Logger } from '../logger';
+import { FileRefusedError, readRegularText } from '../read-regular-file';
 import type { Template } from '../templates/template';
-import { type BatchProblem, formatProblems, parseBatchFile } from './batch-file';
+import { type BatchProblem, formatProblems, MAX_BATCH_FILE_BYTES, parseBatchFile } from './batch-file';
 import { renderBatchReport } from './batch-report';
 import { BatchTally } from './batch-tally';
 import { reportPathOf, writeReportFile } from './report-file';
@@ -75,10 +76,14 @@ export class BatchService {
     const shown = relative(this.deps.workspace, file) || rel;
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      text = await readRegularText(file, { maxBytes: MAX_BATCH_FILE_BYTES });
     } catch (error) {
       const reason =
-        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+        error instanceof FileRefusedError
+          ? `it ${error.message}`
+          : (error as NodeJS.ErrnoException).code === 'ENOENT'
+            ? 'no such file'
+            : (error as Error).message;
       throw new DaemonError('invalid_params', `Cannot read batch file ${shown}: ${reason}`);
     }
     const parsed = parseBatchFile(text);

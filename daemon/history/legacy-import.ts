@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { isErrorCode } from '../../shared/errors';
 import type { Job, JobStatus } from '../../shared/job';
-import { appRelativePath } from '../../shared/model-slug';
+import { appRelativePath, MAX_APP_NUM, modelIdProblem, modelSlug as slugOf } from '../../shared/model-slug';
 import { DaemonError } from '../daemon-error';
+import { FileRefusedError, readRegularFile } from '../read-regular-file';
 import { type Clock, normalizeTimestamp, nowIso } from './timestamps';
 
 /** One row of the old tool's table, ready to be recorded. */
@@ -32,6 +32,11 @@ const REQUIRED_COLUMNS = [
   'updated_at',
 ] as const;
 const SQLITE_HEADER = 'SQLite format 3\0';
+/**
+ * sql.js holds the whole file in memory; the old tool's tables are a few megabytes, so a larger file
+ * is refused rather than read.
+ */
+export const MAX_LEGACY_DB_BYTES = 256 * 1024 * 1024;
 /** Where the old tool kept its apps, relative to the workspace. */
 const LEGACY_OUTPUT_DIR = 'generated/apps';
 
@@ -72,10 +77,17 @@ export function legacyRowToJob(row: Record<string, SqlValue>, now: Clock): Legac
   const appNum = Number(row.app_number);
   if (modelSlug === undefined) return 'no model_slug';
   if (templateSlug === undefined) return 'no template_slug';
-  if (!Number.isInteger(appNum) || appNum < 1)
-    return `app_number ${String(row.app_number)} is not a positive integer`;
+  if (!Number.isInteger(appNum) || appNum < 1 || appNum > MAX_APP_NUM)
+    return `app_number ${String(row.app_number)} is not an integer from 1 to ${MAX_APP_NUM}`;
+  // The slug names the app's folder as it is: it must already be one safe folder name.
+  if (slugOf(modelSlug) !== modelSlug) return `model_slug ${JSON.stringify(modelSlug)} is not a folder name`;
+  const slugProblem = modelIdProblem(modelSlug);
+  if (slugProblem !== undefined) return `model_slug: ${slugProblem}`;
 
   const metadata = parseMetadata(row.metadata_json);
+  const model = text(metadata.model) ?? modelSlug;
+  const modelProblem = modelIdProblem(model);
+  if (modelProblem !== undefined) return `metadata_json: ${modelProblem}`;
   const created = normalizeTimestamp(row.created_at);
   const updated = normalizeTimestamp(row.updated_at);
   // Every job needs a creation time; a row whose times cannot be read is dated by the import.
@@ -86,7 +98,7 @@ export function legacyRowToJob(row: Record<string, SqlValue>, now: Clock): Legac
   const job: Job = {
     id: `legacy-${createHash('sha256').update(legacyKey).digest('hex').slice(0, 24)}`,
     templateSlug,
-    model: text(metadata.model) ?? modelSlug,
+    model,
     modelSlug,
     appNum,
     appPath: appRelativePath(LEGACY_OUTPUT_DIR, modelSlug, appNum),
@@ -125,8 +137,9 @@ function failureMessage(status: string, metadata: Record<string, unknown>): stri
 async function openLegacyDatabase(sql: SqlJsStatic, dbPath: string): Promise<Database> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(dbPath);
+    bytes = await readRegularFile(dbPath, { maxBytes: MAX_LEGACY_DB_BYTES });
   } catch (error) {
+    if (error instanceof FileRefusedError) throw refuse(dbPath, `the file ${error.message}`, error);
     const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
     throw refuse(
       dbPath,

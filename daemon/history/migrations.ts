@@ -1,4 +1,4 @@
-import type { Database } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import { DaemonError } from '../daemon-error';
 import { normalizeTimestampColumns, type TimestampColumnReport } from './normalize-timestamp-columns';
 
@@ -141,7 +141,7 @@ export function migrateDatabase(db: Database, target: number = SCHEMA_VERSION): 
   if (from > SCHEMA_VERSION) {
     throw new DaemonError(
       'internal',
-      `history database has schema version ${from}, newer than this AppGen supports (${SCHEMA_VERSION}); update AppGen`,
+      `this history was written by a newer AppGen (schema ${from}); update AppGen. This one reads schema ${SCHEMA_VERSION} and older; the file was left as it is`,
     );
   }
   const result: MigrationResult = { from, to: from, timestamps: [] };
@@ -174,4 +174,51 @@ function rollback(db: Database): void {
   } catch {
     // SQLite already rolled back on its own after the error.
   }
+}
+
+/** Table name to its column names. */
+export type SchemaTables = ReadonlyMap<string, ReadonlySet<string>>;
+
+const schemaCache = new Map<number, SchemaTables>();
+
+/** The tables and columns a database of schema `version` has: a new one migrated that far. */
+export function schemaTablesAt(sql: SqlJsStatic, version: number): SchemaTables {
+  let tables = schemaCache.get(version);
+  if (!tables) {
+    const db = new sql.Database();
+    try {
+      migrateDatabase(db, version);
+      tables = tablesOf(db);
+    } finally {
+      db.close();
+    }
+    schemaCache.set(version, tables);
+  }
+  return tables;
+}
+
+/** The tables of `db` (SQLite's own left out) with their columns. */
+export function tablesOf(db: Database): SchemaTables {
+  const names = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  const tables = new Map<string, Set<string>>();
+  for (const [name] of names[0]?.values ?? []) {
+    const columns = db.exec(`PRAGMA table_info("${String(name).replace(/"/g, '""')}")`)[0]?.values ?? [];
+    tables.set(String(name), new Set(columns.map((column) => String(column[1]))));
+  }
+  return tables;
+}
+
+/**
+ * What of its own schema a database lacks, for a message: `the table "jobs"` or `the column
+ * "batches.options"`; undefined when it has every table and column of its version. Extra tables and
+ * columns are allowed (a person's own, or an index).
+ */
+export function missingSchemaPart(db: Database, expected: SchemaTables): string | undefined {
+  const actual = tablesOf(db);
+  for (const [table, columns] of expected) {
+    const present = actual.get(table);
+    if (!present) return `the table "${table}"`;
+    for (const column of columns) if (!present.has(column)) return `the column "${table}.${column}"`;
+  }
+  return undefined;
 }

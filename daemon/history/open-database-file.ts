@@ -1,5 +1,8 @@
-import { access, readFile, rename } from 'node:fs/promises';
+import { constants } from 'node:buffer';
+import { access, rename } from 'node:fs/promises';
 import type { Database, SqlJsStatic } from 'sql.js';
+import { FileRefusedError, readRegularFile } from '../read-regular-file';
+import { missingSchemaPart, SCHEMA_VERSION, schemaTablesAt, schemaVersion } from './migrations';
 import { type Clock, nowIso } from './timestamps';
 
 /** Structured log line: a message and a few fields. */
@@ -15,8 +18,9 @@ export interface OpenedDatabaseFile {
 
 /**
  * Reads a SQLite file into memory. A missing or empty file gives a fresh database. A file that
- * cannot be read or fails SQLite's integrity check is renamed to `<file>.corrupt-<time>` (never
- * overwritten, never deleted) and a fresh database is returned in its place.
+ * cannot be read, fails SQLite's integrity check or lacks a table of its schema version is renamed
+ * to `<file>.corrupt-<time>` (never overwritten, never deleted) and a fresh database is returned in
+ * its place.
  */
 export async function openDatabaseFile(
   sql: SqlJsStatic,
@@ -25,10 +29,12 @@ export async function openDatabaseFile(
 ): Promise<OpenedDatabaseFile> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    // A named pipe or a device in its place would hang or fill the daemon: moved aside instead.
+    bytes = await readRegularFile(file, { maxBytes: constants.MAX_LENGTH - 1 });
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return { db: new sql.Database(), loaded: false };
-    return moveAside(sql, file, reasonOf(error), options);
+    const reason = error instanceof FileRefusedError ? `the file ${error.message}` : reasonOf(error);
+    return moveAside(sql, file, reason, options);
   }
   if (bytes.length === 0) return { db: new sql.Database(), loaded: false };
   let db: Database | undefined;
@@ -36,6 +42,7 @@ export async function openDatabaseFile(
     checkStructure(bytes);
     db = new sql.Database(bytes);
     checkIntegrity(db, bytes.length <= (options.quickCheckMaxBytes ?? QUICK_CHECK_MAX_BYTES));
+    checkTables(sql, db);
     return { db, loaded: true };
   } catch (error) {
     db?.close();
@@ -78,6 +85,18 @@ function checkIntegrity(db: Database, quickCheck: boolean): void {
   if (rows.length === 0 || problems.length > 0) {
     throw new Error(`integrity check failed: ${problems.slice(0, 3).join('; ') || 'no result'}`);
   }
+}
+
+/**
+ * A file whose schema lacks a table or column of its own version (a table dropped by hand, a copy
+ * of part of a database) would fail every later request; it is moved aside like a damaged one. A
+ * newer schema is not judged here: the migration refuses it and the file stays as it is.
+ */
+function checkTables(sql: SqlJsStatic, db: Database): void {
+  const version = schemaVersion(db);
+  if (version > SCHEMA_VERSION) return;
+  const missing = missingSchemaPart(db, schemaTablesAt(sql, version));
+  if (missing !== undefined) throw new Error(`${missing} of history schema ${version} is missing`);
 }
 
 async function moveAside(

@@ -1,4 +1,5 @@
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
+import { findExcessNesting, MAX_JSON_DEPTH } from '../json-depth';
 
 export type StrictJsonResult = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -25,13 +26,22 @@ const DESCRIPTIONS: Record<string, string> = {
 /**
  * Parses standard JSON (no comments, no trailing commas), and on failure says where and why:
  * `invalid JSON at line 3, column 7 (offset 41): ':' expected`. A leading byte order mark is
- * tolerated because editors on Windows like to write one.
+ * tolerated because editors on Windows like to write one. Nesting deeper than MAX_JSON_DEPTH is
+ * refused before parsing (see json-depth.ts).
  */
 export function parseStrictJson(text: string): StrictJsonResult {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const source = text.slice(bom);
   if (source.trim() === '') return { ok: false, reason: 'invalid JSON: the file is empty' };
 
+  const deep = findExcessNesting(source);
+  if (deep !== undefined) {
+    const { line, column } = lineAndColumn(source, deep);
+    return {
+      ok: false,
+      reason: `invalid JSON at line ${line}, column ${column} (offset ${deep + bom}): nested deeper than ${MAX_JSON_DEPTH} levels`,
+    };
+  }
   // jsonc-parser is used for its error offsets only; JSON.parse stays the judge of validity.
   const errors: ParseError[] = [];
   parse(source, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });

@@ -1,5 +1,6 @@
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
+import { FileRefusedError, readRegularText } from '../read-regular-file';
 import { type BuiltinTemplateFile, builtinTemplates } from './builtin-templates';
 import { parseTemplate, type Template } from './template';
 import { validateTemplate } from './validate-template';
@@ -30,16 +31,32 @@ export interface TemplateCatalog {
   problems: TemplateProblem[];
 }
 
-/** The two file operations the catalog needs; `node:fs/promises` fits. */
+/** The two file operations the catalog needs. */
 export interface TemplateFileSystem {
   readdir(path: string): Promise<string[]>;
-  readFile(path: string, encoding: 'utf8'): Promise<string>;
+  /**
+   * The text of a regular file of at most `maxBytes`, inside `workspaceDir` once links are followed;
+   * anything else throws (FileRefusedError says why).
+   */
+  readText(path: string, limits: { maxBytes: number; workspaceDir: string }): Promise<string>;
 }
+
+/** A template is a page of JSON; a larger file is refused rather than read into memory. */
+export const MAX_TEMPLATE_BYTES = 1024 * 1024;
+
+/**
+ * The real file system. A template may be a link to a regular file inside the workspace (a shared
+ * folder of templates, say); a link out of it, a named pipe or a device is refused.
+ */
+export const nodeTemplateFileSystem: TemplateFileSystem = {
+  readdir: (path) => nodeFs.readdir(path),
+  readText: (path, { maxBytes, workspaceDir }) => readRegularText(path, { maxBytes, within: workspaceDir }),
+};
 
 export interface LoadTemplatesOptions {
   /** Absolute path of the workspace folder. */
   workspaceDir: string;
-  /** Default: `node:fs/promises`. */
+  /** Default: nodeTemplateFileSystem. */
   fs?: TemplateFileSystem;
   /** Built-in template files; the ones bundled with the daemon by default. */
   builtins?: readonly BuiltinTemplateFile[];
@@ -68,7 +85,7 @@ export async function loadTemplates(options: LoadTemplatesOptions): Promise<Temp
     bySlug.set(result.template.slug, { ...result.template, source: 'builtin', sourceFile: file });
   }
 
-  const workspace = await loadWorkspaceTemplates(options.workspaceDir, options.fs ?? nodeFs);
+  const workspace = await loadWorkspaceTemplates(options.workspaceDir, options.fs ?? nodeTemplateFileSystem);
   problems.push(...workspace.problems);
   for (const loaded of workspace.templates) bySlug.set(loaded.slug, loaded);
 
@@ -99,10 +116,14 @@ async function loadWorkspaceTemplates(
     const file = `${WORKSPACE_TEMPLATES_DIR}/${name}`;
     let text: string;
     try {
-      text = await fs.readFile(join(dir, name), 'utf8');
+      text = await fs.readText(join(dir, name), { maxBytes: MAX_TEMPLATE_BYTES, workspaceDir });
     } catch (error) {
       const reason =
-        errorCode(error) === 'EISDIR' ? 'is a folder, not a file' : `cannot be read: ${errorMessage(error)}`;
+        error instanceof FileRefusedError
+          ? error.message
+          : errorCode(error) === 'EISDIR'
+            ? 'is a folder, not a file'
+            : `cannot be read: ${errorMessage(error)}`;
       problems.push({ file, reason });
       continue;
     }

@@ -105,7 +105,7 @@ describe('batch/start (daemon process)', function () {
       'appgen.batch.json:3:16: templates: must be "all" or a list of template slugs',
       'appgen.batch.json:4:13: repeat: must be >= 1',
       'appgen.batch.json:5:30: options.temperature: must be <= 2',
-      'appgen.batch.json:6:16: outputDir: must be a folder inside the workspace',
+      'appgen.batch.json:6:16: outputDir: must be a folder inside the workspace, outside .appgen/ and .git/: "../outside" leaves the workspace',
     ]);
     const details = error.data?.details as { file: string; problems: { line: number; column: number }[] };
     assert.equal(details.file, 'appgen.batch.json');
@@ -189,7 +189,7 @@ describe('batch/start (daemon process)', function () {
     const error = await expectInvalidParams(
       daemon.connection.sendRequest(P.BatchStartRequest, { configPath: 42 as unknown as string }),
     );
-    assert.equal(error.message, 'configPath must be a file path');
+    assert.equal(error.message, 'configPath must be a string, got 42');
     const unknown = await expectInvalidParams(
       daemon.connection.sendRequest(P.BatchStatusRequest, { batchId: 'nope' }),
     );

@@ -202,22 +202,68 @@ describe('batch file', () => {
       ]);
     });
 
-    for (const outputDir of [
-      '../elsewhere',
-      'generated/../../up',
-      '/abs/apps',
-      'C:\\\\apps',
-      'a\\\\..\\\\..\\\\b',
+    for (const [outputDir, reason] of [
+      ['../elsewhere', 'leaves the workspace'],
+      ['generated/../../up', 'leaves the workspace'],
+      ['/abs/apps', 'is an absolute path'],
+      ['C:\\\\apps', 'is an absolute path'],
+      ['a\\\\..\\\\..\\\\b', 'leaves the workspace'],
+      ['.appgen/apps', 'is inside .appgen/, which AppGen cleans at start-up'],
+      ['.git', "is inside .git/, Git's own folder"],
+      ['.', 'is the workspace itself, which holds .appgen/'],
+      ['', 'is the workspace itself, which holds .appgen/'],
     ]) {
-      it(`refuses an outputDir that leaves the workspace: ${outputDir}`, () => {
+      it(`refuses an outputDir outside the workspace or in its state: ${JSON.stringify(outputDir)}`, () => {
         assert.deepEqual(
           problemsOf(
             file('{', '  "models": ["a/b"],', '  "templates": "all",', `  "outputDir": "${outputDir}"`, '}'),
           ),
-          ['4:16 outputDir: must be a folder inside the workspace'],
+          [
+            `4:16 outputDir: must be a folder inside the workspace, outside .appgen/ and .git/: ${JSON.stringify(JSON.parse(`"${outputDir}"`))} ${reason}`,
+          ],
         );
       });
     }
+
+    it('gives the outputDir in normal form', () => {
+      const parsed = parseBatchFile('{"models": ["a/b"], "templates": "all", "outputDir": "./out//apps/"}');
+      assert.equal(parsed.config?.outputDir, 'out/apps');
+    });
+
+    for (const model of ['.', '..']) {
+      it(`refuses the model ${JSON.stringify(model)}, whose folder would leave the output folder`, () => {
+        assert.deepEqual(
+          problemsOf(file('{', `  "models": ["a/b", "${model}"],`, '  "templates": "all"', '}')),
+          [
+            `2:21 models[1]: model "${model}" cannot name a folder: its folder name would be "${model}"; give an OpenRouter model id such as "openai/gpt-4o"`,
+          ],
+        );
+      });
+    }
+
+    it('refuses a model id too long for a folder name, naming it and the limit', () => {
+      const [problem] = problemsOf(`{"models": ["v/${'m'.repeat(300)}"], "templates": "all"}`);
+      assert.match(
+        problem!,
+        /^1:13 models\[0\]: model "v\/m+\.\.\." \(302 characters\) is too long: its folder name would be 302 bytes, at most 255$/,
+      );
+    });
+
+    it('refuses values nested deeper than 64 levels with one problem, without overflowing the stack', () => {
+      const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+      assert.deepEqual(
+        problemsOf(`{\n  "models": ["a/b"],\n  "templates": "all",\n  "options": ${deep}\n}`),
+        ['4:77 : values are nested deeper than 64 levels'],
+      );
+    });
+
+    it('counts nesting outside strings and comments only', () => {
+      const brackets = '['.repeat(100);
+      const parsed = parseBatchFile(
+        `// ${brackets}\n/* ${brackets} */ {"models": ["a/b"], "templates": "all", "$schema": "${brackets}"}`,
+      );
+      assert.deepEqual(parsed.problems, []);
+    });
 
     it('accepts an outputDir with dots that stays inside', () => {
       const parsed = parseBatchFile(

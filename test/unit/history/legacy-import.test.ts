@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SqlJsStatic, SqlValue } from 'sql.js';
 import { DaemonError } from '../../../daemon/daemon-error';
 import { HistoryStore } from '../../../daemon/history/history-store';
+import { MAX_LEGACY_DB_BYTES } from '../../../daemon/history/legacy-import';
 import type { Job } from '../../../shared/job';
 import { sqlJs } from '../../support/sql-js';
 import { tempDir } from './history-test-helpers';
@@ -236,6 +238,41 @@ describe('legacy history import', () => {
     assert.equal(logs.filter((message) => message === 'legacy row skipped').length, 4);
   });
 
+  it('skips rows whose model would name a folder outside the apps folder, or an app number past the limit', async () => {
+    const rows: LegacyRow[] = [
+      { ...ROWS[0]!, id: 1, model_slug: '..', metadata_json: null },
+      { ...ROWS[0]!, id: 2, model_slug: '.', metadata_json: null },
+      { ...ROWS[0]!, id: 3, model_slug: 'a/../../b', metadata_json: null },
+      { ...ROWS[0]!, id: 4, model_slug: 'openai_gpt-4o', metadata_json: '{"model": ".."}' },
+      { ...ROWS[0]!, id: 5, model_slug: 'x'.repeat(256), metadata_json: null },
+      { ...ROWS[0]!, id: 6, app_number: 1e308 },
+      { ...ROWS[0]!, id: 7 },
+    ];
+    const problems: unknown[] = [];
+    await store.close();
+    store = await HistoryStore.open({
+      file: join(dir, '.appgen', 'history.sqlite'),
+      sqlJs: SQL,
+      saveDelayMs: 60_000,
+      log: (message, fields) => {
+        if (message === 'legacy row skipped') problems.push(fields?.reason);
+      },
+    });
+    assert.deepEqual(await store.importLegacy(await writeLegacyDb(rows)), { imported: 1, skipped: 6 });
+    assert.deepEqual(problems, [
+      'model_slug: model ".." cannot name a folder: its folder name would be ".."; give an OpenRouter model id such as "openai/gpt-4o"',
+      'model_slug: model "." cannot name a folder: its folder name would be "."; give an OpenRouter model id such as "openai/gpt-4o"',
+      'model_slug "a/../../b" is not a folder name',
+      'metadata_json: model ".." cannot name a folder: its folder name would be ".."; give an OpenRouter model id such as "openai/gpt-4o"',
+      `model_slug: model "${'x'.repeat(80)}..." (256 characters) is too long: its folder name would be 256 bytes, at most 255`,
+      'app_number 1e+308 is not an integer from 1 to 100000',
+    ]);
+    assert.deepEqual(
+      store.listJobs().map((job) => job.appPath),
+      ['generated/apps/openai_gpt-4o/app1'],
+    );
+  });
+
   it('dates a row whose times are all unreadable by the import', async () => {
     const rows: LegacyRow[] = [{ ...ROWS[0]!, created_at: 'n/a', updated_at: null }];
     await store.importLegacy(await writeLegacyDb(rows));
@@ -260,7 +297,35 @@ describe('legacy history import', () => {
     it('a folder', async () => {
       const path = join(dir, 'folder.db');
       await mkdir(path);
-      await assert.rejects(store.importLegacy(path), refused(path, /cannot be read/));
+      await assert.rejects(store.importLegacy(path), refused(path, /the file is a folder, not a file/));
+    });
+
+    it('a named pipe (FIFO), at once instead of waiting for a writer', async () => {
+      const path = join(dir, 'pipe.db');
+      execFileSync('mkfifo', [path]);
+      await assert.rejects(
+        store.importLegacy(path),
+        refused(path, /the file is a named pipe \(FIFO\), not a regular file$/),
+      );
+    });
+
+    it('a link to /dev/zero, without reading it', async () => {
+      const path = join(dir, 'zero.db');
+      await symlink('/dev/zero', path);
+      await assert.rejects(
+        store.importLegacy(path),
+        refused(path, /the file is a device, not a regular file$/),
+      );
+    });
+
+    it('a file larger than the limit, without reading it', async () => {
+      const path = join(dir, 'huge.db');
+      await writeFile(path, '');
+      await truncate(path, MAX_LEGACY_DB_BYTES + 1); // sparse: takes no space
+      await assert.rejects(
+        store.importLegacy(path),
+        refused(path, /the file is larger than the 256 MB allowed \(268435457 bytes\)$/),
+      );
     });
 
     it('a text file', async () => {

@@ -210,7 +210,10 @@ describe('history migrations', () => {
   it('refuse a database newer than this code', () => {
     const db = new SQL.Database();
     db.run(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
-    assert.throws(() => migrateDatabase(db), /newer than this AppGen supports/);
+    assert.throws(
+      () => migrateDatabase(db),
+      /^DaemonError: this history was written by a newer AppGen \(schema \d+\); update AppGen/,
+    );
     db.close();
   });
 
@@ -306,7 +309,10 @@ describe('history migrations', () => {
         const bytes = db.export();
         db.close();
         await writeFile(file, bytes);
-        await assert.rejects(HistoryStore.open({ file, sqlJs: SQL }), /newer than this AppGen supports/);
+        await assert.rejects(
+          HistoryStore.open({ file, sqlJs: SQL }),
+          /^DaemonError: this history was written by a newer AppGen \(schema \d+\); update AppGen/,
+        );
         assert.deepEqual(new Uint8Array(await readFile(file)), bytes);
       } finally {
         await cleanup();

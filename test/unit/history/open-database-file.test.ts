@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,16 @@ describe('openDatabaseFile without the quick check (a large history)', () => {
     const opened = await openDatabaseFile(await sqlJs(), file, options);
     assert.equal(opened.loaded, false);
     assert.ok(opened.movedAside);
+    opened.db.close();
+  });
+
+  it('moves a named pipe in place of the file aside at once, instead of waiting for a writer', async () => {
+    const file = join(dir, 'history.sqlite');
+    execFileSync('mkfifo', [file]);
+    const opened = await openDatabaseFile(await sqlJs(), file, options);
+    assert.equal(opened.loaded, false);
+    assert.ok(opened.movedAside);
+    assert.match(logs.join('\n'), /the file is a named pipe \(FIFO\), not a regular file/);
     opened.db.close();
   });
 

@@ -32,13 +32,13 @@ describe('loadTemplates', () => {
   const find = (templates: LoadedTemplate[], slug: string) => templates.find((t) => t.slug === slug);
 
   it('loads only the built-ins, without problems, when the workspace has no templates folder', async () => {
-    const { templates, problems } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates, problems } = await loadTemplates({ workspaceDir: workspace });
     assert.deepEqual(problems, []);
     assert.equal(templates.length, builtinTemplates.length);
     assert.ok(templates.every((t) => t.source === 'builtin'));
   });
 
-  it('uses node:fs/promises when no file system is given', async () => {
+  it('reads the real file system when no file system is given', async () => {
     await copyFixture('legacy_blog_posts.json');
     const { templates } = await loadTemplates({ workspaceDir: workspace });
     assert.equal(find(templates, 'legacy_blog_posts')?.source, 'workspace');
@@ -46,7 +46,7 @@ describe('loadTemplates', () => {
 
   it('adds a workspace template to the built-ins', async () => {
     await copyFixture('legacy_blog_posts.json');
-    const { templates, problems } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates, problems } = await loadTemplates({ workspaceDir: workspace });
     assert.deepEqual(problems, []);
     assert.equal(templates.length, builtinTemplates.length + 1);
     const added = find(templates, 'legacy_blog_posts');
@@ -56,7 +56,7 @@ describe('loadTemplates', () => {
 
   it('lets a workspace template override the built-in of the same slug', async () => {
     await copyFixture('crud_todo_list.json');
-    const { templates } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates } = await loadTemplates({ workspaceDir: workspace });
     const todos = templates.filter((t) => t.slug === 'crud_todo_list');
     assert.equal(todos.length, 1);
     assert.equal(todos[0]!.source, 'workspace');
@@ -68,7 +68,7 @@ describe('loadTemplates', () => {
     await copyFixture('legacy_blog_posts.json');
     await write('broken.json', '{ "slug": "broken", "name": "Broken", }');
     await write('no_name.json', '{ "slug": "no_name" }');
-    const { templates, problems } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates, problems } = await loadTemplates({ workspaceDir: workspace });
     assert.deepEqual(problems, [
       {
         file: '.appgen/templates/broken.json',
@@ -83,14 +83,14 @@ describe('loadTemplates', () => {
 
   it('keeps the built-in when the workspace file meant to override it is broken', async () => {
     await write('crud_todo_list.json', '{ "slug": "crud_todo_list" }');
-    const { templates, problems } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates, problems } = await loadTemplates({ workspaceDir: workspace });
     assert.equal(problems.length, 1);
     assert.equal(find(templates, 'crud_todo_list')?.source, 'builtin');
   });
 
   it('loads a file whose name uses "-" for "_"', async () => {
     await copyFixture('minimal-hyphen-name.json');
-    const { templates, problems } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates, problems } = await loadTemplates({ workspaceDir: workspace });
     assert.deepEqual(problems, []);
     assert.equal(
       find(templates, 'minimal_hyphen_name')?.sourceFile,
@@ -100,7 +100,7 @@ describe('loadTemplates', () => {
 
   it("loads a file in the old tool's format and keeps its extra fields", async () => {
     await copyFixture('legacy_blog_posts.json');
-    const { templates } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates } = await loadTemplates({ workspaceDir: workspace });
     const legacy = find(templates, 'legacy_blog_posts')!;
     assert.equal(legacy.complexity, 'medium');
     assert.equal(legacy.id, 17);
@@ -112,7 +112,7 @@ describe('loadTemplates', () => {
   it('reports the second of two files that claim the same slug', async () => {
     await write('my-app.json', '{ "slug": "my_app", "name": "From the hyphen file" }');
     await write('my_app.json', '{ "slug": "my_app", "name": "From the underscore file" }');
-    const { templates, problems } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates, problems } = await loadTemplates({ workspaceDir: workspace });
     assert.equal(find(templates, 'my_app')?.name, 'From the hyphen file');
     assert.deepEqual(problems, [
       {
@@ -125,14 +125,14 @@ describe('loadTemplates', () => {
   it('ignores files that do not end in .json', async () => {
     await write('README.md', '# my templates');
     await write('draft.json.bak', '{');
-    const { templates, problems } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates, problems } = await loadTemplates({ workspaceDir: workspace });
     assert.deepEqual(problems, []);
     assert.equal(templates.length, builtinTemplates.length);
   });
 
   it('reports a folder named like a template', async () => {
     await fs.mkdir(join(templatesDir, 'folder.json'), { recursive: true });
-    const { problems } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { problems } = await loadTemplates({ workspaceDir: workspace });
     assert.deepEqual(problems, [
       { file: '.appgen/templates/folder.json', reason: 'is a folder, not a file' },
     ]);
@@ -141,7 +141,7 @@ describe('loadTemplates', () => {
   it('reports a templates path that is a file, and still returns the built-ins', async () => {
     await fs.mkdir(join(workspace, '.appgen'), { recursive: true });
     await fs.writeFile(templatesDir, 'not a folder');
-    const { templates, problems } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates, problems } = await loadTemplates({ workspaceDir: workspace });
     assert.deepEqual(problems, [{ file: '.appgen/templates', reason: 'is not a folder' }]);
     assert.equal(templates.length, builtinTemplates.length);
   });
@@ -149,7 +149,7 @@ describe('loadTemplates', () => {
   it('returns the templates sorted by slug', async () => {
     await copyFixture('legacy_blog_posts.json');
     await write('aaa_first.json', '{ "slug": "aaa_first", "name": "First" }');
-    const { templates } = await loadTemplates({ workspaceDir: workspace, fs });
+    const { templates } = await loadTemplates({ workspaceDir: workspace });
     const slugs = templates.map((t) => t.slug);
     assert.deepEqual(slugs, [...slugs].sort());
     assert.equal(slugs[0], 'aaa_first');
@@ -160,7 +160,7 @@ describe('loadTemplates', () => {
       { fileName: 'good_one.json', data: { slug: 'good_one', name: 'Good' } },
       { fileName: 'bad_one.json', data: { slug: 'bad_one' } },
     ];
-    const { templates, problems } = await loadTemplates({ workspaceDir: workspace, fs, builtins });
+    const { templates, problems } = await loadTemplates({ workspaceDir: workspace, builtins });
     assert.deepEqual(
       templates.map((t) => t.slug),
       ['good_one'],
@@ -169,9 +169,9 @@ describe('loadTemplates', () => {
   });
 
   it('gives every load its own copy of the built-in data', async () => {
-    const first = await loadTemplates({ workspaceDir: workspace, fs });
+    const first = await loadTemplates({ workspaceDir: workspace });
     find(first.templates, 'crud_todo_list')!.backend_requirements.push('changed by a caller');
-    const second = await loadTemplates({ workspaceDir: workspace, fs });
+    const second = await loadTemplates({ workspaceDir: workspace });
     assert.ok(
       !find(second.templates, 'crud_todo_list')!.backend_requirements.includes('changed by a caller'),
     );
@@ -187,7 +187,7 @@ describe('loadTemplates', () => {
         seen.push(path);
         return Object.keys(files);
       },
-      readFile: async (path) => files[path.split(/[\\/]/).pop()!]!,
+      readText: async (path) => files[path.split(/[\\/]/).pop()!]!,
     };
     const { templates } = await loadTemplates({ workspaceDir: join('ws'), fs: fake });
     assert.deepEqual(seen, [join('ws', '.appgen', 'templates')]);
@@ -199,7 +199,6 @@ describe('summarizeTemplate', () => {
   it('keeps the fields templates/list returns', async () => {
     const { templates } = await loadTemplates({
       workspaceDir: join(tmpdir(), 'appgen-no-such-workspace'),
-      fs,
     });
     const todo = templates.find((t) => t.slug === 'crud_todo_list')!;
     assert.deepEqual(summarizeTemplate(todo), {
