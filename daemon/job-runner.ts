@@ -7,6 +7,7 @@ import type { Component, Job, Usage } from '../shared/job';
 import type { AppLocks } from './app-locks';
 import type { AppStore, FileWrite } from './app-store';
 import type { ArtifactStore } from './artifacts';
+import { COMMIT_RECORD_FILE, type CommitEntry, withCommit } from './commit-record';
 import { asDaemonError, DaemonError } from './daemon-error';
 import { extractComponentFiles } from './merger/extract-files';
 import { planAppMerge } from './merger/plan-app-merge';
@@ -58,6 +59,8 @@ export async function runJob(
   const components = job.components ?? ['backend', 'frontend'];
   const writes: FileWrite[] = [];
   let backendCode: string | undefined;
+  // What the calls cost, for the app's commit record (the job's owner hears of it through `progress`).
+  const spent: Omit<CommitEntry, 'jobId' | 'committedAt' | 'files'> = { attempts: job.attempts };
 
   for (const component of (['backend', 'frontend'] as const).filter((c) => components.includes(c))) {
     if (component === 'frontend' && backendCode === undefined) {
@@ -83,6 +86,10 @@ export async function runJob(
     };
     progress.phase(component);
     const result = await callAndKeep(job, component, request, deps, progress, signal);
+    spent.attempts += result.attempts;
+    if (result.usage) spent.usage = addUsage(spent.usage, result.usage);
+    if (result.generationId) spent.generationIds = [...(spent.generationIds ?? []), result.generationId];
+    if (result.provider) spent.provider = result.provider;
     const files = extractComponentFiles(component, result.content, result.finishReason);
     writes.push(...files);
     if (component === 'backend') {
@@ -103,17 +110,52 @@ export async function runJob(
       // A cancel that came just as the lock was had still keeps this job out of the app.
       if (signal.aborted) throw new DaemonError('cancelled', 'Cancelled before the app was written');
       progress.committing();
-      return deps.appStore.commit({
+      // Asked for a new app only, before `plan`: its files are the job's files too.
+      let scaffoldPaths: string[] = [];
+      const committed = await deps.appStore.commit({
         jobId: job.id,
         appPath: job.appPath,
-        scaffold: () =>
-          renderScaffold({ projectName, backendPort: ports.backend, frontendPort: ports.frontend }),
-        plan: (readCurrent) => planAppMerge({ writes, readCurrent }),
+        scaffold: () => {
+          const scaffold = renderScaffold({
+            projectName,
+            backendPort: ports.backend,
+            frontendPort: ports.frontend,
+          });
+          scaffoldPaths = scaffold.map((file) => file.path);
+          return scaffold;
+        },
+        plan: (readCurrent) => {
+          const planned = planAppMerge({ writes, readCurrent });
+          const files = [...new Set([...scaffoldPaths, ...planned.map((file) => file.path)])].sort();
+          const entry: CommitEntry = {
+            jobId: job.id,
+            committedAt: deps.now().toISOString(),
+            files,
+            ...spent,
+          };
+          // Last, so it goes in with the app: the swap that commits the app records the commit.
+          return [
+            ...planned,
+            { path: COMMIT_RECORD_FILE, content: withCommit(readCurrent(COMMIT_RECORD_FILE), entry) },
+          ];
+        },
         checkPath: assertNoSymlinkEscape,
       });
+      return { ...committed, files: committed.files.filter((file) => file !== COMMIT_RECORD_FILE) };
     },
     signal,
   );
+}
+
+/** The sum of two usages; the cost only when either has one. */
+export function addUsage(a: Usage | undefined, b: Usage): Usage {
+  const usage: Usage = {
+    promptTokens: (a?.promptTokens ?? 0) + b.promptTokens,
+    completionTokens: (a?.completionTokens ?? 0) + b.completionTokens,
+  };
+  if (a?.costUsd !== undefined || b.costUsd !== undefined)
+    usage.costUsd = (a?.costUsd ?? 0) + (b.costUsd ?? 0);
+  return usage;
 }
 
 /** One model call; its request, raw answer and metadata are kept whatever the outcome. */
