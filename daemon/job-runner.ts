@@ -9,6 +9,7 @@ import type { AppStore, FileWrite } from './app-store';
 import type { ArtifactStore } from './artifacts';
 import { COMMIT_RECORD_FILE, type CommitEntry, withCommit } from './commit-record';
 import { asDaemonError, DaemonError } from './daemon-error';
+import { keptAnswer } from './kept-answer';
 import { extractComponentFiles } from './merger/extract-files';
 import { planAppMerge } from './merger/plan-app-merge';
 import { assertNoSymlinkEscape } from './merger/symlink-guard';
@@ -85,7 +86,9 @@ export async function runJob(
       ...(job.options?.maxTokens !== undefined ? { maxTokens: job.options.maxTokens } : {}),
     };
     progress.phase(component);
-    const result = await callAndKeep(job, component, request, deps, progress, signal);
+    const result =
+      reuseKept(job, component, request, deps, progress) ??
+      (await callAndKeep(job, component, request, deps, progress, signal));
     spent.attempts += result.attempts;
     if (result.usage) spent.usage = addUsage(spent.usage, result.usage);
     if (result.generationId) spent.generationIds = [...(spent.generationIds ?? []), result.generationId];
@@ -156,6 +159,26 @@ export function addUsage(a: Usage | undefined, b: Usage): Usage {
   if (a?.costUsd !== undefined || b.costUsd !== undefined)
     usage.costUsd = (a?.costUsd ?? 0) + (b.costUsd ?? 0);
   return usage;
+}
+
+/**
+ * The answer an earlier run of this job already got for this call, if it kept one for the same
+ * request (see kept-answer.ts): the job resumes from it instead of paying for the call again. Its
+ * usage counts once: not again when the job's record already holds its generation id.
+ */
+function reuseKept(
+  job: Job,
+  component: Component,
+  request: ChatRequest,
+  deps: JobRunnerDeps,
+  progress: JobProgress,
+): ChatResult | undefined {
+  const kept = deps.artifacts.readCall(job.modelSlug, job.appNum, job.id, component);
+  const result = kept && keptAnswer(kept, request);
+  if (!result) return undefined;
+  const counted = result.generationId !== undefined && job.generationIds?.includes(result.generationId);
+  if (result.usage && !counted) progress.usage(result.usage, result.generationId, result.provider);
+  return { ...result, attempts: 0 }; // no attempt made now; the earlier ones are in the job's count
 }
 
 /** One model call; its request, raw answer and metadata are kept whatever the outcome. */

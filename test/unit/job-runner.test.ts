@@ -56,6 +56,7 @@ function fakeDeps(
     appStore: { readFile: async () => undefined, commit } as unknown as AppStore,
     artifacts: {
       folderOf: () => '.appgen/artifacts/openai_gpt-4o/app1',
+      readCall: () => undefined,
       save: async (_slug: string, _appNum: number, artifacts: CallArtifacts) => {
         saved.push(artifacts);
         return '';
