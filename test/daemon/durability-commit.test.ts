@@ -108,5 +108,6 @@ describe('durability: a job committed just before a SIGKILL', () => {
 });
 
 function promptOf(request: { body: unknown } | undefined): Array<{ role: string; content: string }> {
-  return (request?.body as { messages: Array<{ role: string; content: string }> }).messages;
+  const body = request?.body as { messages?: Array<{ role: string; content: string }> } | undefined;
+  return body?.messages ?? [];
 }
