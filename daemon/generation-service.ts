@@ -135,6 +135,9 @@ export class GenerationService {
    */
   private async recordDurably(jobs: Job[]): Promise<Job[]> {
     const recorded = jobs.map((job) => this.record(job, false));
+    // The app's ports go into its prompts: allocated now, they are saved with the job, and a job
+    // resumed after a crash asks the very same questions (and can use the answers it kept).
+    for (const job of recorded) this.deps.store.portsFor(job.modelSlug, job.appNum);
     try {
       await this.deps.store.flush();
     } catch (error) {

@@ -124,4 +124,19 @@ describe('GenerationService', () => {
     await store.flush();
     assert.deepEqual(store.listJobs(), []);
   });
+
+  it('saves the app’s ports with the job it starts, so a job resumed after a crash sends the same prompts', async () => {
+    const { service } = await serviceOnDisk({ full: false });
+    const job = await service.start({ templateSlug: 'crud_todo_list', model: 'openai/gpt-4o' });
+    // The file as a crash right after the reply would leave it.
+    const { readFileSync } = await import('node:fs');
+    const db = new SQL.Database(readFileSync(join(dir, '.appgen', 'history.sqlite')));
+    try {
+      const rows = db.exec('SELECT model_slug, app_num, backend_port, frontend_port FROM app_ports')[0]
+        ?.values;
+      assert.deepEqual(rows, [[job.modelSlug, job.appNum, 5001, 8001]]);
+    } finally {
+      db.close();
+    }
+  });
 });
