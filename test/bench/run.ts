@@ -494,7 +494,14 @@ async function main(): Promise<void> {
     for (const line of describeSoak(soak)) console.log(line);
     results.soak = soak;
     if (soak.problems.length > 0) {
-      for (const problem of soak.problems.slice(0, 50)) console.error(`  SOAK FAILED: ${problem}`);
+      // One line per kind of problem (ids and numbers left out), with how often and an example.
+      const kinds = new Map<string, string[]>();
+      for (const problem of soak.problems) {
+        const kind = problem.replace(/[0-9a-f]{8}-[0-9a-f-]{27}|gen-sim-\d+|\d+/g, '#');
+        kinds.set(kind, [...(kinds.get(kind) ?? []), problem]);
+      }
+      for (const [kind, all] of kinds)
+        console.error(`  SOAK FAILED x${all.length}: ${kind} (e.g. ${all[0]})`);
       throw new Error(`the soak broke ${soak.problems.length} invariant(s); seed ${seed}`);
     }
   }
