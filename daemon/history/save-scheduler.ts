@@ -49,6 +49,8 @@ export class SaveScheduler {
   private failures = 0;
   /** Flushes queued and not yet started: a paced save ahead of them does not wait for the spacing. */
   private flushesWaiting = 0;
+  /** The `saveSoon` save waiting for its turn or its spacing, if any. */
+  private soon: Promise<void> | undefined;
   /** The spacing wait of a paced save under way, which a flush ends early. */
   private spacing: { handle: unknown; wake: () => void } | undefined;
 
@@ -87,7 +89,14 @@ export class SaveScheduler {
    */
   saveSoon(): Promise<void> {
     this.cancelTimer();
-    const run = this.enqueue(() => this.pace());
+    // One that has not begun its save yet will write these changes too: jobs finishing one after
+    // another share it instead of lining up a save each.
+    if (this.soon) return this.soon;
+    const run = this.enqueue(async () => {
+      await this.pace();
+      this.soon = undefined;
+    });
+    this.soon = run;
     run.catch((error) => this.options.onError(error, this.retryDelay()));
     return run;
   }
@@ -109,8 +118,9 @@ export class SaveScheduler {
   private arm(ms: number, retry = false): void {
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
-      const run = retry ? this.enqueue(() => undefined) : this.enqueue(() => this.pace());
-      run.catch((error) => this.options.onError(error, this.retryDelay()));
+      if (retry)
+        this.enqueue(() => undefined).catch((error) => this.options.onError(error, this.retryDelay()));
+      else this.saveSoon().catch(() => undefined); // told to onError
     }, ms);
   }
 
