@@ -3,7 +3,7 @@
  * `.appgen/artifacts/<model_slug>/app<N>/` as `<jobId>.<component>.{request.json,response.txt,meta.json}`.
  * The request is the JSON body only: headers (and so the key) are never part of it.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { KeptCall } from './kept-answer';
 
@@ -35,6 +35,8 @@ export class ArtifactStore {
    */
   readCall(modelSlug: string, appNum: number, jobId: string, component: string): KeptCall | undefined {
     const base = join(this.workspace, this.folderOf(modelSlug, appNum), `${jobId}.${component}`);
+    // Asked before every call, and a new job has none: a stat costs less than a failed read.
+    if (!existsSync(`${base}.meta.json`)) return undefined;
     try {
       const meta = readFileSync(`${base}.meta.json`, 'utf8');
       return {
