@@ -10,7 +10,6 @@ import {
   promises as fs,
   lstatSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   renameSync,
   writeFileSync,
@@ -193,21 +192,6 @@ export class AppStore {
       actions.push(`removed staging folder ${name}`);
     }
     return actions;
-  }
-
-  /** Workspace-relative folder of the version that job `jobId` replaced in the app, if it replaced one. */
-  previousVersionOf(appPath: string, jobId: string): string | undefined {
-    const key = versionKey(appPath);
-    const name = listDirSync(join(this.versionsRoot, key)).find((entry) => entry.endsWith(`-${jobId}`));
-    return name === undefined ? undefined : posix.join('.appgen', 'versions', key, name);
-  }
-}
-
-function listDirSync(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
   }
 }
 

@@ -3,9 +3,8 @@
  * `.appgen/artifacts/<model_slug>/app<N>/` as `<jobId>.<component>.{request.json,response.txt,meta.json}`.
  * The request is the JSON body only: headers (and so the key) are never part of it.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { KeptCall } from './kept-answer';
 
 export interface CallArtifacts {
   jobId: string;
@@ -27,26 +26,6 @@ export class ArtifactStore {
   /** Workspace-relative folder of one app's artifacts. */
   folderOf(modelSlug: string, appNum: number): string {
     return posix.join('.appgen', 'artifacts', modelSlug, `app${appNum}`);
-  }
-
-  /**
-   * The files of one call of a job, as an earlier run kept them, or undefined when there are none.
-   * The metadata is written last, so a call whose metadata is there was kept whole.
-   */
-  readCall(modelSlug: string, appNum: number, jobId: string, component: string): KeptCall | undefined {
-    const base = join(this.workspace, this.folderOf(modelSlug, appNum), `${jobId}.${component}`);
-    // Asked before every call, and a new job has none: a stat costs less than a failed read.
-    if (!existsSync(`${base}.meta.json`)) return undefined;
-    try {
-      const meta = readFileSync(`${base}.meta.json`, 'utf8');
-      return {
-        meta,
-        request: readFileSync(`${base}.request.json`, 'utf8'),
-        rawResponse: readFileSync(`${base}.response.txt`, 'utf8'),
-      };
-    } catch {
-      return undefined;
-    }
   }
 
   /** Returns the workspace-relative path of the raw response file. */

@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { COMPONENTS, type Component, type Job, type JobStatus } from '../shared/job';
 import { appRelativePath, modelSlug } from '../shared/model-slug';
 import type { GenerationListParams, GenerationStartParams, HistoryListParams } from '../shared/protocol';
+import { replacedVersionOf } from './app-versions';
 import { COMMIT_RECORD_FILE, type CommitEntry, findCommit } from './commit-record';
 import { asDaemonError, DaemonError } from './daemon-error';
 import type { JobQueue } from './job-queue';
 import { addUsage, type JobRunnerDeps, runJob } from './job-runner';
+import { readKeptCall } from './kept-call-files';
 import type { Logger } from './logger';
 import { lookupModel, type ModelNames } from './model-catalog-lookup';
 import type { Template } from './templates/template';
@@ -71,7 +73,16 @@ export class GenerationService {
   private readonly reserved = new Map<string, number>();
   private stopping = false;
 
-  constructor(private readonly deps: GenerationServiceDeps) {}
+  /** What a job's run needs: the service's own deps, and the calls an earlier run kept. */
+  private readonly runnerDeps: JobRunnerDeps;
+
+  constructor(private readonly deps: GenerationServiceDeps) {
+    this.runnerDeps = {
+      ...deps,
+      keptCall: (job, component) =>
+        readKeptCall(deps.workspace, deps.artifacts.folderOf(job.modelSlug, job.appNum), job.id, component),
+    };
+  }
 
   /** Validates, records and queues one job. Invalid params throw `invalid_params`; nothing is recorded then. */
   async start(params: GenerationStartParams): Promise<Job> {
@@ -262,7 +273,7 @@ export class GenerationService {
   }
 
   private finishCommitted(job: Job, commit: CommitEntry): void {
-    const previousVersionPath = this.deps.appStore.previousVersionOf(job.appPath, job.id);
+    const previousVersionPath = replacedVersionOf(this.deps.workspace, job.appPath, job.id);
     const finished: Job = {
       ...job,
       status: 'succeeded',
@@ -344,7 +355,7 @@ export class GenerationService {
         job,
         template,
         ports,
-        this.deps,
+        this.runnerDeps,
         {
           phase: (phase, retryAt) => update(retryAt ? { phase, retryAt } : { phase }),
           attempt: () => update({ attempts: job.attempts + 1 }),

@@ -9,7 +9,7 @@ import type { AppStore, FileWrite } from './app-store';
 import type { ArtifactStore } from './artifacts';
 import { COMMIT_RECORD_FILE, type CommitEntry, withCommit } from './commit-record';
 import { asDaemonError, DaemonError } from './daemon-error';
-import { keptAnswer } from './kept-answer';
+import { type KeptCall, keptAnswer } from './kept-answer';
 import { extractComponentFiles } from './merger/extract-files';
 import { planAppMerge } from './merger/plan-app-merge';
 import { assertNoSymlinkEscape } from './merger/symlink-guard';
@@ -31,6 +31,11 @@ export interface JobRunnerDeps {
   artifacts: ArtifactStore;
   locks: AppLocks;
   now: () => Date;
+  /**
+   * The artifact files of a call an earlier run of the job kept, if any: a resumed job uses the
+   * answer instead of paying for the call again. Without it every call is made.
+   */
+  keptCall?: (job: Job, component: Component) => KeptCall | undefined;
 }
 
 /** How the runner reports progress; each call is a change the job's owner records and announces. */
@@ -173,7 +178,7 @@ function reuseKept(
   deps: JobRunnerDeps,
   progress: JobProgress,
 ): ChatResult | undefined {
-  const kept = deps.artifacts.readCall(job.modelSlug, job.appNum, job.id, component);
+  const kept = deps.keptCall?.(job, component);
   const result = kept && keptAnswer(kept, request);
   if (!result) return undefined;
   const counted = result.generationId !== undefined && job.generationIds?.includes(result.generationId);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppLocks } from '../../daemon/app-locks';
 import { AppStore, type CommitRequest, type CommitResult } from '../../daemon/app-store';
+import { replacedVersionOf } from '../../daemon/app-versions';
 import type { ArtifactStore, CallArtifacts } from '../../daemon/artifacts';
 import { COMMIT_RECORD_FILE, findCommit } from '../../daemon/commit-record';
 import { DaemonError } from '../../daemon/daemon-error';
@@ -56,7 +57,6 @@ function fakeDeps(
     appStore: { readFile: async () => undefined, commit } as unknown as AppStore,
     artifacts: {
       folderOf: () => '.appgen/artifacts/openai_gpt-4o/app1',
-      readCall: () => undefined,
       save: async (_slug: string, _appNum: number, artifacts: CallArtifacts) => {
         saved.push(artifacts);
         return '';
@@ -240,11 +240,8 @@ describe('runJob', () => {
         assert.deepEqual(findCommit(readRecord(), 'second')?.files, second.files);
         assert.equal(findCommit(readRecord(), 'second')?.attempts, 7, 'attempts of earlier runs count');
         assert.ok(findCommit(readRecord(), 'first'), 'the earlier commit stays recorded');
-        assert.equal(
-          deps.appStore.previousVersionOf(minimalJob().appPath, 'second'),
-          second.previousVersionPath,
-        );
-        assert.equal(deps.appStore.previousVersionOf(minimalJob().appPath, 'first'), undefined);
+        assert.equal(replacedVersionOf(dir, minimalJob().appPath, 'second'), second.previousVersionPath);
+        assert.equal(replacedVersionOf(dir, minimalJob().appPath, 'first'), undefined);
       } finally {
         await cleanup();
       }
