@@ -2,14 +2,17 @@
  * Owns the jobs of one workspace: validates and records requests, reserves app numbers, schedules
  * jobs on the queue, runs them, records every change and announces it. Knows nothing of JSON-RPC.
  */
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENTS, type Component, type Job, type JobStatus, type Usage } from '../shared/job';
+import { COMPONENTS, type Component, type Job, type JobStatus } from '../shared/job';
 import { appRelativePath, modelIdProblem, modelSlug } from '../shared/model-slug';
 import type { GenerationListParams, GenerationStartParams, HistoryListParams } from '../shared/protocol';
+import { replacedVersionOf } from './app-versions';
+import { COMMIT_RECORD_FILE, type CommitEntry, findCommit } from './commit-record';
 import { asDaemonError, DaemonError } from './daemon-error';
 import type { JobQueue } from './job-queue';
-import { type JobRunnerDeps, runJob } from './job-runner';
+import { addUsage, type JobRunnerDeps, runJob } from './job-runner';
+import { readKeptCall } from './kept-call-files';
 import type { Logger } from './logger';
 import { lookupModel, type ModelNames } from './model-catalog-lookup';
 import type { Template } from './templates/template';
@@ -22,7 +25,12 @@ export interface JobStore {
   listUnfinished(): Job[];
   maxAppNum(modelSlug: string): number;
   portsFor(modelSlug: string, appNum: number): { backend: number; frontend: number };
+  /** Saves every change so far at once (grouped with other waiting callers); fails if it cannot. */
   flush(): Promise<void>;
+  /** Saves once the spacing between saves allows, retrying a failure until it succeeds. */
+  saveSoon(): Promise<void>;
+  /** Takes back jobs recorded but never saved. */
+  forgetJobs(ids: readonly string[]): void;
 }
 
 export interface GenerationServiceDeps extends JobRunnerDeps {
@@ -65,14 +73,22 @@ export class GenerationService {
   private readonly reserved = new Map<string, number>();
   private stopping = false;
 
-  constructor(private readonly deps: GenerationServiceDeps) {}
+  /** What a job's run needs: the service's own deps, and the calls an earlier run kept. */
+  private readonly runnerDeps: JobRunnerDeps;
+
+  constructor(private readonly deps: GenerationServiceDeps) {
+    this.runnerDeps = {
+      ...deps,
+      keptCall: (job, component) =>
+        readKeptCall(deps.workspace, deps.artifacts.folderOf(job.modelSlug, job.appNum), job.id, component),
+    };
+  }
 
   /** Validates, records and queues one job. Invalid params throw `invalid_params`; nothing is recorded then. */
   async start(params: GenerationStartParams): Promise<Job> {
-    const job = this.record(await this.prepare(params), false);
-    await this.deps.store.flush();
-    this.launch([job]);
-    return job;
+    const [job] = await this.recordDurably([await this.prepare(params)]);
+    this.launch([job!]);
+    return job!;
   }
 
   /** Builds a job from params without recording it; used to validate a whole batch before starting any. */
@@ -124,9 +140,32 @@ export class GenerationService {
 
   /** Records prepared jobs (one save for all of them) and queues them. */
   async enqueueAll(jobs: Job[]): Promise<void> {
+    this.launch(await this.recordDurably(jobs));
+  }
+
+  /**
+   * Records jobs and waits until they are on disk. When the save fails they are taken back and the
+   * request fails: a job the client was told was refused never runs later, after a restart.
+   */
+  private async recordDurably(jobs: Job[]): Promise<Job[]> {
     const recorded = jobs.map((job) => this.record(job, false));
-    await this.deps.store.flush();
-    this.launch(recorded);
+    // The app's ports go into its prompts: allocated now, they are saved with the job, and a job
+    // resumed after a crash asks the very same questions (and can use the answers it kept).
+    for (const job of recorded) this.deps.store.portsFor(job.modelSlug, job.appNum);
+    try {
+      await this.deps.store.flush();
+    } catch (error) {
+      this.deps.store.forgetJobs(recorded.map((job) => job.id));
+      for (const job of recorded) this.revisions.delete(job.id);
+      const what = recorded.length === 1 ? 'The job was' : `The ${recorded.length} jobs were`;
+      throw new DaemonError(
+        'internal',
+        `${asDaemonError(error).message}. ${what} not recorded and nothing was started.`,
+        {},
+        { cause: error },
+      );
+    }
+    return recorded;
   }
 
   /**
@@ -193,16 +232,28 @@ export class GenerationService {
       },
     );
     job.retryOf = old.id;
-    const recorded = this.record(job, false);
-    await this.deps.store.flush();
-    this.launch([recorded]);
-    return recorded;
+    const [recorded] = await this.recordDurably([job]);
+    this.launch([recorded!]);
+    return recorded!;
   }
 
-  /** Queues again the jobs an earlier daemon left queued or running; a running one starts over. */
+  /**
+   * Queues again the jobs an earlier daemon left queued or running; a running one starts over. A job
+   * whose app holds its commit was committed before that daemon could save its success: it is
+   * recorded succeeded, and never run (nor paid for) again.
+   */
   resumeUnfinished(): number {
     const jobs = this.deps.store.listUnfinished();
     for (const job of jobs) {
+      const commit = this.commitOf(job);
+      if (commit) {
+        this.deps.log.info('job found committed; recorded as succeeded without running it again', {
+          jobId: job.id,
+          appPath: job.appPath,
+        });
+        this.finishCommitted(job, commit);
+        continue;
+      }
       const resumed: Job = { ...job, status: 'queued', phase: 'waiting' };
       delete resumed.startedAt;
       delete resumed.retryAt;
@@ -210,6 +261,38 @@ export class GenerationService {
       this.schedule(resumed);
     }
     return jobs.length;
+  }
+
+  /** The job's entry in its app's commit record, if the app holds its commit. */
+  private commitOf(job: Job): CommitEntry | undefined {
+    const file = join(this.deps.workspace, job.appPath, COMMIT_RECORD_FILE);
+    try {
+      // A link is never followed: the record is a file the commit itself wrote.
+      if (!lstatSync(file).isFile()) return undefined;
+      return findCommit(readFileSync(file, 'utf8'), job.id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private finishCommitted(job: Job, commit: CommitEntry): void {
+    const previousVersionPath = replacedVersionOf(this.deps.workspace, job.appPath, job.id);
+    const finished: Job = {
+      ...job,
+      status: 'succeeded',
+      phase: 'succeeded',
+      attempts: Math.max(job.attempts, commit.attempts),
+      files: commit.files,
+      finishedAt: commit.committedAt,
+      ...(commit.usage ? { usage: commit.usage } : {}),
+      ...(commit.generationIds ? { generationIds: commit.generationIds } : {}),
+      ...(commit.provider ? { provider: commit.provider } : {}),
+      ...(previousVersionPath ? { previousVersionPath } : {}),
+    };
+    delete finished.retryAt;
+    delete finished.error;
+    this.record(finished);
+    void this.deps.store.saveSoon().catch(() => undefined); // the store logs and retries a failure
   }
 
   counts(): { queued: number; running: number } {
@@ -275,7 +358,7 @@ export class GenerationService {
         job,
         template,
         ports,
-        this.deps,
+        this.runnerDeps,
         {
           phase: (phase, retryAt) => update(retryAt ? { phase, retryAt } : { phase }),
           attempt: () => update({ attempts: job.attempts + 1 }),
@@ -317,7 +400,9 @@ export class GenerationService {
     };
     delete finished.retryAt;
     this.record(finished);
-    void this.deps.store.flush().catch((error) => this.deps.log.error('saving history failed', { error }));
+    // The app holds its commit, so the success need not be on disk before anything else happens;
+    // a save that fails is logged and tried again by the store until it succeeds.
+    void this.deps.store.saveSoon().catch(() => undefined);
   }
 
   /**
@@ -370,15 +455,6 @@ export class GenerationService {
 
 function invalid(message: string): DaemonError {
   return new DaemonError('invalid_params', message);
-}
-
-function addUsage(a: Usage | undefined, b: Usage): Usage {
-  const cost = (a?.costUsd ?? 0) + (b.costUsd ?? 0);
-  return {
-    promptTokens: (a?.promptTokens ?? 0) + b.promptTokens,
-    completionTokens: (a?.completionTokens ?? 0) + b.completionTokens,
-    ...(a?.costUsd !== undefined || b.costUsd !== undefined ? { costUsd: cost } : {}),
-  };
 }
 
 function validateComponents(raw: unknown): Component[] | undefined {

@@ -7,7 +7,9 @@ import type { Component, Job, JobWarning, Usage } from '../shared/job';
 import type { AppLocks } from './app-locks';
 import type { AppStore, FileWrite } from './app-store';
 import type { ArtifactStore } from './artifacts';
+import { COMMIT_RECORD_FILE, type CommitEntry, withCommit } from './commit-record';
 import { asDaemonError, DaemonError } from './daemon-error';
+import { type KeptCall, keptAnswer } from './kept-answer';
 import { extractComponentFiles } from './merger/extract-files';
 import { checkAppImports } from './merger/import-check';
 import { planAppMerge } from './merger/plan-app-merge';
@@ -30,6 +32,11 @@ export interface JobRunnerDeps {
   artifacts: ArtifactStore;
   locks: AppLocks;
   now: () => Date;
+  /**
+   * The artifact files of a call an earlier run of the job kept, if any: a resumed job uses the
+   * answer instead of paying for the call again. Without it every call is made.
+   */
+  keptCall?: (job: Job, component: Component) => KeptCall | undefined;
 }
 
 /** How the runner reports progress; each call is a change the job's owner records and announces. */
@@ -61,6 +68,8 @@ export async function runJob(
   const components = job.components ?? ['backend', 'frontend'];
   const writes: FileWrite[] = [];
   let backendCode: string | undefined;
+  // What the calls cost, for the app's commit record (the job's owner hears of it through `progress`).
+  const spent: Omit<CommitEntry, 'jobId' | 'committedAt' | 'files'> = { attempts: job.attempts };
 
   for (const component of (['backend', 'frontend'] as const).filter((c) => components.includes(c))) {
     if (component === 'frontend' && backendCode === undefined) {
@@ -85,7 +94,13 @@ export async function runJob(
       ...(job.options?.maxTokens !== undefined ? { maxTokens: job.options.maxTokens } : {}),
     };
     progress.phase(component);
-    const result = await callAndKeep(job, component, request, deps, progress, signal);
+    const result =
+      reuseKept(job, component, request, deps, progress) ??
+      (await callAndKeep(job, component, request, deps, progress, signal));
+    spent.attempts += result.attempts;
+    if (result.usage) spent.usage = addUsage(spent.usage, result.usage);
+    if (result.generationId) spent.generationIds = [...(spent.generationIds ?? []), result.generationId];
+    if (result.provider) spent.provider = result.provider;
     const files = extractComponentFiles(component, result.content, result.finishReason);
     writes.push(...files);
     if (component === 'backend') {
@@ -106,23 +121,75 @@ export async function runJob(
       // A cancel that came just as the lock was had still keeps this job out of the app.
       if (signal.aborted) throw new DaemonError('cancelled', 'Cancelled before the app was written');
       progress.committing();
+      // Asked for a new app only, before `plan`: its files are the job's files too.
+      let scaffoldPaths: string[] = [];
       let warnings: JobWarning[] = [];
       const committed = await deps.appStore.commit({
         jobId: job.id,
         appPath: job.appPath,
-        scaffold: () =>
-          renderScaffold({ projectName, backendPort: ports.backend, frontendPort: ports.frontend }),
+        scaffold: () => {
+          const scaffold = renderScaffold({
+            projectName,
+            backendPort: ports.backend,
+            frontendPort: ports.frontend,
+          });
+          scaffoldPaths = scaffold.map((file) => file.path);
+          return scaffold;
+        },
         plan: (readCurrent) => {
           const planned = planAppMerge({ writes, readCurrent });
           warnings = checkAppImports({ files: planned, readCurrent });
-          return planned;
+          const files = [...new Set([...scaffoldPaths, ...planned.map((file) => file.path)])].sort();
+          const entry: CommitEntry = {
+            jobId: job.id,
+            committedAt: deps.now().toISOString(),
+            files,
+            ...spent,
+          };
+          // Last, so it goes in with the app: the swap that commits the app records the commit.
+          return [
+            ...planned,
+            { path: COMMIT_RECORD_FILE, content: withCommit(readCurrent(COMMIT_RECORD_FILE), entry) },
+          ];
         },
         checkPath: assertNoSymlinkEscape,
       });
-      return warnings.length > 0 ? { ...committed, warnings } : committed;
+      const files = committed.files.filter((file) => file !== COMMIT_RECORD_FILE);
+      return warnings.length > 0 ? { ...committed, files, warnings } : { ...committed, files };
     },
     signal,
   );
+}
+
+/** The sum of two usages; the cost only when either has one. */
+export function addUsage(a: Usage | undefined, b: Usage): Usage {
+  const usage: Usage = {
+    promptTokens: (a?.promptTokens ?? 0) + b.promptTokens,
+    completionTokens: (a?.completionTokens ?? 0) + b.completionTokens,
+  };
+  if (a?.costUsd !== undefined || b.costUsd !== undefined)
+    usage.costUsd = (a?.costUsd ?? 0) + (b.costUsd ?? 0);
+  return usage;
+}
+
+/**
+ * The answer an earlier run of this job already got for this call, if it kept one for the same
+ * request (see kept-answer.ts): the job resumes from it instead of paying for the call again. Its
+ * usage counts once: not again when the job's record already holds its generation id.
+ */
+function reuseKept(
+  job: Job,
+  component: Component,
+  request: ChatRequest,
+  deps: JobRunnerDeps,
+  progress: JobProgress,
+): ChatResult | undefined {
+  const kept = deps.keptCall?.(job, component);
+  const result = kept && keptAnswer(kept, request);
+  if (!result) return undefined;
+  const counted = result.generationId !== undefined && job.generationIds?.includes(result.generationId);
+  if (result.usage && !counted) progress.usage(result.usage, result.generationId, result.provider);
+  return { ...result, attempts: 0 }; // no attempt made now; the earlier ones are in the job's count
 }
 
 /** One model call; its request, raw answer and metadata are kept whatever the outcome. */

@@ -119,8 +119,8 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   try {
     store = await HistoryStore.open({
       file: historyFile,
-      // At most five full exports a second however fast jobs finish; a finished job is on disk
-      // within 200 ms.
+      // At most five saves a second however fast jobs finish (a finished job is on disk within
+      // 200 ms); a request waiting for its jobs to be saved does not wait for this spacing.
       minSaveIntervalMs: 200,
       wasmPath: join(__dirname, 'sql-wasm.wasm'),
       now,

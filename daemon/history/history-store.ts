@@ -174,10 +174,11 @@ export class HistoryStore {
       delayMs: options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS,
       minIntervalMs: options.minSaveIntervalMs ?? 0,
       timers: options.timers,
-      onError: (error) =>
-        this.log('history save failed; the changes stay in memory and are written on the next save', {
+      onError: (error, retryInMs) =>
+        this.log('history save failed; the changes stay in memory and the save is tried again', {
           file: options.file,
           reason: error instanceof Error ? error.message : String(error),
+          retryInMs,
         }),
     });
   }
@@ -439,10 +440,36 @@ export class HistoryStore {
     };
   }
 
-  /** Writes pending changes now; resolves once they are on disk. */
+  /**
+   * Writes pending changes now, in one save with the other callers waiting, without waiting for the
+   * spacing between saves; resolves once they are on disk. Fails when the save does (the changes
+   * stay owed and the save is tried again).
+   */
   flush(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return this.scheduler.flush();
+  }
+
+  /** Writes pending changes once the spacing between saves allows; for changes nobody waits on. */
+  saveSoon(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.scheduler.saveSoon();
+  }
+
+  /**
+   * Takes back jobs that were recorded but whose save failed, as if they had never been recorded:
+   * a request refused because it could not be saved must leave nothing that a later save writes.
+   */
+  forgetJobs(ids: readonly string[]): void {
+    this.ensureOpen();
+    const gone = new Set(ids);
+    for (const id of ids) this.pendingRows.delete(id);
+    this.unlogged = this.unlogged.filter((entry) => entry.s !== 'job' || !gone.has(String(entry.r.id)));
+    for (const id of ids) this.run('DELETE FROM jobs WHERE id = ?', [id]);
+    // The log cannot say "deleted"; should a save have written them after all, the next save
+    // writes the whole file, without them.
+    this.unloggable = true;
+    this.scheduler.markDirty();
   }
 
   /** Writes pending changes, folding the change log into the file, and releases the database; later calls fail. */
@@ -463,10 +490,22 @@ export class HistoryStore {
     const started = this.monotonicMs();
     this.applyPending();
     this.saveBusyMs += this.monotonicMs() - started;
-    if (this.checkpointWanted || checkpointDue(this.policy, this.checkpointState())) {
-      await this.writeWhole();
-    } else {
-      await this.appendChanges();
+    try {
+      if (this.checkpointWanted || checkpointDue(this.policy, this.checkpointState())) {
+        await this.writeWhole();
+      } else {
+        await this.appendChanges();
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DaemonError(
+        'internal',
+        `Saving the history ${this.options.file} failed: ${reason}`,
+        {},
+        {
+          cause: error,
+        },
+      );
     }
     this.saves++;
   }

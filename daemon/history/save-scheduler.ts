@@ -14,22 +14,30 @@ export interface SaveSchedulerOptions {
   save: () => Promise<void>;
   /** How long changes may gather before a save. */
   delayMs: number;
-  /** Told about a save started by the timer that failed (a flush reports its own failure). */
-  onError: (error: unknown) => void;
+  /**
+   * Told about a failed save that nobody waits on (started by a timer or by `saveSoon`), and when
+   * the next try comes. A flush reports its own failure to its caller.
+   */
+  onError: (error: unknown, retryInMs: number) => void;
   timers?: SaveTimers;
   /**
-   * Least time between the end of one save and the start of the next, even for a flush: while
-   * jobs finish one after another, each finish would otherwise mean a full export of the file.
-   * Default 0.
+   * Least time between the end of one save and the start of the next for saves nobody waits on
+   * (`saveSoon`, the timer): while jobs finish one after another, each finish would otherwise mean
+   * a full export of the file. A flush never waits for it. Default 0.
    */
   minIntervalMs?: number;
+  /** Wait before trying a failed save again, doubled after each further failure up to `max`. */
+  retryDelayMs?: { first: number; max: number };
   now?: () => number;
 }
 
+const DEFAULT_RETRY = { first: 1000, max: 30_000 };
+
 /**
  * Groups many changes into few saves: a change marks the state dirty and arms one timer; the
- * timer or an explicit flush saves once. Saves never overlap: a flush during a save waits for it,
- * then saves again only if something changed meanwhile.
+ * timer, `saveSoon` or a flush saves once. Saves never overlap: a flush during a save waits for it,
+ * then saves again only if something changed meanwhile, so callers that wait together share one
+ * save. A failed save leaves the state dirty and is tried again with backoff until it succeeds.
  */
 export class SaveScheduler {
   private dirty = false;
@@ -37,6 +45,14 @@ export class SaveScheduler {
   private chain: Promise<void> = Promise.resolve();
   private readonly timers: SaveTimers;
   private lastSaveEnd = Number.NEGATIVE_INFINITY;
+  /** Saves failed in a row; 0 after a success. */
+  private failures = 0;
+  /** Flushes queued and not yet started: a paced save ahead of them does not wait for the spacing. */
+  private flushesWaiting = 0;
+  /** The `saveSoon` save waiting for its turn or its spacing, if any. */
+  private soon: Promise<void> | undefined;
+  /** The spacing wait of a paced save under way, which a flush ends early. */
+  private spacing: { handle: unknown; wake: () => void } | undefined;
 
   constructor(private readonly options: SaveSchedulerOptions) {
     this.timers = options.timers ?? NODE_TIMERS;
@@ -50,18 +66,38 @@ export class SaveScheduler {
   /** Records that something changed and makes sure a save follows within the delay. */
   markDirty(): void {
     this.dirty = true;
-    if (this.timer !== undefined) return;
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = undefined;
-      this.flush().catch(this.options.onError);
-    }, this.options.delayMs);
+    if (this.timer === undefined) this.arm(this.options.delayMs);
   }
 
-  /** Saves now if anything changed; resolves once the state as of this call is written. */
+  /**
+   * Saves now if anything changed: after the save under way, if any, and without waiting for the
+   * spacing between saves, since the caller is waiting. Resolves once the state as of this call is
+   * written.
+   */
   flush(): Promise<void> {
     this.cancelTimer();
-    const run = this.chain.then(() => this.pace()).then(() => this.saveIfDirty());
-    this.chain = run.catch(() => undefined);
+    this.flushesWaiting++;
+    this.endSpacing();
+    return this.enqueue(() => {
+      this.flushesWaiting--;
+    });
+  }
+
+  /**
+   * Saves once the spacing since the last save (or the backoff after a failure) is over; resolves
+   * once written. For changes nobody is waiting on; a failure is also told to `onError`.
+   */
+  saveSoon(): Promise<void> {
+    this.cancelTimer();
+    // One that has not begun its save yet will write these changes too: jobs finishing one after
+    // another share it instead of lining up a save each.
+    if (this.soon) return this.soon;
+    const run = this.enqueue(async () => {
+      await this.pace();
+      this.soon = undefined;
+    });
+    this.soon = run;
+    run.catch((error) => this.options.onError(error, this.retryDelay()));
     return run;
   }
 
@@ -72,22 +108,62 @@ export class SaveScheduler {
     this.timer = undefined;
   }
 
-  /** Waits out the rest of the minimum interval since the last save, if any is left. */
+  private enqueue(before: () => void | Promise<void>): Promise<void> {
+    const run = this.chain.then(before).then(() => this.saveIfDirty());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Arms the timer: the gathering delay (the save then keeps to the spacing) or a retry's backoff. */
+  private arm(ms: number, retry = false): void {
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      if (retry)
+        this.enqueue(() => undefined).catch((error) => this.options.onError(error, this.retryDelay()));
+      else this.saveSoon().catch(() => undefined); // told to onError
+    }, ms);
+  }
+
+  /** Waits out the rest of the spacing (or of the backoff) since the last save, unless a flush waits. */
   private async pace(): Promise<void> {
     const now = this.options.now ?? Date.now;
-    const wait = this.lastSaveEnd + (this.options.minIntervalMs ?? 0) - now();
-    if (wait > 0 && this.dirty) await new Promise<void>((resolve) => this.timers.setTimeout(resolve, wait));
+    const spacing = this.failures > 0 ? this.retryDelay() : (this.options.minIntervalMs ?? 0);
+    const wait = this.lastSaveEnd + spacing - now();
+    if (wait <= 0 || !this.dirty || this.flushesWaiting > 0) return;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        this.spacing = undefined;
+        resolve();
+      };
+      this.spacing = { handle: this.timers.setTimeout(wake, wait), wake };
+    });
+  }
+
+  private endSpacing(): void {
+    if (!this.spacing) return;
+    this.timers.clearTimeout(this.spacing.handle);
+    this.spacing.wake();
+  }
+
+  private retryDelay(): number {
+    const { first, max } = this.options.retryDelayMs ?? DEFAULT_RETRY;
+    return Math.min(max, first * 2 ** Math.max(0, this.failures - 1));
   }
 
   private async saveIfDirty(): Promise<void> {
     if (!this.dirty) return;
     this.dirty = false;
+    const now = this.options.now ?? Date.now;
     try {
       await this.options.save();
-      this.lastSaveEnd = (this.options.now ?? Date.now)();
+      this.failures = 0;
+      this.lastSaveEnd = now();
     } catch (error) {
-      // Keep the changes owed so that the next flush tries again.
+      // The changes stay owed, and are tried again after the backoff even if nothing else changes.
       this.dirty = true;
+      this.failures++;
+      this.lastSaveEnd = now();
+      if (this.timer === undefined) this.arm(this.retryDelay(), true);
       throw error;
     }
   }

@@ -66,6 +66,8 @@ export interface RecordedRequest {
   bodyBytes?: number;
   /** The step that was served (chat requests). */
   served?: SimStepOptions['kind'];
+  /** The generation id the answer carries (chat requests that got as far as an answer). */
+  generationId?: string;
   /**
    * How the exchange ended: `completed` (response sent), `client-closed` (the client went away
    * first), `server-closed` (the simulator dropped the connection on purpose).
@@ -256,6 +258,7 @@ export class Simulator extends EventEmitter {
     const format = step.format ?? behavior?.format ?? 'auto';
     const pricing = chargedPricing(this.options.models ?? SIMULATED_MODELS, model);
     this.generation += 1;
+    record.generationId = `gen-sim-${String(this.generation).padStart(6, '0')}`;
     // Prepared before the wait: the latency stands for the model's time to answer, and the
     // simulator's own work would otherwise be added to every call it serves.
     const reply = prepareReply({
@@ -264,7 +267,7 @@ export class Simulator extends EventEmitter {
       model,
       content: content(messages, model),
       promptTokens: estimateTokens(messages.map((message) => message.content).join('\n')),
-      generationId: `gen-sim-${String(this.generation).padStart(6, '0')}`,
+      generationId: record.generationId,
       promptPrice: pricing.promptPrice,
       completionPrice: pricing.completionPrice,
       authorization: req.headers.authorization,

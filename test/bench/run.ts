@@ -3,9 +3,10 @@
  * costs grow with the work. Runs the real bundled daemon against the simulator with fixed latencies,
  * each case several times, and prints medians with their spread; writes bench/results.json.
  * Never part of `npm test`. BENCH_RUNS (default 3), BENCH_QUICK=1 (smaller sizes), BENCH_ONLY (a
- * comma-separated choice of scheduling, disk, merge, history, cold, faults), BENCH_SIZES and
- * BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated) and BENCH_FAULT_JOBS (the
- * faults case's N) adjust it.
+ * comma-separated choice of scheduling, disk, merge, history, cold, faults, ack, soak), BENCH_SIZES
+ * and BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated), BENCH_FAULT_JOBS (the
+ * faults case's N), BENCH_SOAK_JOBS and BENCH_SOAK_SEED (the soak's size and its random choices)
+ * adjust it.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,10 +21,12 @@ import { DAEMON_JS, spawnDaemon } from '../support/daemon-process';
 import { runFaultsBench } from './faults-bench';
 import { runHistoryBench } from './history-bench';
 import { startSimulatorThread } from './simulator-thread';
+import { describeSoak, runSoak } from './soak-bench';
+import { runStartAck } from './start-ack-bench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUICK = process.env.BENCH_QUICK === '1';
-const CASES = ['scheduling', 'disk', 'merge', 'history', 'cold', 'faults'] as const;
+const CASES = ['scheduling', 'disk', 'merge', 'history', 'cold', 'faults', 'ack', 'soak'] as const;
 const ONLY = (process.env.BENCH_ONLY ?? CASES.join(',')).split(',').map((name) => name.trim());
 for (const name of ONLY) {
   if (!(CASES as readonly string[]).includes(name)) {
@@ -496,7 +499,38 @@ async function main(): Promise<void> {
     results.faults = faultRuns;
   }
 
-  console.log('\n7. Growth from the smallest to the largest N');
+  if (runs('ack')) {
+    console.log('\n7. generation/start acknowledged, 50 jobs started one by one on an idle daemon');
+    const ack = await runStartAck(50);
+    console.log(
+      `  median ${ack.medianMs.toFixed(1)} ms  p95 ${ack.p95Ms.toFixed(1)} ms  max ${ack.maxMs.toFixed(1)} ms (the first start, which also reads the model list: ${ack.firstMs.toFixed(1)} ms)`,
+    );
+    results.startAck = ack;
+  }
+
+  if (runs('soak')) {
+    const jobs = Number(process.env.BENCH_SOAK_JOBS ?? (QUICK ? 100 : 1000));
+    const seed = Number(process.env.BENCH_SOAK_SEED ?? Date.now() % 100_000);
+    if (!Number.isInteger(jobs) || jobs < 1)
+      throw new Error(`BENCH_SOAK_JOBS: expected a whole number, got ${jobs}`);
+    console.log('\n8. Soak: faults, three SIGKILLs with restarts, then a final restart');
+    const soak = await runSoak({ jobs, faultShare: 0.2, kills: 3, concurrency: 8, latencyMs: 20, seed });
+    for (const line of describeSoak(soak)) console.log(line);
+    results.soak = soak;
+    if (soak.problems.length > 0) {
+      // One line per kind of problem (ids and numbers left out), with how often and an example.
+      const kinds = new Map<string, string[]>();
+      for (const problem of soak.problems) {
+        const kind = problem.replace(/[0-9a-f]{8}-[0-9a-f-]{27}|gen-sim-\d+|\d+/g, '#');
+        kinds.set(kind, [...(kinds.get(kind) ?? []), problem]);
+      }
+      for (const [kind, all] of kinds)
+        console.error(`  SOAK FAILED x${all.length}: ${kind} (e.g. ${all[0]})`);
+      throw new Error(`the soak broke ${soak.problems.length} invariant(s); seed ${seed}`);
+    }
+  }
+
+  console.log('\n9. Growth from the smallest to the largest N');
   const c8 = scheduling_.filter((r) => r.concurrency === 8);
   if (c8.length >= 2) {
     const [a, b] = [c8[0]!, c8[c8.length - 1]!];

@@ -11,6 +11,11 @@ import { batchDaemonsPerTest, FIVE_TEMPLATES, reported } from '../support/batch-
 import { assertSqliteCliIntegrity, readHistoryFile } from '../support/history-file';
 import { peakRunning } from '../support/running-at-once';
 
+/** A chat request's prompts, as one text: the same call asks the same. */
+function promptOf(request: { body: unknown }): string {
+  return JSON.stringify((request.body as { messages?: unknown } | undefined)?.messages);
+}
+
 /** Resolves once the simulator serves no chat request, e.g. after the client of the held ones died. */
 function noneInFlight(sim: Simulator): Promise<void> {
   return new Promise((resolve) => {
@@ -57,6 +62,11 @@ describe('batch: a daemon killed with SIGKILL mid-batch, then started again', fu
     // The held call's client is gone; forget it, so the counts below are the next daemon's alone.
     simulator().resume();
     await noneInFlight(simulator());
+    const answered = new Set(
+      simulator()
+        .chatRequests.filter((r) => r.outcome === 'completed')
+        .map(promptOf),
+    );
     simulator().reset();
 
     const second = await start(env, workspace);
@@ -72,10 +82,17 @@ describe('batch: a daemon killed with SIGKILL mid-batch, then started again', fu
       'the batch holds exactly its original jobs, under their ids',
     );
     assert.ok(listed.every((job) => job.status === 'succeeded'));
-    assert.equal(
-      simulator().chatRequests.length,
-      2 * unfinished.length,
-      'only the jobs left unfinished ran again, each calling the model once per component',
+    // Only the jobs left unfinished ran again, and only for the calls that had not been answered: a
+    // job committed before the kill, or an answer kept, is not paid for twice.
+    const asked = simulator().chatRequests.map(promptOf);
+    assert.ok(
+      asked.length > 0 && asked.length <= 2 * unfinished.length,
+      `${asked.length} calls after the restart`,
+    );
+    assert.equal(new Set(asked).size, asked.length, 'each call made once');
+    assert.ok(
+      asked.every((prompt) => !answered.has(prompt)),
+      'no call answered before the kill was made again',
     );
     assert.equal(
       peakRunning(second.changes, (job) => job.batchId === batchId),

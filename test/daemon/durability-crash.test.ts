@@ -158,9 +158,11 @@ describe('durability: a daemon killed with SIGKILL, then started again', () => {
     await first.waitForJob((job) => job.id === replacing.id && job.phase === 'merging');
     await crash(first, [original, replacing, other]);
 
-    // Held model calls keep the resumed jobs from committing, so the recovered app can be inspected.
-    ws.sim.pause();
-    const second = await startDaemon();
+    // A new daemon recovers interrupted commits as it starts but resumes no job before a client
+    // initializes it: the recovered app can be inspected before a resumed job (which may need no
+    // model call, its answers being kept) commits again.
+    const second = ws.spawn();
+    await daemonReady(second);
     const recovered = await readHistoryFile(ws.workspace);
     assert.equal(recovered.integrity, 'ok');
     const appPath = replacing.appPath;
@@ -176,7 +178,7 @@ describe('durability: a daemon killed with SIGKILL, then started again', () => {
       'recovery cleared the journals',
     );
 
-    ws.sim.resume();
+    await second.initialize();
     await assertDurableOutcome(
       second,
       [original, replacing, other],
@@ -187,3 +189,16 @@ describe('durability: a daemon killed with SIGKILL, then started again', () => {
     );
   });
 });
+
+/** Resolves once the daemon says it is ready: it has opened its stores and recovered its commits. */
+function daemonReady(daemon: DaemonProcess): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!daemon.stderr().includes('"daemon ready"')) return;
+      daemon.child.stderr!.off('data', check);
+      resolve();
+    };
+    daemon.child.stderr!.on('data', check);
+    check();
+  });
+}

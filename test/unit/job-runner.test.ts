@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AppLocks } from '../../daemon/app-locks';
-import type { AppStore, CommitRequest, CommitResult } from '../../daemon/app-store';
+import { AppStore, type CommitRequest, type CommitResult } from '../../daemon/app-store';
+import { replacedVersionOf } from '../../daemon/app-versions';
 import type { ArtifactStore, CallArtifacts } from '../../daemon/artifacts';
+import { COMMIT_RECORD_FILE, findCommit } from '../../daemon/commit-record';
 import { DaemonError } from '../../daemon/daemon-error';
 import { type JobProgress, type JobRunnerDeps, type ModelCaller, runJob } from '../../daemon/job-runner';
 import type { ChatResult } from '../../daemon/openrouter/chat-types';
 import { detectComponent } from '../../daemon/simulator/simulated-reply';
 import { parseTemplate, type Template } from '../../daemon/templates/template';
 import { minimalJob } from '../support/job-fixtures';
+import { tempDir } from './history/history-test-helpers';
 
 function template(): Template {
   const result = parseTemplate(
@@ -187,6 +192,59 @@ describe('runJob', () => {
       );
       assert.deepEqual(outcome.files, ['backend/app.py', 'frontend/src/App.jsx']);
       assert.deepEqual(events.slice(-3), ['phase merging', 'committing', 'commit']);
+    });
+
+    it('commits a record of the job into the app itself, with what it wrote and what it cost', async () => {
+      const { dir, cleanup } = await tempDir();
+      try {
+        let generation = 0;
+        const { deps } = fakeDeps(async (request) => ({
+          ...answer(detectComponent(request.messages) === 'frontend' ? FRONTEND : BACKEND),
+          attempts: 2,
+          usage: { promptTokens: 10, completionTokens: 100, costUsd: 0.5 },
+          generationId: `gen-${++generation}`,
+          provider: 'Sim',
+        }));
+        deps.appStore = new AppStore(dir, join(dir, '.appgen'));
+        const readRecord = () => readFileSync(join(dir, minimalJob().appPath, COMMIT_RECORD_FILE), 'utf8');
+
+        const first = await runJob(
+          minimalJob({ id: 'first' }),
+          template(),
+          PORTS,
+          deps,
+          progress(),
+          new AbortController().signal,
+        );
+        assert.ok(
+          !first.files.includes(COMMIT_RECORD_FILE),
+          'the record is not one of the files the job wrote',
+        );
+        assert.ok(first.files.includes('docker-compose.yml'), 'a new app: the scaffold is the job’s too');
+        const entry = findCommit(readRecord(), 'first');
+        assert.deepEqual(entry?.files, first.files);
+        assert.equal(entry?.attempts, 4);
+        assert.deepEqual(entry?.usage, { promptTokens: 20, completionTokens: 200, costUsd: 1 });
+        assert.deepEqual(entry?.generationIds, ['gen-1', 'gen-2']);
+        assert.equal(entry?.provider, 'Sim');
+
+        const second = await runJob(
+          minimalJob({ id: 'second', attempts: 3 }),
+          template(),
+          PORTS,
+          deps,
+          progress(),
+          new AbortController().signal,
+        );
+        assert.ok(second.previousVersionPath, 'the second job replaced the app');
+        assert.deepEqual(findCommit(readRecord(), 'second')?.files, second.files);
+        assert.equal(findCommit(readRecord(), 'second')?.attempts, 7, 'attempts of earlier runs count');
+        assert.ok(findCommit(readRecord(), 'first'), 'the earlier commit stays recorded');
+        assert.equal(replacedVersionOf(dir, minimalJob().appPath, 'second'), second.previousVersionPath);
+        assert.equal(replacedVersionOf(dir, minimalJob().appPath, 'first'), undefined);
+      } finally {
+        await cleanup();
+      }
     });
 
     it('ends at once, committing nothing, when cancelled while another job holds the lock', async () => {

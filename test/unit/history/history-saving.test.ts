@@ -15,6 +15,12 @@ import { deferred, FakeTimers, tempDir } from './history-test-helpers';
 
 const NOW = new Date(Date.UTC(2025, 1, 9, 10, 0, 0));
 
+/** Lets the event loop turn until `done` holds (at most a thousand turns). */
+async function until(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1000 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(done(), 'the awaited state was never reached');
+}
+
 describe('history saving', () => {
   let SQL: SqlJsStatic;
   let dir: string;
@@ -133,8 +139,68 @@ describe('history saving', () => {
       assert.equal(failures, 2);
       assert.deepEqual(
         messages.filter((m) => m.startsWith('history save failed')),
-        ['history save failed; the changes stay in memory and are written on the next save'],
+        ['history save failed; the changes stay in memory and the save is tried again'],
       );
+    });
+
+    it('tries a failed save of a finished job again with backoff, without any further change, until it is written', async () => {
+      const timers = new FakeTimers();
+      const logs: Array<{ message: string; fields?: Record<string, unknown> }> = [];
+      const writes: Uint8Array[] = [];
+      let failuresLeft = 3;
+      const store = await open({
+        timers,
+        log: (message, fields) => logs.push({ message, fields }),
+        writeFile: async (_file, data) => {
+          if (failuresLeft-- > 0)
+            throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+          writes.push(data);
+        },
+      });
+      store.upsertJob(minimalJob({ id: 'done', status: 'succeeded' }));
+      await assert.rejects(store.saveSoon(), /Saving the history .*history\.sqlite failed: ENOSPC/);
+      const retries: number[] = [];
+      while (writes.length === 0) {
+        assert.equal(timers.armed, 1, 'a retry is armed while the save is owed');
+        retries.push(...timers.delays);
+        timers.fireAll();
+        // The retry's save runs on its own; it ends with a write or with the next retry armed.
+        await until(() => writes.length > 0 || timers.armed > 0);
+      }
+      assert.deepEqual(retries, [1000, 2000, 4000], 'each wait twice the one before');
+      const saved = new SQL.Database(writes[0]);
+      assert.deepEqual(saved.exec("SELECT status FROM jobs WHERE id = 'done'")[0]?.values, [['succeeded']]);
+      saved.close();
+      assert.equal(store.stats().dirty, false);
+      assert.equal(timers.armed, 0, 'nothing more to try once it is written');
+      const failed = logs.filter((entry) => entry.message.startsWith('history save failed'));
+      assert.equal(failed.length, 3, 'every failure is logged');
+      assert.deepEqual(
+        failed.map((entry) => entry.fields?.retryInMs),
+        [1000, 2000, 4000],
+      );
+      assert.match(String(failed[0]?.fields?.reason), /ENOSPC/);
+    });
+
+    it('forgets jobs whose save failed, so that a later save does not write them', async () => {
+      let fail = true;
+      const writes: Uint8Array[] = [];
+      const store = await open({
+        writeFile: async (_file, data) => {
+          if (fail) throw new Error('ENOSPC: no space left on device');
+          writes.push(data);
+        },
+      });
+      store.upsertJob(minimalJob({ id: 'kept', appNum: 1 }));
+      store.upsertJob(minimalJob({ id: 'refused', appNum: 2 }));
+      await assert.rejects(store.flush(), /ENOSPC/);
+      store.forgetJobs(['refused']);
+      assert.equal(store.getJob('refused'), undefined);
+      fail = false;
+      await store.flush();
+      const saved = new SQL.Database(writes.at(-1));
+      assert.deepEqual(saved.exec('SELECT id FROM jobs')[0]?.values, [['kept']]);
+      saved.close();
     });
 
     it('never runs two saves at once and ends with the latest state written', async () => {

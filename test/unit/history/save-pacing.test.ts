@@ -37,23 +37,82 @@ describe('SaveScheduler minimum interval', () => {
     assert.equal(saves(), 1);
   });
 
-  it('makes flushes soon after a save wait, and folds them into one save', async () => {
+  it('makes saves nobody waits on, soon after a save, wait, and folds them into one save', async () => {
     const { scheduler, timers, saves, advance } = setup(200);
     scheduler.markDirty();
     await scheduler.flush();
     advance(50);
-    const flushes: Promise<void>[] = [];
+    const soon: Promise<void>[] = [];
     for (let i = 0; i < 5; i++) {
       scheduler.markDirty();
-      flushes.push(scheduler.flush());
+      soon.push(scheduler.saveSoon());
     }
     await settle();
     assert.equal(saves(), 1, 'nothing saved before the interval is over');
     assert.deepEqual(timers.delays, [150], 'one wait for the rest of the interval');
     advance(150);
     timers.fireAll();
-    await Promise.all(flushes);
-    assert.equal(saves(), 2, 'the five flushes made one save');
+    await Promise.all(soon);
+    assert.equal(saves(), 2, 'the five made one save');
+  });
+
+  it('saves a flush soon after a save at once: its caller waits for it', async () => {
+    const { scheduler, timers, saves, advance } = setup(200);
+    scheduler.markDirty();
+    await scheduler.flush();
+    advance(5);
+    scheduler.markDirty();
+    await scheduler.flush();
+    assert.equal(saves(), 2);
+    assert.equal(timers.armed, 0, 'no wait for the spacing');
+  });
+
+  it('ends the spacing wait of a save nobody waits on when a flush comes, and saves once for both', async () => {
+    const { scheduler, timers, saves, advance } = setup(200);
+    scheduler.markDirty();
+    await scheduler.flush();
+    advance(20);
+    scheduler.markDirty();
+    const soon = scheduler.saveSoon();
+    await settle();
+    assert.deepEqual(timers.delays, [180]);
+    scheduler.markDirty();
+    await scheduler.flush();
+    await soon;
+    assert.equal(saves(), 2, 'one save for both');
+    assert.equal(timers.armed, 0);
+  });
+
+  it('groups flushes that arrive during a save into one save after it', async () => {
+    let release: () => void = () => {};
+    let saves = 0;
+    const scheduler = new SaveScheduler({
+      save: () => {
+        saves++;
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+      delayMs: 10_000,
+      onError: () => {},
+      timers: new FakeTimers(),
+      minIntervalMs: 200,
+    });
+    scheduler.markDirty();
+    const first = scheduler.flush();
+    await settle();
+    const waiting: Promise<void>[] = [];
+    for (let i = 0; i < 10; i++) {
+      scheduler.markDirty();
+      waiting.push(scheduler.flush());
+    }
+    release();
+    await first;
+    await settle();
+    assert.equal(saves, 2, 'the ten waiting flushes share one save');
+    release();
+    await Promise.all(waiting);
+    assert.equal(saves, 2);
   });
 
   it('does not wait when nothing changed', async () => {

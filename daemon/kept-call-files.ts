@@ -1,0 +1,31 @@
+/**
+ * Reads the artifact files of one model call of a job (see artifacts.ts for where they are kept),
+ * for a resumed job to use the answer its earlier run already got (see kept-answer.ts).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KeptCall } from './kept-answer';
+
+/**
+ * The files of call `component` of `jobId` in the artifacts folder `folder` (workspace-relative),
+ * or undefined when there are none. The metadata is written last: a call that has it was kept whole.
+ */
+export function readKeptCall(
+  workspace: string,
+  folder: string,
+  jobId: string,
+  component: string,
+): KeptCall | undefined {
+  const base = join(workspace, ...folder.split('/'), `${jobId}.${component}`);
+  // Asked before every call, and a new job has none: a stat costs less than a failed read.
+  if (!existsSync(`${base}.meta.json`)) return undefined;
+  try {
+    return {
+      meta: readFileSync(`${base}.meta.json`, 'utf8'),
+      request: readFileSync(`${base}.request.json`, 'utf8'),
+      rawResponse: readFileSync(`${base}.response.txt`, 'utf8'),
+    };
+  } catch {
+    return undefined;
+  }
+}
