@@ -53,10 +53,15 @@ describe('Compare', () => {
         ['sim/beta', 1],
       ],
     );
-    const panel = vscode.window.tabGroups.all
-      .flatMap((group) => group.tabs)
-      .find((tab) => tab.label.startsWith('Compare: batch'));
-    assert.ok(panel, 'no comparison panel is open');
+    // The tab appears once the workbench has made the panel, a moment after the command returns.
+    await waitFor(
+      vscode.window.tabGroups.onDidChangeTabs,
+      () =>
+        vscode.window.tabGroups.all
+          .flatMap((group) => group.tabs)
+          .find((tab) => tab.label.startsWith('Compare: batch')),
+      'the comparison panel to open',
+    );
   });
 
   it('opens the diff editor on the same file of two apps', async () => {
