@@ -129,6 +129,7 @@ export class GenerationService {
       status: 'queued',
       phase: 'waiting',
       attempts: 0,
+      retries: 0,
       createdAt: this.deps.now().toISOString(),
       ...(p.priority ? { priority: p.priority } : {}),
       ...(components ? { components } : {}),
@@ -362,6 +363,7 @@ export class GenerationService {
         {
           phase: (phase, retryAt) => update(retryAt ? { phase, retryAt } : { phase }),
           attempt: () => update({ attempts: job.attempts + 1 }),
+          retry: () => update({ retries: (job.retries ?? 0) + 1 }),
           usage: (add, generationId, provider) =>
             update({
               usage: addUsage(job.usage, add),

@@ -43,6 +43,8 @@ export interface JobRunnerDeps {
 export interface JobProgress {
   phase(phase: string, retryAt?: string): void;
   attempt(): void;
+  /** The attempt just made failed and another follows: it is counted as a retry. */
+  retry(): void;
   usage(add: Usage, generationId?: string, provider?: string): void;
   /** The commit (the app swap) begins: from now on a cancel cannot stop the job. */
   committing(): void;
@@ -207,8 +209,10 @@ async function callAndKeep(
     result = await deps.callModel(request, {
       signal,
       onAttempt: () => progress.attempt(),
-      onRetry: (notice) =>
-        progress.phase('retry-wait', new Date(deps.now().getTime() + notice.delayMs).toISOString()),
+      onRetry: (notice) => {
+        progress.retry();
+        progress.phase('retry-wait', new Date(deps.now().getTime() + notice.delayMs).toISOString());
+      },
     });
   } catch (thrown) {
     await keepFailedCall(

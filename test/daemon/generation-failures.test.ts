@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulatedReply } from '../../daemon/simulator/simulated-reply';
 import type { Job } from '../../shared/job';
+import { HistoryListRequest } from '../../shared/protocol';
 import { tempWorkspace } from '../support/daemon-process';
 import { type GenerationHarness, harnessPerTest, MODEL, TEMPLATE } from '../support/generation-harness';
 import { TEST_API_KEY } from '../support/sim-env';
@@ -29,6 +30,18 @@ describe('generation failures', () => {
       'the backoff was announced',
     );
     assert.equal(existsSync(join(h.workspace, job.appPath)), false);
+  });
+
+  it('counts retries apart from calls: two calls, each retried once, are four attempts and two retries', async () => {
+    const h = await openHarness({ env: { OPENROUTER_MAX_RETRIES: '2' } });
+    const job = await runOne(h, 'sim/flaky');
+    assert.equal(job.status, 'succeeded');
+    assert.equal(job.attempts, 4);
+    assert.equal(job.retries, 2);
+    const [listed] = await h.daemon.connection.sendRequest(HistoryListRequest, { limit: 1 });
+    assert.equal(listed?.retries, 2, 'the history keeps the count');
+    const first = await runOne(h, MODEL);
+    assert.equal(first.retries, 0, 'a job without retries says so');
   });
 
   it('fails with unauthorized after one attempt when the key is refused, and never shows the key', async () => {

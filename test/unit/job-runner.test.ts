@@ -76,6 +76,7 @@ function progress(events: string[] = []): JobProgress {
     phase: (phase) => events.push(`phase ${phase}`),
     attempt: () => events.push('attempt'),
     usage: () => events.push('usage'),
+    retry: () => events.push('retry'),
     committing: () => events.push('committing'),
   };
 }

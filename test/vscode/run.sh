@@ -137,7 +137,7 @@ WS="$RUN/ws-ext" EXT_DEV_PATH="$ROOT" EXT_TESTS_PATH="$ROOT/out/test/vscode/inde
   timeout --kill-after=30 600 node test/vscode/run-extension-tests.mjs || rc=$((rc ? rc : $?))
 
 ts "UI test"
-WS="$RUN/ws-ui" SHOTS="$RESULTS" USER_SETTINGS="$RUN/ud/User/settings.json" timeout --kill-after=30 600 node test/vscode/ui-test.mjs || rc=$((rc ? rc : $?))
+WS="$RUN/ws-ui" SHOTS="$RESULTS" timeout --kill-after=30 600 node test/vscode/ui-test.mjs || rc=$((rc ? rc : $?))
 
 ts "done (exit code $rc); screenshots in test-results/"
 exit $rc

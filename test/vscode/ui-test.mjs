@@ -1,8 +1,8 @@
 // Drives the real VS Code workbench (code-server) like a person: opens the AppGen view, sets the
 // key and generates an app through the command palette, then checks what the tree shows and
 // saves screenshots: the welcome view, the tree with running and finished jobs, an error tooltip.
-// Env: CS_URL, WS (workspace whose settings point at a simulator), SHOTS (folder), PW_CORE,
-// USER_SETTINGS (the profile's settings.json, to switch the colour theme).
+// Env: CS_URL, WS (workspace whose settings point at a simulator), SHOTS (folder), PW_CORE.
+
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -185,27 +185,16 @@ try {
   const cells = await view.locator('button.run').count();
   if (cells < 3) throw new Error(`the comparison shows ${cells} runs, not the three generated`);
   step('the comparison view shows every run of the template');
-  // The theme is switched through the user settings file (the workbench watches it), else through
-  // the theme picker; a workbench that keeps its theme is reported, and the shot taken as it is.
-  const settingsFile = process.env.USER_SETTINGS;
+  // The theme is switched through the workspace's settings file, which the workbench watches.
+  const workspaceSettings = join(workspace, '.vscode', 'settings.json');
   for (const [name, theme, cls] of [
     ['dark', 'Default Dark Modern', 'vs-dark'],
     ['light', 'Default Light Modern', 'vs'],
   ]) {
     const themed = page.locator(`.monaco-workbench.${cls}`).first();
-    if (settingsFile && (await themed.count()) === 0) {
-      const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
-      writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-      await themed.waitFor({ timeout: 10_000 }).catch(() => undefined);
-    }
-    if ((await themed.count()) === 0) {
-      await page.locator('.part.sidebar .composite.title').first().click();
-      await runCommand(page, 'Preferences: Color Theme');
-      const themeInput = page.locator('.quick-input-widget input.input');
-      await themeInput.fill(theme.replace('Default ', ''));
-      await page.keyboard.press('Enter');
-      await themed.waitFor({ timeout: 10_000 }).catch(() => undefined);
-    }
+    const settings = JSON.parse(readFileSync(workspaceSettings, 'utf8'));
+    writeFileSync(workspaceSettings, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+    await themed.waitFor({ timeout: 15_000 }).catch(() => undefined);
     if ((await themed.count()) === 0) console.log(`[ui] the workbench did not take the ${name} theme`);
     await view.locator('table.matrix').waitFor(WAIT);
     await page.screenshot({ path: join(shots, `compare-${name}.png`) });
