@@ -37,11 +37,15 @@ import { ModelThrottle } from './model-throttle';
 import { abortableSleep } from './openrouter/abortable-sleep';
 import { OpenRouterClient } from './openrouter/openrouter-client';
 import { buildPrompt } from './prompts/build-prompt';
+import { promptSetLoader } from './prompts/load-prompt-set';
+import { renderPromptsRequest } from './prompts/render-prompts-request';
+import { checkTemplatePrompts } from './prompts/template-prompts';
 import { connectWithRetry, ownerPatienceMs, relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
 import { prepareStateFolder } from './state-folder';
 import { cachedCatalog } from './templates/cached-catalog';
 import { loadTemplates } from './templates/template-catalog';
+import { logUnusedFieldsOnce, unusedFieldsEntry } from './templates/unused-fields';
 import { TickBatchedWritable } from './tick-batched-writable';
 import { DAEMON_VERSION } from './version';
 import { acquireWorkspaceLock, type LockInfo, processAlive, socketPathFor } from './workspace-lock';
@@ -249,7 +253,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     (signal) => client(0).listModels({ signal }),
     () => config.baseUrl,
   );
-  const templates = cachedCatalog(() => loadTemplates({ workspaceDir: args.workspace }));
+  const logUnused = logUnusedFieldsOnce((message, fields) => log.warn(message, fields));
+  const templates = cachedCatalog(() => loadTemplates({ workspaceDir: args.workspace }).then(logUnused));
+  const findTemplate = async (slug: string) => (await templates()).templates.find((t) => t.slug === slug);
+  // The workspace's prompt overrides, read at most once a second like the templates.
+  const promptSets = cachedCatalog(promptSetLoader(args.workspace));
   const service = new GenerationService({
     workspace: args.workspace,
     store,
@@ -263,6 +271,8 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     appStore,
     artifacts: new ArtifactStore(args.workspace, scrub),
     locks: new AppLocks(() => config.lockTimeoutMs),
+    prompts: promptSets,
+    checkPrompts: async (template) => checkTemplatePrompts(template, await promptSets()),
     modelNames: (name) => models.namesToCheck(name),
     onChanged: (job: Job) => {
       for (const client of clients) void client.sendNotification(P.GenerationChangedNotification, job);
@@ -405,15 +415,21 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
           description: t.description ?? '',
           category: t.category ?? '',
           source: t.source,
+          ...unusedFieldsEntry(t),
         }),
       );
     },
+    'prompts/render': (params: P.PromptsRenderParams) =>
+      renderPromptsRequest(params, { findTemplate, prompts: promptSets }),
     'generation/start': (params: P.GenerationStartParams) => service.start(params),
     'generation/get': (params: P.JobIdParams) => service.get(params.jobId),
     'generation/list': (params: P.GenerationListParams) => service.list(params),
     'generation/cancel': (params: P.JobIdParams) => ({ cancelled: service.cancel(params.jobId) }),
     'generation/retry': (params: P.JobIdParams) => service.retry(params.jobId),
-    'batch/start': (params: P.BatchStartParams) => batches.start(params.configPath),
+    'batch/start': async (params: P.BatchStartParams) => {
+      await promptSets(); // a prompt file that does not compile refuses the batch, naming file and line
+      return batches.start(params.configPath);
+    },
     'batch/status': (params: { batchId?: unknown }) => batches.status(params.batchId),
     'batch/cancel': (params: { batchId?: unknown }) => ({ cancelled: batches.cancel(params.batchId) }),
     'history/list': (params: P.HistoryListParams) => store.listJobs(params),
