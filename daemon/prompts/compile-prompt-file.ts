@@ -105,18 +105,39 @@ function located(error: unknown, file: string): PromptFileProblem {
 
 /**
  * The parser's errors say `Parse error on line 3:` followed by a picture of the spot and what it
- * expected; the line and the expectation are what a person needs.
+ * expected, in the parser's own token names; the line and a plain reason are what a person needs.
  */
 function parseProblem(error: unknown, source: string, file: string): PromptFileProblem {
   if (typeof (error as { lineNumber?: unknown }).lineNumber === 'number') return located(error, file);
   const raw = error instanceof Error ? error.message : String(error);
   const match = /^(?:Parse|Lexical) error on line (\d+)/.exec(raw);
   const lines = raw.split('\n');
-  const reason = lines.length > 1 ? (lines[lines.length - 1] as string) : raw;
-  if (!match) return { file, message: `does not parse: ${reason}` };
+  const expected = lines.length > 1 ? (lines[lines.length - 1] as string) : raw;
+  if (/got 'EOF'$/.test(expected)) {
+    const open = unclosedBlock(source);
+    if (open)
+      return { file, line: open.line, message: `{{#${open.name}}} is never closed with {{/${open.name}}}` };
+  }
+  if (!match) return { file, message: `does not parse: ${expected}` };
   const line = Number(match[1]);
   const text = source.split('\n')[line - 1]?.trim() ?? '';
-  return { file, line, message: `does not parse: ${reason} (in "${shorten(text)}")` };
+  const reason = /got 'INVALID'$/.test(expected)
+    ? 'a {{ }} that is not closed, or holds something other than names'
+    : expected;
+  return { file, line, message: `does not parse: ${reason}${text === '' ? '' : ` (in "${shorten(text)}")`}` };
+}
+
+/** The innermost block opened and never closed, by a plain scan of the tags (comments skipped). */
+function unclosedBlock(source: string): { name: string; line: number } | undefined {
+  const open: { name: string; line: number }[] = [];
+  const tags = /\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}|\{\{~?\s*([#^/])\s*([^\s}~]*)/g;
+  for (const tag of source.matchAll(tags)) {
+    const [, kind, name = ''] = tag;
+    if (kind === '/') open.pop();
+    // `{{^}}` alone is an else, not a block.
+    else if (kind && name !== '') open.push({ name, line: source.slice(0, tag.index).split('\n').length });
+  }
+  return open.at(-1);
 }
 
 /** Partials and decorators would read other files or change how the file is read: not offered. */

@@ -119,7 +119,10 @@ describe('prompt files (real daemon)', function () {
     const h = await openHarness({ workspace });
 
     const single = await expectInvalidParams(h.start({ templateSlug: TEMPLATE, model: MODEL }));
-    assert.match(single.message, /^Prompt file \.appgen\/prompts\/frontend\.user\.hbs:\d+: does not parse: /);
+    assert.equal(
+      single.message,
+      'Prompt file .appgen/prompts/frontend.user.hbs:3: {{#each}} is never closed with {{/each}}',
+    );
     const batch = await expectInvalidParams(
       h.daemon.connection.sendRequest(P.BatchStartRequest, { configPath: 'appgen.batch.json' }),
     );
@@ -221,7 +224,10 @@ describe('appgen prompts (command line process)', function () {
     const env = cliEnv(simulator());
     const broken = await runCli(['prompts', '--template', TEMPLATE], { cwd, env });
     assert.equal(broken.code, 2);
-    assert.match(broken.stderr, /^Prompt file \.appgen\/prompts\/backend\.user\.hbs:\d+: does not parse/m);
+    assert.match(
+      broken.stderr,
+      /^Prompt file \.appgen\/prompts\/backend\.user\.hbs:2: \{\{#if\}\} is never closed/m,
+    );
     const unknown = await runCli(['prompts', '--template', 'no_such'], { cwd: cliWorkspace(), env });
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /Unknown template "no_such"/);

@@ -43,16 +43,23 @@ describe('PromptSet', () => {
   });
 
   it('refuses a file that does not parse, naming the file and the line', () => {
-    const error = compileError({
-      'backend.user.hbs': 'line one\nline two\nthree {{#if template.name}}\nno end',
-    });
-    assert.equal(error.code, 'invalid_params');
-    assert.equal(error.problems.length, 1);
-    assert.equal(error.problems[0]?.file, '.appgen/prompts/backend.user.hbs');
-    assert.match(error.message, /^Prompt file \.appgen\/prompts\/backend\.user\.hbs:\d+: does not parse/);
     const bad = compileError({ 'backend.user.hbs': 'one\ntwo {{ template.name' });
+    assert.equal(bad.code, 'invalid_params');
+    assert.equal(bad.problems.length, 1);
+    assert.equal(bad.problems[0]?.file, '.appgen/prompts/backend.user.hbs');
     assert.equal(bad.problems[0]?.line, 2);
     assert.match(bad.message, /backend\.user\.hbs:2: does not parse: .*\(in "two \{\{ template\.name"\)/);
+  });
+
+  it('names the line of a block that is never closed', () => {
+    const error = compileError({
+      'backend.user.hbs':
+        'one\n{{!-- {{#each x}} --}}\n{{#if template.name}}\n{{#each a}}{{^}}{{/each}}\nno end',
+    });
+    assert.equal(
+      error.message,
+      'Prompt file .appgen/prompts/backend.user.hbs:3: {{#if}} is never closed with {{/if}}',
+    );
   });
 
   it('refuses a block closed by another name, at its line and column', () => {
