@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordedRequest } from '../../daemon/simulator/simulator';
 import * as P from '../../shared/protocol';
@@ -161,6 +161,19 @@ describe('prompt files (real daemon)', function () {
     );
     assert.equal(h.sim.chatRequests.length + other.sim.chatRequests.length, 0);
     assert.deepEqual(await other.list(), []);
+  });
+
+  it('does not read an override through a link', async () => {
+    const workspace = workspaceWithPrompts({});
+    writeFileSync(join(workspace, 'elsewhere.hbs'), 'Marker from outside the prompts folder.');
+    symlinkSync(join(workspace, 'elsewhere.hbs'), join(workspace, '.appgen', 'prompts', 'backend.user.hbs'));
+    const h = await openHarness({ workspace });
+    const refused = await expectInvalidParams(h.start({ templateSlug: TEMPLATE, model: MODEL }));
+    assert.equal(
+      refused.message,
+      'Prompt file .appgen/prompts/backend.user.hbs: is a link; prompt overrides are read as regular files only',
+    );
+    assert.equal(h.sim.chatRequests.length, 0);
   });
 });
 
