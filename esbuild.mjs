@@ -1,6 +1,6 @@
 // Bundles the three programs into dist/: the extension (vscode stays external), the daemon and the
-// command line (everything inlined), and copies sql.js's wasm beside them.
-import { copyFileSync, mkdirSync } from 'node:fs';
+// command line (everything inlined), and copies sql.js's wasm and the prompt files beside them.
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -16,6 +16,20 @@ const copyWasm = {
       mkdirSync('dist', { recursive: true });
       const wasm = join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
       copyFileSync(wasm, join('dist', 'sql-wasm.wasm'));
+    });
+  },
+};
+
+// The prompt files are read at run time from dist/prompts/, where people can read them too.
+const copyPrompts = {
+  name: 'copy-prompt-files',
+  setup(build) {
+    build.onEnd(() => {
+      mkdirSync(join('dist', 'prompts'), { recursive: true });
+      for (const name of readdirSync(join('daemon', 'prompts', 'files'))) {
+        if (name.endsWith('.hbs'))
+          copyFileSync(join('daemon', 'prompts', 'files', name), join('dist', 'prompts', name));
+      }
     });
   },
 };
@@ -55,7 +69,7 @@ const builds = [
     target: 'es2022',
     plugins: [copyCompareCss],
   },
-  { ...common, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', plugins: [copyWasm] },
+  { ...common, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', plugins: [copyWasm, copyPrompts] },
   {
     ...common,
     entryPoints: { cli: 'daemon/cli/main.ts' },

@@ -47,6 +47,8 @@ export interface GenerationServiceDeps extends JobRunnerDeps {
    * be had; without it (or without this dependency) any model id is taken.
    */
   modelNames?: (name: string) => Promise<ModelNames | undefined>;
+  /** Throws (`invalid_params`, naming the file and line) when the prompt files cannot render the template. */
+  checkPrompts?: (template: Template) => Promise<void>;
 }
 
 /** Where a job belongs: its batch, and the batch's output folder when it has its own. */
@@ -101,6 +103,7 @@ export class GenerationService {
     }
     const template = await this.deps.findTemplate(p.templateSlug);
     if (!template) throw invalid(`Unknown template "${p.templateSlug}"`);
+    await this.deps.checkPrompts?.(template);
     if (typeof p.model !== 'string' || p.model.trim() === '') throw invalid('model is required');
     if (p.appNum !== undefined && (!Number.isInteger(p.appNum) || p.appNum < 1)) {
       throw invalid(`appNum must be a positive integer, got ${JSON.stringify(p.appNum)}`);
@@ -371,6 +374,8 @@ export class GenerationService {
               ...(provider ? { provider } : {}),
             }),
           committing: () => this.committing.add(jobId),
+          prompts: ({ hash, overrides }) =>
+            update({ promptHash: hash, ...(overrides.length > 0 ? { promptOverrides: overrides } : {}) }),
         },
         controller.signal,
       );

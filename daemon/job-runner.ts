@@ -15,8 +15,11 @@ import { checkAppImports } from './merger/import-check';
 import { planAppMerge } from './merger/plan-app-merge';
 import { assertNoSymlinkEscape } from './merger/symlink-guard';
 import type { ChatRequest, ChatResult, RetryNotice } from './openrouter/openrouter-client';
-import { buildPrompt } from './prompts/build-prompt';
+import { buildPrompt, type Prompt } from './prompts/build-prompt';
 import { extractRoutes } from './prompts/extract-routes';
+import { promptHash } from './prompts/prompt-hash';
+import type { PromptSet } from './prompts/prompt-set';
+import { overridesUsed } from './prompts/template-prompts';
 import { renderScaffold } from './scaffold/render-scaffold';
 import type { Template } from './templates/template';
 
@@ -37,6 +40,8 @@ export interface JobRunnerDeps {
    * answer instead of paying for the call again. Without it every call is made.
    */
   keptCall?: (job: Job, component: Component) => KeptCall | undefined;
+  /** The prompt files in force (the workspace's overrides); the shipped ones when absent. */
+  prompts?: () => Promise<PromptSet>;
 }
 
 /** How the runner reports progress; each call is a change the job's owner records and announces. */
@@ -48,6 +53,8 @@ export interface JobProgress {
   usage(add: Usage, generationId?: string, provider?: string): void;
   /** The commit (the app swap) begins: from now on a cancel cannot stop the job. */
   committing(): void;
+  /** A prompt is about to be sent: the hash of all sent so far, and the overridden files used. */
+  prompts?(sent: { hash: string; overrides: string[] }): void;
 }
 
 export interface JobOutcome {
@@ -72,6 +79,9 @@ export async function runJob(
   let backendCode: string | undefined;
   // What the calls cost, for the app's commit record (the job's owner hears of it through `progress`).
   const spent: Omit<CommitEntry, 'jobId' | 'committedAt' | 'files'> = { attempts: job.attempts };
+  // One set of prompt files for the whole job, read as it starts.
+  const prompts = await deps.prompts?.();
+  const sent: (Prompt & { component: Component })[] = [];
 
   for (const component of (['backend', 'frontend'] as const).filter((c) => components.includes(c))) {
     if (component === 'frontend' && backendCode === undefined) {
@@ -85,7 +95,16 @@ export async function runJob(
       backendRoutes: backendCode ? extractRoutes(backendCode) : undefined,
       backendPort: ports.backend,
       frontendPort: ports.frontend,
+      ...(prompts ? { prompts } : {}),
     });
+    sent.push({ component, ...prompt });
+    const used = prompts
+      ? overridesUsed(
+          prompts,
+          sent.map((p) => p.component),
+        )
+      : [];
+    progress.prompts?.({ hash: promptHash(sent), overrides: used });
     const request: ChatRequest = {
       model: job.model,
       messages: [

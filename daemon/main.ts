@@ -31,12 +31,16 @@ import { OpenRouterClient } from './openrouter/openrouter-client';
 import { ownOrRelay } from './owner-or-relay';
 import { OwnerSocket } from './owner-socket';
 import { buildPrompt } from './prompts/build-prompt';
+import { promptSetLoader } from './prompts/load-prompt-set';
+import { renderPromptsRequest } from './prompts/render-prompts-request';
+import { checkTemplatePrompts } from './prompts/template-prompts';
 import { relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
 import { SecretScrubber } from './secret-scrubber';
 import { prepareStateFolder } from './state-folder';
 import { cachedCatalog } from './templates/cached-catalog';
 import { loadTemplates } from './templates/template-catalog';
+import { logUnusedFieldsOnce, unusedFieldsEntry } from './templates/unused-fields';
 import { TickBatchedWritable } from './tick-batched-writable';
 import { DAEMON_VERSION } from './version';
 import { type LockInfo, socketPathFor } from './workspace-lock';
@@ -183,7 +187,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     (signal) => client(0).listModels({ signal }),
     () => config.baseUrl,
   );
-  const templates = cachedCatalog(() => loadTemplates({ workspaceDir: args.workspace }));
+  const logUnused = logUnusedFieldsOnce((message, fields) => log.warn(message, fields));
+  const templates = cachedCatalog(() => loadTemplates({ workspaceDir: args.workspace }).then(logUnused));
+  const findTemplate = async (slug: string) => (await templates()).templates.find((t) => t.slug === slug);
+  // The workspace's prompt overrides, read at most once a second like the templates.
+  const promptSets = cachedCatalog(promptSetLoader(args.workspace));
   const service = new GenerationService({
     workspace: args.workspace,
     store,
@@ -197,6 +205,8 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     appStore,
     artifacts: new ArtifactStore(args.workspace, (text) => scrubber.scrub(text)),
     locks: new AppLocks(() => config.lockTimeoutMs),
+    prompts: promptSets,
+    checkPrompts: async (template) => checkTemplatePrompts(template, await promptSets()),
     modelNames: (name) => models.namesToCheck(name),
     onChanged: (job: Job) => {
       clients.notifyAll(P.GenerationChangedNotification, job);
@@ -345,15 +355,21 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
           description: t.description ?? '',
           category: t.category ?? '',
           source: t.source,
+          ...unusedFieldsEntry(t),
         }),
       );
     },
+    'prompts/render': (params: P.PromptsRenderParams) =>
+      renderPromptsRequest(params, { findTemplate, prompts: promptSets }),
     'generation/start': (params: P.GenerationStartParams) => service.start(params),
     'generation/get': (params: P.JobIdParams) => service.get(params.jobId),
     'generation/list': (params: P.GenerationListParams) => service.list(params),
     'generation/cancel': (params: P.JobIdParams) => ({ cancelled: service.cancel(params.jobId) }),
     'generation/retry': (params: P.JobIdParams) => service.retry(params.jobId),
-    'batch/start': (params: P.BatchStartParams) => batches.start(params.configPath),
+    'batch/start': async (params: P.BatchStartParams) => {
+      await promptSets(); // a prompt file that does not compile refuses the batch, naming file and line
+      return batches.start(params.configPath);
+    },
     'batch/status': (params: { batchId?: unknown }) => batches.status(params.batchId),
     'batch/cancel': (params: { batchId?: unknown }) => ({ cancelled: batches.cancel(params.batchId) }),
     'history/list': (params: P.HistoryListParams) => store.listJobs(params),

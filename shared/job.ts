@@ -78,6 +78,13 @@ export interface Job {
   revision?: number;
   /** On a succeeded job: what the written app lacks (imports of files or packages it does not have). */
   warnings?: JobWarning[];
+  /**
+   * sha256 (hex) of the prompts sent so far: each call's system text then user text, in order,
+   * each followed by a zero byte. Jobs with the same hash were asked exactly the same thing.
+   */
+  promptHash?: string;
+  /** The workspace's prompt files (`.appgen/prompts/<name>`) those prompts were rendered from. */
+  promptOverrides?: string[];
 }
 
 /** A job as read back from the history database; the same fields. */

@@ -107,10 +107,45 @@ export interface TemplateSummary {
   description: string;
   category: string;
   source: 'builtin' | 'workspace';
+  /**
+   * Fields of the template file that no prompt prints (`difficulty`, `api_endpoints[].auth`):
+   * kept, and named here so they are not lost in silence. Absent when none.
+   */
+  unusedFields?: string[];
 }
 /** Client -> daemon. Built-in templates, overridden and extended by the workspace's. */
 export const TemplatesListRequest = new RequestType<Record<string, never>, TemplateSummary[], void>(
   'templates/list',
+);
+
+// ---- prompts ----
+
+export interface PromptsRenderParams {
+  templateSlug: string;
+  /** Default: both, backend first. */
+  component?: Component;
+}
+/** The messages of one model call. */
+export interface RenderedPrompt {
+  component: Component;
+  system: string;
+  user: string;
+}
+export interface PromptsRenderResult {
+  prompts: RenderedPrompt[];
+  /** sha256 (hex) of the texts, as a job records it in `promptHash`. */
+  hash: string;
+  /** The prompt files the workspace overrides that these prompts used (`backend.user.hbs`). */
+  overridden: string[];
+}
+/**
+ * Client -> daemon. The prompts a job of the template would send, exactly, with the prompt files
+ * in force and the ports of a first app; the frontend prompt lists the routes the template's
+ * endpoints declare (a job lists those its generated backend serves). A broken prompt file is a
+ * -32602 naming the file and line.
+ */
+export const PromptsRenderRequest = new RequestType<PromptsRenderParams, PromptsRenderResult, void>(
+  'prompts/render',
 );
 
 // ---- generation ----
@@ -259,6 +294,7 @@ export const ALL_REQUESTS = [
   ResumeRequest,
   ShutdownRequest,
   TemplatesListRequest,
+  PromptsRenderRequest,
   GenerationStartRequest,
   GenerationGetRequest,
   GenerationListRequest,

@@ -1,8 +1,9 @@
 /**
  * The Markdown report of a finished batch: a models x templates matrix (status, duration, tokens,
- * cost, link to each app) and the failures with their errors. Pure: jobs in, text out.
+ * cost, prompt hash, link to each app) and the failures with their errors. Pure: jobs in, text out.
  */
 import type { Job } from '../../shared/job';
+import { shortPromptHash } from '../prompts/prompt-hash';
 
 export interface BatchReportInput {
   batchId: string;
@@ -46,6 +47,8 @@ export function renderBatchReport(input: BatchReportInput): string {
     `- Cost: $${cost.toFixed(4)}`,
   ];
   if (input.note) lines.push(`- Note: ${input.note}`);
+  const overrides = [...new Set(jobs.flatMap((j) => j.promptOverrides ?? []))].sort();
+  if (overrides.length > 0) lines.push(`- Prompt files overridden: ${overrides.join(', ')}`);
   lines.push(
     '',
     '## Results',
@@ -84,6 +87,8 @@ function cell(job: Job): string {
   if (job.usage) parts.push(`${job.usage.promptTokens + job.usage.completionTokens} tok`);
   if (job.usage?.costUsd !== undefined) parts.push(`$${job.usage.costUsd.toFixed(4)}`);
   if (job.error) parts.push(`\`${job.error.code}\``);
+  // Which prompts the job sent: jobs asked the same thing share it.
+  if (job.promptHash) parts.push(`prompt \`${shortPromptHash(job.promptHash)}\``);
   return parts.join(' · ');
 }
 

@@ -38,7 +38,8 @@ function requireKey(ctx: CliContext): void {
   }
 }
 
-async function withDaemon<T>(
+/** Runs `fn` with a daemon for the workspace (started, or relayed to the one serving it), then lets it go. */
+export async function withDaemon<T>(
   ctx: CliContext,
   fn: (link: DaemonLink, interrupt: Interrupt) => Promise<T>,
 ): Promise<T> {
@@ -366,6 +367,9 @@ export async function templates(ctx: CliContext, options: { json: boolean }): Pr
         list.map((t) => [t.slug, t.name, t.category, t.source]),
       )}\n`,
     );
+    for (const t of list.filter((t) => t.unusedFields)) {
+      ctx.out.write(`Note: ${t.slug} has fields no prompt prints: ${t.unusedFields?.join(', ')}\n`);
+    }
     return EXIT_OK;
   });
 }

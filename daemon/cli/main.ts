@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { failureOf } from './cli-failure';
 import * as commands from './commands';
 import { runDemo } from './demo';
+import { prompts } from './prompts-command';
 
 const HELP: Record<string, string> = {
   main: `appgen - generate Flask + React apps with many models through OpenRouter
@@ -18,6 +19,7 @@ Usage:
   appgen history [--limit n] [--json] [--workspace dir]
   appgen history import <file> [--workspace dir]
   appgen templates [--json] [--workspace dir]
+  appgen prompts --template <slug> [--component backend|frontend] [--json] [--workspace dir]
   appgen demo                                   a demo batch against the built-in simulator
   appgen daemon --stdio --workspace <dir>       the JSON-RPC daemon the extension uses
 
@@ -49,7 +51,16 @@ Lists recorded generations, newest first (default 20), or imports the history da
 earlier Flask tool (table generated_applications); rows already imported are skipped.`,
   templates: `appgen templates [--json] [--workspace dir]
 
-Lists the built-in templates and the workspace's .appgen/templates/*.json.`,
+Lists the built-in templates and the workspace's .appgen/templates/*.json, and names the fields of
+each that no prompt prints (they are kept, but the models never see them).`,
+  prompts: `appgen prompts --template <slug> [--component backend|frontend] [--json] [--workspace dir]
+
+Prints the prompts a job of the template sends, exactly: for each component its system text, then
+its user text, and the sha256 hash a job records as promptHash. They are rendered from the prompt
+files in force: the shipped ones (dist/prompts/*.hbs), each replaced by a file of the same name in
+the workspace's .appgen/prompts/. A prompt file that does not render is named with its line, and
+the command exits 2. The ports are those of a workspace's first app, and the frontend prompt lists
+the routes the template declares, where a job lists the routes its generated backend serves.`,
   demo: `appgen demo [--workspace dir]
 
 Starts the built-in OpenRouter simulator on 127.0.0.1, writes an example batch into
@@ -87,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
       model: { type: 'string', short: 'm' },
       app: { type: 'string' },
       limit: { type: 'string', short: 'n' },
+      component: { type: 'string', short: 'c' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -127,6 +139,17 @@ export async function main(argv: string[]): Promise<number> {
       });
     case 'templates':
       return commands.templates(ctx, { json: Boolean(values.json) });
+    case 'prompts': {
+      if (!values.template) throw new commands.UsageError(`prompts needs --template\n\n${HELP.prompts}`);
+      const component = values.component;
+      if (component !== undefined && component !== 'backend' && component !== 'frontend')
+        throw new commands.UsageError(`--component must be backend or frontend, got "${component}"`);
+      return prompts(ctx, {
+        template: values.template,
+        json: Boolean(values.json),
+        ...(component ? { component } : {}),
+      });
+    }
     case 'demo':
       return runDemo({ ...ctx, workspace: resolve(values.workspace ?? 'demo-workspace') });
     default:

@@ -1,9 +1,11 @@
 import type { Component } from '../../shared/job';
 import { DEFAULT_SCAFFOLD_VARS } from '../scaffold/render-scaffold';
 import type { Template } from '../templates/template';
-import { backendPrompt } from './backend-prompt';
-import type { Route } from './extract-routes';
-import { frontendPrompt } from './frontend-prompt';
+import { extractRoutes, type Route } from './extract-routes';
+import { shippedPromptSet } from './load-prompt-set';
+import { promptFilesOf } from './prompt-files';
+import type { PromptSet } from './prompt-set';
+import { promptView } from './prompt-view';
 
 /** What a prompt for one component is built from. */
 export interface PromptInput {
@@ -17,6 +19,8 @@ export interface PromptInput {
   backendPort?: number;
   /** Default 8001. */
   frontendPort?: number;
+  /** The prompt files in force; the shipped ones by default. */
+  prompts?: PromptSet;
 }
 
 /** The two messages of a chat completion request. */
@@ -25,22 +29,23 @@ export interface Prompt {
   user: string;
 }
 
-/** Ports a prompt mentions, with the scaffold's defaults filled in. */
-export interface PromptPorts {
-  backendPort: number;
-  frontendPort: number;
-}
-
 /**
- * The system and user messages asking a model for one component of the app a template describes.
- * Pure: the same input always gives the same text.
+ * The system and user messages asking a model for one component of the app a template describes,
+ * rendered from the prompt files. Pure: the same input (and files) always gives the same text.
+ * Throws a `PromptFileError` when a file cannot be rendered.
  */
 export function buildPrompt(input: PromptInput): Prompt {
-  const ports: PromptPorts = {
-    backendPort: input.backendPort ?? DEFAULT_SCAFFOLD_VARS.backendPort,
-    frontendPort: input.frontendPort ?? DEFAULT_SCAFFOLD_VARS.frontendPort,
+  const prompts = input.prompts ?? shippedPromptSet();
+  const ports = {
+    backend: input.backendPort ?? DEFAULT_SCAFFOLD_VARS.backendPort,
+    frontend: input.frontendPort ?? DEFAULT_SCAFFOLD_VARS.frontendPort,
   };
-  return input.component === 'backend'
-    ? backendPrompt(input.template, ports)
-    : frontendPrompt(input.template, ports, input.backendRoutes, input.backendCode);
+  // The frontend calls the API the generated backend really has: its routes, given or read from its code.
+  const routes =
+    input.component === 'frontend'
+      ? (input.backendRoutes ?? (input.backendCode === undefined ? [] : extractRoutes(input.backendCode)))
+      : [];
+  const view = promptView(input.template, ports, routes);
+  const files = promptFilesOf(input.component);
+  return { system: prompts.render(files.system, view), user: prompts.render(files.user, view) };
 }

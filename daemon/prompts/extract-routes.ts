@@ -210,7 +210,8 @@ function joinPrefix(prefix: string, rule: string): string {
   return `${prefix.replace(/\/+$/, '')}/${rule.replace(/^\/+/, '')}`;
 }
 
-function mergeByPath(routes: Route[]): Route[] {
+/** Routes with the same path as one, their methods in the order GET, POST, PUT, PATCH, DELETE, others. */
+export function mergeByPath(routes: Route[]): Route[] {
   const byPath = new Map<string, Set<string>>();
   for (const route of routes) {
     const methods = byPath.get(route.path) ?? new Set<string>();

@@ -88,4 +88,5 @@ export const PARAM_SCHEMAS: { readonly [M in RequestMethod]: ParamsRule } = {
   },
   'history/importLegacy': { dbPath: required(path) },
   'models/list': { refresh: optional(boolean) },
+  'prompts/render': { templateSlug: required(slug), component: optional(oneOf(COMPONENTS)) },
 };

@@ -35,6 +35,10 @@ export interface Template {
   api_endpoints: TemplateEndpoint[];
   data_model: TemplateDataModel | null;
   control_endpoints: unknown[];
+  /** What the app's administrators need (admin pages and the backend behind them). */
+  admin_requirements: string[];
+  /** The endpoints those admin pages call. */
+  admin_api_endpoints: TemplateEndpoint[];
   [extra: string]: unknown;
 }
 

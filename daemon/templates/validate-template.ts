@@ -55,6 +55,10 @@ function toTemplate(value: unknown, fileName: string): Template {
     api_endpoints: list(value, 'api_endpoints').map((item, i) => endpoint(item, `api_endpoints[${i}]`)),
     data_model: dataModel(value.data_model),
     control_endpoints: list(value, 'control_endpoints'),
+    admin_requirements: stringList(value, 'admin_requirements'),
+    admin_api_endpoints: list(value, 'admin_api_endpoints').map((item, i) =>
+      endpoint(item, `admin_api_endpoints[${i}]`),
+    ),
   };
 }
 

@@ -136,6 +136,27 @@ describe('renderBatchReport', () => {
     assert.doesNotMatch(renderBatchReport(INPUT), /Note:/);
   });
 
+  it('shows the hash of the prompts each job sent, and the prompt files the batch overrode', () => {
+    const hashed = [
+      {
+        ...JOBS[0]!,
+        promptHash: 'a1b2c3d4e5f6a7b8c9d0'.padEnd(64, '0'),
+        promptOverrides: ['backend.user.hbs'],
+      },
+      { ...JOBS[1]!, promptHash: 'ffeeddccbbaa99887766'.padEnd(64, '0') },
+    ];
+    const markdown = renderBatchReport({ ...INPUT, jobs: hashed });
+    const cells = tableLines(markdown)
+      .slice(2)
+      .map((row) => row.split(' | ')[1]);
+    assert.deepEqual(cells, [
+      '✅ [app1](../../generated/apps/openai_gpt-4o/app1) · 12.5 s · 1000 tok · $0.0125 · prompt `a1b2c3d4e5f6` |',
+      '❌ [app1](../../generated/apps/sim_fail-always/app1) · `upstream` · prompt `ffeeddccbbaa` |',
+    ]);
+    assert.match(markdown, /^- Prompt files overridden: backend\.user\.hbs$/m);
+    assert.doesNotMatch(renderBatchReport(INPUT), /Prompt files overridden/);
+  });
+
   it('says the file is unknown for a batch rebuilt without one', () => {
     assert.match(renderBatchReport({ ...INPUT, file: '' }), /^- File: `\(unknown\)`$/m);
   });

@@ -146,6 +146,12 @@ describe('request params schemas', () => {
     ['history/importLegacy', { dbPath: 5 }, 'dbPath must be a string, got 5'],
     ['models/list', { refresh: 'yes' }, 'refresh must be true or false, got "yes"'],
     ['models/list', { refresh: true }, undefined],
+    [
+      'prompts/render',
+      { templateSlug: 'quiz_app', component: 'database' },
+      'component must be one of "backend", "frontend", got "database"',
+    ],
+    ['prompts/render', { templateSlug: 'quiz_app' }, undefined],
     ['daemon/status', { anything: 1 }, undefined],
     ['daemon/resume', {}, undefined],
     ['daemon/shutdown', {}, undefined],

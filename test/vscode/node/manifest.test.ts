@@ -148,6 +148,7 @@ describe('package.json contributions', () => {
       'dist/extension.js',
       'dist/daemon.js',
       'dist/sql-wasm.wasm',
+      'dist/prompts/*.hbs', // the daemon renders its prompts from them
       contributes.jsonValidation[0].url.replace(/^\.\//, ''),
       manifest.icon,
       contributes.viewsContainers.activitybar[0].icon,
