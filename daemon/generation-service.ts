@@ -196,6 +196,14 @@ export class GenerationService {
     return recorded;
   }
 
+  /**
+   * Records and announces a change to a finished job that is not its run's (the check of its app);
+   * a field set to undefined is removed.
+   */
+  update(jobId: string, patch: Partial<Job>): Job {
+    return this.record({ ...this.get(jobId), ...patch });
+  }
+
   /** Queues again the jobs an earlier daemon left queued or running; a running one starts over. */
   resumeUnfinished(): number {
     const jobs = this.deps.store.listUnfinished();

@@ -24,6 +24,8 @@ import { AppStore } from './app-store';
 import { ArtifactStore } from './artifacts';
 import { BatchService } from './batch/batch-service';
 import { estimateBatchCost } from './batch/cost-estimate';
+import { CheckService } from './checks/check-service';
+import { PythonCompiler } from './checks/python-compiler';
 import { applyOverrides, ConfigError, configFromEnv, type DaemonConfig } from './config';
 import { DaemonError } from './daemon-error';
 import { GenerationService } from './generation-service';
@@ -250,6 +252,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     () => config.baseUrl,
   );
   const templates = cachedCatalog(() => loadTemplates({ workspaceDir: args.workspace }));
+  const locks = new AppLocks(() => config.lockTimeoutMs);
   const service = new GenerationService({
     workspace: args.workspace,
     store,
@@ -262,12 +265,13 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     callModel: throttle.wrap((request, options) => client().complete(request, options)),
     appStore,
     artifacts: new ArtifactStore(args.workspace, scrub),
-    locks: new AppLocks(() => config.lockTimeoutMs),
+    locks,
     modelNames: (name) => models.namesToCheck(name),
     onChanged: (job: Job) => {
       for (const client of clients) void client.sendNotification(P.GenerationChangedNotification, job);
       if (job.status === 'failed' && job.error?.code === 'insufficient_credits') pauseQueue();
       batches.observe(job);
+      checks.observe(job);
     },
   });
   const batchProgress = new LatestPerTick<P.BatchProgress>((progress) => {
@@ -316,6 +320,31 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     loadPrices: () => models.list(),
   });
 
+  const checksProgress = new LatestPerTick<P.ChecksProgress>((progress) => {
+    for (const client of clients) void client.sendNotification(P.ChecksChangedNotification, progress);
+  });
+  const python = new PythonCompiler(
+    () => ({ setting: config.checksPython, path: env.PATH ?? '', timeoutMs: 30_000 }),
+    args.workspace,
+  );
+  const checks = new CheckService({
+    workspace: args.workspace,
+    findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
+    withAppLock: (key, fn) => locks.runExclusive(key, fn),
+    compilePython: (files) => python.compile(files),
+    now,
+    clock: () => performance.now(),
+    getJob: (jobId) => store.getJob(jobId),
+    updateJob: (jobId, patch) => service.update(jobId, patch),
+    listJobs: (batchId) => store.listJobs({ batchId }),
+    batchChecks: (batchId) => store.getBatch(batchId)?.options?.checks,
+    autoStatic: () => config.checksStatic,
+    concurrency: () => config.checksConcurrency,
+    onProgress: (progress) => checksProgress.push(progress.batchId ?? '', progress),
+    onBatchChecked: (batchId) => batches.refreshReport(batchId),
+    log,
+  });
+
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (code: number) => {
     shuttingDown ??= (async () => {
@@ -323,8 +352,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       // No new relays while stopping: a daemon started now waits for this one to exit, then takes over.
       server.close();
       await service.shutdown();
+      await checks.shutdown(); // checks under way end; those not started are dropped
+      python.dispose();
       await batches.settled(); // a report being written is finished first
       batchProgress.flush();
+      checksProgress.flush();
       await store.close();
       await lock.release();
       log.info('daemon stopped');
@@ -424,6 +456,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       return store.importLegacy(resolve(args.workspace, params.dbPath));
     },
     'models/list': (params: { refresh?: unknown }) => models.list(params.refresh === true),
+    'app/check': (params: { jobId?: unknown; levels?: unknown }) => checks.check(params.jobId, params.levels),
+    'batch/check': (params: { batchId?: unknown; levels?: unknown }) =>
+      checks.checkBatch(params.batchId, params.levels),
   });
 
   const serve = (connection: MessageConnection, endClient?: () => void) => {
@@ -453,6 +488,10 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     resumeAfterInitialize = () => {};
     const resumed = service.resumeUnfinished();
     if (resumed > 0) log.info(`resumed ${resumed} unfinished job(s)`);
+    // A check is marked running in the history when it starts; the latest jobs are where a daemon
+    // that stopped mid-check left such marks.
+    const rechecked = checks.resume(store.listJobs({ status: 'succeeded', limit: 1000 }));
+    if (rechecked > 0) log.info(`checking again ${rechecked} app(s) whose check was interrupted`);
   };
   const resumeTimer = setTimeout(() => resumeAfterInitialize(), 5000);
   resumeTimer.unref();
