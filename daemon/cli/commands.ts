@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
+import { describeCheck } from '../checks/check-text';
 import { type DaemonLink, lastMessages, openDaemon } from './daemon-link';
 import { followJobs, waitForJobs } from './follow-jobs';
 import { type Interrupt, watchInterrupt } from './interrupt';
@@ -40,7 +41,8 @@ function requireKey(ctx: CliContext): void {
   }
 }
 
-async function withDaemon<T>(
+/** Runs `fn` with a daemon for the workspace (started, or relayed to), and stops it afterwards. */
+export async function withDaemon<T>(
   ctx: CliContext,
   fn: (link: DaemonLink, interrupt: Interrupt) => Promise<T>,
 ): Promise<T> {
@@ -311,13 +313,14 @@ export async function history(ctx: CliContext, options: { limit?: number; json: 
     const now = new Date();
     ctx.out.write(
       `${renderTable(
-        ['when', 'model', 'template', 'app', 'status', 'tokens', 'cost', 'error'],
+        ['when', 'model', 'template', 'app', 'status', 'check', 'tokens', 'cost', 'error'],
         entries.map((e) => [
           formatAgo(e.createdAt, now),
           e.model,
           e.templateSlug,
           `app${e.appNum}`,
           e.status,
+          describeCheck(e.check),
           e.usage ? String(e.usage.promptTokens + e.usage.completionTokens) : '',
           formatCost(e.usage?.costUsd),
           e.error ? e.error.code : '',

@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { check } from './check-command';
 import * as commands from './commands';
 import { runDemo } from './demo';
 
@@ -17,6 +18,7 @@ Usage:
   appgen history [--limit n] [--json] [--workspace dir]
   appgen history import <file> [--workspace dir]
   appgen templates [--json] [--workspace dir]
+  appgen check [--batch <id> | --app <path>] [--levels static,smoke] [--workspace dir]
   appgen demo                                   a demo batch against the built-in simulator
   appgen daemon --stdio --workspace <dir>       the JSON-RPC daemon the extension uses
 
@@ -49,6 +51,14 @@ earlier Flask tool (table generated_applications); rows already imported are ski
   templates: `appgen templates [--json] [--workspace dir]
 
 Lists the built-in templates and the workspace's .appgen/templates/*.json.`,
+  check: `appgen check [--batch <id> | --app <path>] [--levels static,smoke] [--workspace dir]
+
+Checks generated apps and prints each one's verdict and score as its check ends: the apps of a
+batch, one app (its folder), or with neither every app of the workspace, each through its latest
+succeeded job. "static" (the default) reads the code and runs none of it: Python compiles,
+JavaScript and JSX parse, the template's endpoints are in the backend, the frontend calls only
+routes the backend has, every import is satisfied. The findings are in .appgen/checks/. Exits 0
+only when every app checked passed, 1 otherwise, 2 on invalid input.`,
   demo: `appgen demo [--workspace dir]
 
 Starts the built-in OpenRouter simulator on 127.0.0.1, writes an example batch into
@@ -85,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
       template: { type: 'string', short: 't' },
       model: { type: 'string', short: 'm' },
       app: { type: 'string' },
+      batch: { type: 'string' },
+      levels: { type: 'string' },
       limit: { type: 'string', short: 'n' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -126,6 +138,13 @@ export async function main(argv: string[]): Promise<number> {
       });
     case 'templates':
       return commands.templates(ctx, { json: Boolean(values.json) });
+    case 'check':
+      if (positionals.length > 0) throw new commands.UsageError(`check takes no arguments\n\n${HELP.check}`);
+      return check(ctx, {
+        ...(values.batch !== undefined ? { batch: values.batch } : {}),
+        ...(values.app !== undefined ? { app: values.app } : {}),
+        ...(values.levels !== undefined ? { levels: values.levels } : {}),
+      });
     case 'demo':
       return runDemo({ ...ctx, workspace: resolve(values.workspace ?? 'demo-workspace') });
     default:
