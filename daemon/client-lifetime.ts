@@ -10,7 +10,10 @@ import type { ClientConnection } from './client-connection';
 import type { Logger } from './logger';
 
 export interface ClientLifetimeDeps {
-  /** Whether a job is running, or waiting for a slot it can get (not behind a paused queue). */
+  /**
+   * Whether a job is running, or waiting for a slot it can get (not behind a paused queue), or an
+   * app check is under way.
+   */
   busy: () => boolean;
   /** Stops the daemon: running calls are aborted, unfinished jobs stay recorded, the process exits. */
   stop: () => void;

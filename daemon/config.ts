@@ -2,6 +2,7 @@
  * The daemon's settings: read from the environment, overridden by `initialize` params, each value
  * validated with a message that names the variable and the bad value.
  */
+import { availableParallelism } from 'node:os';
 import type { ConfigOverrides } from '../shared/protocol';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './openrouter/response-budget';
 import { checkOutputDir } from './output-dir';
@@ -18,6 +19,12 @@ export interface DaemonConfig {
   maxResponseBytes: number;
   /** Workspace-relative root of generated apps. */
   outputDir: string;
+  /** Check every successful job's app statically by itself. */
+  checksStatic: boolean;
+  /** The Python that compiles backends for checks; empty: python3 on PATH, else /usr/bin/python3. */
+  checksPython: string;
+  /** App checks running at once (apart from model calls). */
+  checksConcurrency: number;
 }
 
 export const DEFAULT_CONFIG: DaemonConfig = {
@@ -30,6 +37,9 @@ export const DEFAULT_CONFIG: DaemonConfig = {
   timeoutMs: 300_000,
   maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
   outputDir: 'generated/apps',
+  checksStatic: true,
+  checksPython: '',
+  checksConcurrency: availableParallelism(),
 };
 
 type Parser<T> = (raw: unknown, name: string) => T;
@@ -75,6 +85,11 @@ const url: Parser<string> = (raw, name) => {
   return text.replace(/\/+$/, '');
 };
 
+const text: Parser<string> = (raw, name) => {
+  if (typeof raw !== 'string') throw new ConfigError(`${name} must be a string, got ${JSON.stringify(raw)}`);
+  return raw.trim();
+};
+
 const relativeDir: Parser<string> = (raw, name) => {
   const result = checkOutputDir(raw);
   if (!result.ok) throw new ConfigError(`${name} ${result.problem}`);
@@ -97,6 +112,9 @@ const FIELDS: { [K in keyof DaemonConfig]: Field<K> }[keyof DaemonConfig][] = [
   { key: 'timeoutMs', env: 'OPENROUTER_TIMEOUT_MS', parse: integer(1) },
   { key: 'maxResponseBytes', env: 'OPENROUTER_MAX_RESPONSE_BYTES', parse: integer(1024) },
   { key: 'outputDir', env: 'APPGEN_OUTPUT_DIR', parse: relativeDir },
+  { key: 'checksStatic', env: 'APPGEN_CHECKS_STATIC', parse: boolean },
+  { key: 'checksPython', env: 'APPGEN_PYTHON', parse: text },
+  { key: 'checksConcurrency', env: 'APPGEN_CHECKS_CONCURRENCY', parse: integer(1, 256) },
 ];
 
 /** Environment variable names the daemon reads, for documentation and tests. */

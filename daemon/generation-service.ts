@@ -242,6 +242,14 @@ export class GenerationService {
   }
 
   /**
+   * Records and announces a change to a finished job that is not its run's (the check of its app);
+   * a field set to undefined is removed.
+   */
+  update(jobId: string, patch: Partial<Job>): Job {
+    return this.record({ ...this.get(jobId), ...patch });
+  }
+
+  /**
    * Queues again the jobs an earlier daemon left queued or running; a running one starts over. A job
    * whose app holds its commit was committed before that daemon could save its success: it is
    * recorded succeeded, and never run (nor paid for) again.

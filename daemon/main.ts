@@ -14,6 +14,8 @@ import { AppStore } from './app-store';
 import { ArtifactStore } from './artifacts';
 import { BatchService } from './batch/batch-service';
 import { estimateBatchCost } from './batch/cost-estimate';
+import { CheckService } from './checks/check-service';
+import { PythonCompiler } from './checks/python-compiler';
 import { type ClientConnection, openClientConnection } from './client-connection';
 import { ClientLifetime } from './client-lifetime';
 import { applyOverrides, configFromEnv, type DaemonConfig } from './config';
@@ -192,6 +194,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   const findTemplate = async (slug: string) => (await templates()).templates.find((t) => t.slug === slug);
   // The workspace's prompt overrides, read at most once a second like the templates.
   const promptSets = cachedCatalog(promptSetLoader(args.workspace));
+  const locks = new AppLocks(() => config.lockTimeoutMs);
   const service = new GenerationService({
     workspace: args.workspace,
     store,
@@ -204,7 +207,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     callModel: throttle.wrap((request, options) => client().complete(request, options)),
     appStore,
     artifacts: new ArtifactStore(args.workspace, (text) => scrubber.scrub(text)),
-    locks: new AppLocks(() => config.lockTimeoutMs),
+    locks,
     prompts: promptSets,
     checkPrompts: async (template) => checkTemplatePrompts(template, await promptSets()),
     modelNames: (name) => models.namesToCheck(name),
@@ -213,6 +216,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       if (job.status === 'failed' && job.error?.code === 'insufficient_credits') pauseQueue();
       batches.observe(job);
       clients.jobsChanged();
+      checks.observe(job);
     },
   });
   const batchProgress = new LatestPerTick<P.BatchProgress>((progress) =>
@@ -261,6 +265,31 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     loadPrices: () => models.list(),
   });
 
+  const checksProgress = new LatestPerTick<P.ChecksProgress>((progress) => {
+    clients.notifyAll(P.ChecksChangedNotification, progress);
+  });
+  const python = new PythonCompiler(
+    () => ({ setting: config.checksPython, path: env.PATH ?? '', timeoutMs: 30_000 }),
+    args.workspace,
+  );
+  const checks = new CheckService({
+    workspace: args.workspace,
+    findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
+    withAppLock: (key, fn) => locks.runExclusive(key, fn),
+    compilePython: (files) => python.compile(files),
+    now,
+    clock: () => performance.now(),
+    getJob: (jobId) => store.getJob(jobId),
+    updateJob: (jobId, patch) => service.update(jobId, patch),
+    listJobs: (batchId) => store.listJobs({ batchId }),
+    batchChecks: (batchId) => store.getBatch(batchId)?.options?.checks,
+    autoStatic: () => config.checksStatic,
+    concurrency: () => config.checksConcurrency,
+    onProgress: (progress) => checksProgress.push(progress.batchId ?? '', progress),
+    onBatchChecked: (batchId) => batches.refreshReport(batchId),
+    log,
+  });
+
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (code: number) => {
     shuttingDown ??= (async () => {
@@ -268,8 +297,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       // No new relays while stopping: a daemon started now waits for the lock, then takes over.
       ownerSocket.stopping();
       await service.shutdown();
+      await checks.shutdown(); // checks under way end; those not started are dropped
+      python.dispose();
       await batches.settled(); // a report being written is finished first
       batchProgress.flush();
+      checksProgress.flush();
       await store.close();
       ownerSocket.close();
       await lock.release();
@@ -286,7 +318,8 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   const clients = new ClientLifetime({
     busy: () => {
       const { queued, running } = service.counts();
-      return running > 0 || (queued > 0 && pausedReason === undefined);
+      // A check under way keeps the daemon too: its result belongs in the history.
+      return running > 0 || (queued > 0 && pausedReason === undefined) || checks.pending > 0;
     },
     stop: () => void shutdown(0),
     log,
@@ -380,6 +413,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       return store.importLegacy(resolve(args.workspace, params.dbPath));
     },
     'models/list': (params: { refresh?: unknown }) => models.list(params.refresh === true),
+    'app/check': (params: { jobId?: unknown; levels?: unknown }) => checks.check(params.jobId, params.levels),
+    'batch/check': (params: { batchId?: unknown; levels?: unknown }) =>
+      checks.checkBatch(params.batchId, params.levels),
   });
 
   const serve = (client: ClientConnection) => {
@@ -419,6 +455,10 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     resumeAfterInitialize = () => {};
     const resumed = service.resumeUnfinished();
     if (resumed > 0) log.info(`resumed ${resumed} unfinished job(s)`);
+    // A check is marked running in the history when it starts; the latest jobs are where a daemon
+    // that stopped mid-check left such marks.
+    const rechecked = checks.resume(store.listJobs({ status: 'succeeded', limit: 1000 }));
+    if (rechecked > 0) log.info(`checking again ${rechecked} app(s) whose check was interrupted`);
   };
   const resumeTimer = setTimeout(() => resumeAfterInitialize(), 5000);
   resumeTimer.unref();

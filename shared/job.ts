@@ -33,6 +33,38 @@ export interface JobWarning {
   line?: number;
 }
 
+/** How deep an app check goes: `static` reads the code (nothing runs), `smoke` starts the app. */
+export type CheckLevel = 'static' | 'smoke';
+export const CHECK_LEVELS: readonly CheckLevel[] = ['static', 'smoke'];
+
+/** Where a check of an app stands: `running` until it ends, then its verdict. */
+export type CheckVerdict = 'running' | 'passed' | 'partial' | 'failed' | 'skipped';
+
+/**
+ * The summary of the latest check of a job's app; the findings are in
+ * `.appgen/checks/<model_slug>/app<N>/<jobId>.json`. `passed`: every endpoint of the template is
+ * there and nothing is wrong; `partial`: it would run, but endpoints are missing or problems were
+ * found; `failed`: it would not run as it is (a syntax error) or no endpoint is there; `skipped`:
+ * nothing could be checked (`reason` says why).
+ */
+export interface JobCheck {
+  verdict: CheckVerdict;
+  /** endpointsOk / endpointsTotal, from 0 to 1. */
+  score?: number;
+  /** Endpoints of the template the app has (static) or that answered (smoke). */
+  endpointsOk?: number;
+  /** Endpoints the template asks for. */
+  endpointsTotal?: number;
+  /** Problems found: syntax errors, calls to routes the backend lacks, missing imports. */
+  problems?: number;
+  /** Why the check was skipped, what failed first, or which part could not run. */
+  reason?: string;
+  /** The levels asked for, in order. */
+  levels?: CheckLevel[];
+  /** ISO-8601 UTC: when the check started (while running) or ended. */
+  checkedAt: string;
+}
+
 /** One generation of one app by one model, as the contract describes it. */
 export interface Job {
   id: string;
@@ -85,6 +117,8 @@ export interface Job {
   promptHash?: string;
   /** The workspace's prompt files (`.appgen/prompts/<name>`) those prompts were rendered from. */
   promptOverrides?: string[];
+  /** The latest check of the app this job wrote (see `app/check`). */
+  check?: JobCheck;
 }
 
 /** A job as read back from the history database; the same fields. */

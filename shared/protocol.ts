@@ -3,7 +3,7 @@
  * declared once. Params are always one object, by name.
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { Component, GenerationOptions, HistoryEntry, Job, JobStatus } from './job';
+import type { CheckLevel, Component, GenerationOptions, HistoryEntry, Job, JobStatus } from './job';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -23,6 +23,12 @@ export interface ConfigOverrides {
   maxResponseBytes?: number | string;
   /** Workspace-relative, outside `.appgen/` and `.git/`, not the workspace itself. */
   outputDir?: string;
+  /** `appgen.checks.static`: check every successful job's app by itself (default true). */
+  checksStatic?: boolean | string;
+  /** `appgen.checks.python`: the interpreter that compiles backends for checks. */
+  checksPython?: string;
+  /** App checks at once (default: the number of cores). */
+  checksConcurrency?: number | string;
   [envName: string]: unknown;
 }
 
@@ -238,6 +244,45 @@ export const BatchCancelRequest = new RequestType<{ batchId: string }, { cancell
   'batch/cancel',
 );
 
+// ---- app checks ----
+
+export interface AppCheckParams {
+  jobId: string;
+  /** Default `["static"]`. */
+  levels?: CheckLevel[];
+}
+/**
+ * Client -> daemon. Checks the app a succeeded job wrote, in the background: returns the job with
+ * `check.verdict` `running` at once; `generation/changed` carries the result. A job still queued or
+ * running, or one that wrote no app (failed, cancelled), is refused with -32602.
+ */
+export const AppCheckRequest = new RequestType<AppCheckParams, Job, void>('app/check');
+
+export interface BatchCheckParams {
+  batchId: string;
+  /** Default `["static"]`. */
+  levels?: CheckLevel[];
+}
+export interface BatchCheckResult {
+  /** How many apps are being checked. */
+  checking: number;
+  /** The jobs whose apps are being checked. */
+  jobIds: string[];
+}
+/** Client -> daemon. Checks the app of every succeeded job of a batch (the latest per app). */
+export const BatchCheckRequest = new RequestType<BatchCheckParams, BatchCheckResult, void>('batch/check');
+
+/** Progress of the checks of one batch (or, without `batchId`, of the checks of single jobs). */
+export interface ChecksProgress {
+  batchId?: string;
+  /** Checks asked for since this group's checks last all ended. */
+  total: number;
+  done: number;
+  running: number;
+}
+/** Daemon -> client. Checks started or ended; the latest counts at most once per turn per batch. */
+export const ChecksChangedNotification = new NotificationType<ChecksProgress>('checks/changed');
+
 // ---- history ----
 
 export interface HistoryListParams {
@@ -306,4 +351,6 @@ export const ALL_REQUESTS = [
   HistoryListRequest,
   HistoryImportLegacyRequest,
   ModelsListRequest,
+  AppCheckRequest,
+  BatchCheckRequest,
 ] as const;

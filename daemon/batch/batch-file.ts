@@ -12,7 +12,7 @@ import {
   parseTree,
   printParseErrorCode,
 } from 'jsonc-parser';
-import type { GenerationOptions } from '../../shared/job';
+import type { CheckLevel, GenerationOptions } from '../../shared/job';
 import { modelIdProblem } from '../../shared/model-slug';
 import { findExcessNesting, MAX_JSON_DEPTH } from '../json-depth';
 import { checkOutputDir } from '../output-dir';
@@ -25,6 +25,8 @@ export interface BatchConfig {
   maxConcurrent?: number;
   outputDir?: string;
   budgetUsd?: number;
+  /** Checks run on each app once its job has succeeded; absent: the workspace's setting (static). */
+  checks?: CheckLevel[];
   options?: GenerationOptions;
 }
 
@@ -215,6 +217,8 @@ function describe(path: JsonPath, error: ErrorObject): string {
       return `must be ${error.keyword === 'maximum' ? '<=' : error.keyword === 'minimum' ? '>=' : '>'} ${params.limit}`;
     case 'not':
       return 'must be a folder inside the workspace';
+    case 'enum':
+      return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'pattern':
       return path[0] === 'templates'
         ? 'is not a template slug (letters, digits, "_" and "-")'

@@ -1,8 +1,11 @@
 /**
  * The Markdown report of a finished batch: a models x templates matrix (status, duration, tokens,
- * cost, prompt hash, link to each app) and the failures with their errors. Pure: jobs in, text out.
+ * cost, prompt hash, link to each app, and once apps are checked their check and each model's mean
+ * score) and the failures with their errors. Pure: jobs in, text out.
  */
 import type { Job } from '../../shared/job';
+import { checkDetailsPath } from '../checks/check-details';
+import { checkEnded, describeCheck } from '../checks/check-text';
 import { shortPromptHash } from '../prompts/prompt-hash';
 
 export interface BatchReportInput {
@@ -46,15 +49,18 @@ export function renderBatchReport(input: BatchReportInput): string {
     `- Tokens: ${tokens}`,
     `- Cost: $${cost.toFixed(4)}`,
   ];
+  const checked = jobs.filter((j) => checkEnded(j.check));
+  if (checked.length > 0) lines.push(`- Checks: ${checkCounts(checked)}; mean score ${meanScore(checked)}`);
   if (input.note) lines.push(`- Note: ${input.note}`);
   const overrides = [...new Set(jobs.flatMap((j) => j.promptOverrides ?? []))].sort();
   if (overrides.length > 0) lines.push(`- Prompt files overridden: ${overrides.join(', ')}`);
+  const scoreColumn = checked.length > 0;
   lines.push(
     '',
     '## Results',
     '',
-    `| model | ${templates.join(' | ')} |`,
-    `| --- |${templates.map(() => ' --- |').join('')}`,
+    `| model | ${templates.join(' | ')} |${scoreColumn ? ' score |' : ''}`,
+    `| --- |${templates.map(() => ' --- |').join('')}${scoreColumn ? ' --- |' : ''}`,
   );
   for (const model of models) {
     const cells = templates.map((template) =>
@@ -63,6 +69,7 @@ export function renderBatchReport(input: BatchReportInput): string {
         .map(cell)
         .join('<br>'),
     );
+    if (scoreColumn) cells.push(meanScore(checked.filter((j) => j.model === model)));
     lines.push(`| \`${model}\` | ${cells.join(' | ')} |`);
   }
   const failures = jobs.filter((j) => j.status === 'failed' || j.status === 'cancelled');
@@ -75,8 +82,37 @@ export function renderBatchReport(input: BatchReportInput): string {
       lines.push(`- \`${job.model}\` ${job.templateSlug} app${job.appNum}: ${error}`);
     }
   }
+  const checkFailures = checked.filter(
+    (j) => j.check!.verdict === 'failed' || j.check!.verdict === 'partial',
+  );
+  if (checkFailures.length > 0) {
+    lines.push('', '## Check failures', '');
+    for (const job of checkFailures) {
+      const reason = job.check!.reason ? `: ${oneLine(job.check!.reason)}` : '';
+      lines.push(
+        `- \`${job.model}\` ${job.templateSlug} app${job.appNum}: ${describeCheck(job.check)}${reason} ([details](../../${encodeURI(checkDetailsPath(job))}))`,
+      );
+    }
+  }
   lines.push('');
   return lines.join('\n');
+}
+
+/** "3 passed, 1 partial, 1 failed". */
+function checkCounts(jobs: Job[]): string {
+  const verdicts = ['passed', 'partial', 'failed', 'skipped'] as const;
+  return verdicts
+    .map((verdict) => [verdict, jobs.filter((j) => j.check!.verdict === verdict).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([verdict, count]) => `${count} ${verdict}`)
+    .join(', ');
+}
+
+/** The mean score of the jobs whose check scored their app, as a percentage; '' for none. */
+function meanScore(jobs: Job[]): string {
+  const scores = jobs.map((j) => j.check?.score).filter((score): score is number => score !== undefined);
+  if (scores.length === 0) return '';
+  return `${Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100)}%`;
 }
 
 function cell(job: Job): string {
@@ -89,6 +125,7 @@ function cell(job: Job): string {
   if (job.error) parts.push(`\`${job.error.code}\``);
   // Which prompts the job sent: jobs asked the same thing share it.
   if (job.promptHash) parts.push(`prompt \`${shortPromptHash(job.promptHash)}\``);
+  if (checkEnded(job.check)) parts.push(`check ${describeCheck(job.check)}`);
   return parts.join(' · ');
 }
 

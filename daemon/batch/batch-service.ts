@@ -191,6 +191,21 @@ export class BatchService {
     this.deps.onProgress(this.progressOf(batch));
   }
 
+  /**
+   * Writes an ended batch's report again, after the reports being written, so that it shows what
+   * changed since (its apps' checks); a batch still running gets its report when it ends.
+   */
+  refreshReport(batchId: string): void {
+    const batch =
+      this.batches.get(batchId) ?? (this.deps.listJobs(batchId).length > 0 ? this.find(batchId) : undefined);
+    if (!batch?.ended) return;
+    const writing = Promise.allSettled([...this.writing])
+      .then(() => this.writeReport(batch))
+      .catch((error) => this.deps.log.error('writing the batch report failed', { error }));
+    this.writing.add(writing);
+    void writing.finally(() => this.writing.delete(writing));
+  }
+
   /** Resolves once every report being written is on disk; the daemon awaits it before exiting. */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.writing]);

@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
+import { describeCheck } from '../checks/check-text';
 import { DaemonExitedError, InterruptedError, lastMessages, UsageError } from './cli-failure';
 import { type DaemonLink, openDaemon } from './daemon-link';
 import { followJobs, waitForJobs } from './follow-jobs';
@@ -321,13 +322,14 @@ export async function history(ctx: CliContext, options: { limit?: number; json: 
     const now = new Date();
     ctx.out.write(
       `${renderTable(
-        ['when', 'model', 'template', 'app', 'status', 'tokens', 'cost', 'error'],
+        ['when', 'model', 'template', 'app', 'status', 'check', 'tokens', 'cost', 'error'],
         entries.map((e) => [
           formatAgo(e.createdAt, now),
           e.model,
           e.templateSlug,
           `app${e.appNum}`,
           e.status,
+          describeCheck(e.check),
           e.usage ? String(e.usage.promptTokens + e.usage.completionTokens) : '',
           formatCost(e.usage?.costUsd),
           e.error ? e.error.code : '',

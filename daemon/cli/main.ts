@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { check } from './check-command';
 import { failureOf } from './cli-failure';
 import * as commands from './commands';
 import { runDemo } from './demo';
@@ -20,6 +21,7 @@ Usage:
   appgen history import <file> [--workspace dir]
   appgen templates [--json] [--workspace dir]
   appgen prompts --template <slug> [--component backend|frontend] [--json] [--workspace dir]
+  appgen check [--batch <id> | --app <path>] [--levels static,smoke] [--workspace dir]
   appgen demo                                   a demo batch against the built-in simulator
   appgen daemon --stdio --workspace <dir>       the JSON-RPC daemon the extension uses
 
@@ -61,6 +63,14 @@ files in force: the shipped ones (dist/prompts/*.hbs), each replaced by a file o
 the workspace's .appgen/prompts/. A prompt file that does not render is named with its line, and
 the command exits 2. The ports are those of a workspace's first app, and the frontend prompt lists
 the routes the template declares, where a job lists the routes its generated backend serves.`,
+  check: `appgen check [--batch <id> | --app <path>] [--levels static,smoke] [--workspace dir]
+
+Checks generated apps and prints each one's verdict and score as its check ends: the apps of a
+batch, one app (its folder), or with neither every app of the workspace, each through its latest
+succeeded job. "static" (the default) reads the code and runs none of it: Python compiles,
+JavaScript and JSX parse, the template's endpoints are in the backend, the frontend calls only
+routes the backend has, every import is satisfied. The findings are in .appgen/checks/. Exits 0
+only when every app checked passed, 1 otherwise, 2 on invalid input.`,
   demo: `appgen demo [--workspace dir]
 
 Starts the built-in OpenRouter simulator on 127.0.0.1, writes an example batch into
@@ -97,6 +107,8 @@ export async function main(argv: string[]): Promise<number> {
       template: { type: 'string', short: 't' },
       model: { type: 'string', short: 'm' },
       app: { type: 'string' },
+      batch: { type: 'string' },
+      levels: { type: 'string' },
       limit: { type: 'string', short: 'n' },
       component: { type: 'string', short: 'c' },
       json: { type: 'boolean' },
@@ -150,6 +162,13 @@ export async function main(argv: string[]): Promise<number> {
         ...(component ? { component } : {}),
       });
     }
+    case 'check':
+      if (positionals.length > 0) throw new commands.UsageError(`check takes no arguments\n\n${HELP.check}`);
+      return check(ctx, {
+        ...(values.batch !== undefined ? { batch: values.batch } : {}),
+        ...(values.app !== undefined ? { app: values.app } : {}),
+        ...(values.levels !== undefined ? { levels: values.levels } : {}),
+      });
     case 'demo':
       return runDemo({ ...ctx, workspace: resolve(values.workspace ?? 'demo-workspace') });
     default:

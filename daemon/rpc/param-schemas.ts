@@ -3,7 +3,7 @@
  * checked by rpc-handlers.ts before a handler runs. What needs the daemon's state (is the template
  * known, does the job exist) is the handlers' to check. Fields not declared are ignored.
  */
-import { COMPONENTS, JOB_STATUSES } from '../../shared/job';
+import { CHECK_LEVELS, COMPONENTS, JOB_STATUSES } from '../../shared/job';
 import { MAX_APP_NUM, modelIdProblem } from '../../shared/model-slug';
 import type { ALL_REQUESTS } from '../../shared/protocol';
 import { applyOverrides, ConfigError, DEFAULT_CONFIG } from '../config';
@@ -89,4 +89,12 @@ export const PARAM_SCHEMAS: { readonly [M in RequestMethod]: ParamsRule } = {
   'history/importLegacy': { dbPath: required(path) },
   'models/list': { refresh: optional(boolean) },
   'prompts/render': { templateSlug: required(slug), component: optional(oneOf(COMPONENTS)) },
+  'app/check': {
+    ...jobId,
+    levels: optional(listOf(oneOf(CHECK_LEVELS), { minItems: 1, maxItems: CHECK_LEVELS.length })),
+  },
+  'batch/check': {
+    ...batchId,
+    levels: optional(listOf(oneOf(CHECK_LEVELS), { minItems: 1, maxItems: CHECK_LEVELS.length })),
+  },
 };

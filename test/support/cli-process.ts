@@ -45,6 +45,8 @@ export function cliEnv(
     ...(simulator ? simulatorEnv(simulator) : { OPENROUTER_BASE_URL: UNREACHABLE_BASE_URL }),
     OPENROUTER_MAX_RETRIES: '1',
     OPENROUTER_BACKOFF_BASE_MS: '1',
+    // As for test daemons (see daemon-process.ts): apps are checked in the tests of checks only.
+    APPGEN_CHECKS_STATIC: 'false',
     ...extra,
   };
 }

@@ -57,6 +57,9 @@ export function spawnDaemon(
     // The run's temporary folder (see temp-root.ts), where the daemon puts its local socket.
     TMPDIR: tmpdir(),
     OPENROUTER_BASE_URL: UNREACHABLE_BASE_URL,
+    // Apps are checked by themselves only in the tests of checks (which turn it on): a check adds
+    // changes to a job after it finished, which the other tests do not count on.
+    APPGEN_CHECKS_STATIC: 'false',
     ...options.env,
   };
   const child = spawn(
