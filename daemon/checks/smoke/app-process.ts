@@ -24,7 +24,9 @@ export const STOP_GRACE_MS = 2_000;
 const POLL_MS = 20;
 
 export class AppProcess {
-  readonly output = new OutputTail();
+  /** What the app printed, each stream on its own: Python writes tracebacks to stderr. */
+  readonly stdout = new OutputTail();
+  readonly stderr = new OutputTail();
   /** Set once the app's main process has ended. */
   exit: AppExit | undefined;
   readonly exited: Promise<AppExit>;
@@ -46,9 +48,8 @@ export class AppProcess {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const keep = (chunk: Buffer): void => this.output.push(chunk);
-    this.child.stdout!.on('data', keep);
-    this.child.stderr!.on('data', keep);
+    this.child.stdout!.on('data', (chunk: Buffer) => this.stdout.push(chunk));
+    this.child.stderr!.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     this.exited = new Promise((resolve) => {
       this.child.once('error', (error) => {
         this.exit ??= { code: null, signal: null, error: error.message };
@@ -81,7 +82,7 @@ export class AppProcess {
       for (const pid of left) signalProcess(pid, 'SIGKILL');
       return left.length === 0;
     }, STOP_GRACE_MS);
-    if (pgid !== undefined) await Promise.race([this.exited, sleep(STOP_GRACE_MS)]);
+    if (pgid !== undefined) await within(this.exited, STOP_GRACE_MS);
     // A pipe a stray process still held open would otherwise keep the event loop alive.
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
@@ -98,6 +99,13 @@ function signalProcess(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
+}
+
+/** Waits for `promise`, at most `limitMs`, leaving no timer behind. */
+async function within(promise: Promise<unknown>, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, limitMs)))]);
+  clearTimeout(timer);
 }
 
 /** Polls `done` until it holds or `limitMs` passes; tells which. */

@@ -180,9 +180,12 @@ function notStartedReason(
   healthTimeoutMs: number | undefined,
   timeoutMs: number,
 ): string {
-  const printed = app.output.lastLines(OUTPUT_LINES_IN_REASON);
-  const dropped = app.output.dropped > 0 ? ` (${app.output.dropped} bytes before them not kept)` : '';
-  const tail = printed ? `; the last lines it printed${dropped}:\n${printed}` : '';
+  // Tracebacks go to stderr; an app that wrote nothing there may have said why on stdout.
+  const stream = app.stderr.keptBytes > 0 ? app.stderr : app.stdout;
+  const name = stream === app.stderr ? 'stderr' : 'stdout';
+  const printed = stream.lastLines(OUTPUT_LINES_IN_REASON);
+  const dropped = stream.dropped > 0 ? ` (${stream.dropped} bytes before them not kept)` : '';
+  const tail = printed ? `; the last lines on its ${name}${dropped}:\n${printed}` : '';
   if (health.exit) return `backend/app.py ${exitWords(health.exit)} before GET /api/health answered${tail}`;
   const limitMs = Math.min(healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS, timeoutMs);
   const last = health.last ? ` (last: ${answerWords(health.last)})` : '';
