@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { findPython } from '../../daemon/checks/smoke/find-python';
 import { runSmokeCheck, type SmokeCheckOptions } from '../../daemon/checks/smoke/run-smoke-check';
 import type { Probe, SmokeResult } from '../../daemon/checks/smoke/smoke-result';
 import { fingerprint, fixtureApp, needPython, processesMentioning, tempRoot } from './smoke-helpers';
@@ -139,6 +140,18 @@ describe('smoke check of fixture apps (real Python)', function () {
     assert.equal(probe.verdict, 'failed');
     assert.match(probe.path, /^\/api\/notes\/\d+$/);
     assert.equal(probe.status, 500);
+  });
+
+  it("works with Debian's python3 and its Flask 2.2 as well, when it has them", async function () {
+    if (!(await findPython('/usr/bin/python3')).ok) {
+      process.stderr.write('[skipped] /usr/bin/python3 cannot import flask and flask_cors\n');
+      this.skip();
+    }
+    assert.equal((await check('pass', { python: '/usr/bin/python3' })).verdict, 'passed');
+    assert.deepEqual(failedNames(await check('html-errors', { python: '/usr/bin/python3' })), [
+      'malformed-json',
+      'unknown-id',
+    ]);
   });
 
   it('skips, saying why, when the interpreter cannot import Flask', async () => {
