@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Isolation, NAMESPACE_PREFIX } from './network-isolation';
 import { OutputTail } from './output-tail';
-import { livingGroupMembers, processesUsing } from './process-sweep';
+import { livingGroupMembers, processesUsing, startTimeOf } from './process-sweep';
 import type { SandboxFolder } from './sandbox-folder';
 
 export interface AppExit {
@@ -31,6 +31,8 @@ export class AppProcess {
   exit: AppExit | undefined;
   readonly exited: Promise<AppExit>;
   private readonly child: ChildProcess;
+  /** When the app started (clock ticks since boot): what it started cannot be older. */
+  private readonly startTime: number | undefined;
 
   constructor(options: {
     python: string;
@@ -48,6 +50,7 @@ export class AppProcess {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    this.startTime = this.child.pid === undefined ? undefined : startTimeOf(this.child.pid);
     this.child.stdout!.on('data', (chunk: Buffer) => this.stdout.push(chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     this.exited = new Promise((resolve) => {
@@ -78,7 +81,7 @@ export class AppProcess {
     }
     // Processes that left the group (setsid, a double fork) were never asked nicely and are not now.
     await until(() => {
-      const left = processesUsing(sandboxRoot);
+      const left = processesUsing(sandboxRoot, this.startTime);
       for (const pid of left) signalProcess(pid, 'SIGKILL');
       return left.length === 0;
     }, STOP_GRACE_MS);

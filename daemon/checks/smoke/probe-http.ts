@@ -4,7 +4,7 @@
  * timed-out request is an answer without a status. The body is read up to a limit (an event
  * stream up to its first chunk), so an app that answers forever cannot hold a probe.
  */
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { type ClientRequest, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 
 /** Where the app listens, as seen from the checker. */
 export type AppTarget = { port: number; socketPath?: string };
@@ -48,7 +48,14 @@ export function sendHttp(target: AppTarget, call: HttpCall): Promise<HttpAnswer>
       req.destroy();
       resolve(answer);
     };
-    const req = httpRequest({ ...where, method: call.method, path: call.path, headers, agent: false });
+    let req: ClientRequest;
+    try {
+      req = httpRequest({ ...where, method: call.method, path: call.path, headers, agent: false });
+    } catch (error) {
+      // A path or method Node will not send (a template's path with a space, say).
+      resolve({ headers: {}, body: '', json: false, error: (error as Error).message });
+      return;
+    }
     // Headers came but the body stalls: what came so far is the answer.
     let partial: (() => HttpAnswer) | undefined;
     const timer = setTimeout(

@@ -13,6 +13,8 @@ const HAS_PROC = process.platform === 'linux';
 interface ProcStat {
   state: string;
   pgrp: number;
+  /** When the process started, in clock ticks since boot. */
+  startTime: number;
 }
 
 function statOf(pid: number): ProcStat | undefined {
@@ -20,10 +22,15 @@ function statOf(pid: number): ProcStat | undefined {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may hold spaces and parentheses itself.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, pgrp: Number(fields[2]) };
+    return { state: fields[0]!, pgrp: Number(fields[2]), startTime: Number(fields[19]) };
   } catch {
     return undefined;
   }
+}
+
+/** When process `pid` started (clock ticks since boot), if /proc tells. */
+export function startTimeOf(pid: number): number | undefined {
+  return HAS_PROC ? statOf(pid)?.startTime : undefined;
 }
 
 function pids(): number[] {
@@ -37,14 +44,13 @@ function pids(): number[] {
 
 /** Living (not zombie) processes of process group `pgid`. */
 export function livingGroupMembers(pgid: number): number[] {
-  if (!HAS_PROC) {
-    try {
-      process.kill(-pgid, 0);
-      return [pgid];
-    } catch {
-      return [];
-    }
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return [];
   }
+  // Someone is in the group, perhaps only zombies nobody has reaped yet.
+  if (!HAS_PROC) return [pgid];
   return pids().filter((pid) => {
     const stat = statOf(pid);
     return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z';
@@ -68,11 +74,17 @@ function mentions(pid: number, folder: string): boolean {
   return false;
 }
 
-/** Living processes whose working folder is in `folder`, or whose command line or environment names a path in it. */
-export function processesUsing(folder: string): number[] {
+/**
+ * Living processes whose working folder is in `folder`, or whose command line or environment
+ * names a path in it. Only those started at `startedSince` or later are read (the app's
+ * descendants cannot be older than the app), which keeps the sweep to a few files.
+ */
+export function processesUsing(folder: string, startedSince = 0): number[] {
   if (!HAS_PROC) return [];
   return pids().filter((pid) => {
     const stat = statOf(pid);
-    return stat !== undefined && stat.state !== 'Z' && mentions(pid, folder);
+    return (
+      stat !== undefined && stat.state !== 'Z' && stat.startTime >= startedSince && mentions(pid, folder)
+    );
   });
 }

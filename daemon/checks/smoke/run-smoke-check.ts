@@ -117,8 +117,11 @@ async function check(options: SmokeCheckOptions): Promise<SmokeResult> {
   try {
     folder = await makeSandboxFolder(options.tempRoot ?? tmpdir(), backendDir);
   } catch (error) {
-    if (error instanceof SandboxCopyError) return result({ verdict: 'failed', reason: error.message });
-    throw error;
+    const why =
+      error instanceof SandboxCopyError
+        ? error.message
+        : `the backend could not be copied: ${(error as Error).message}`;
+    return result({ verdict: 'failed', reason: why });
   }
   const notes: string[] = isolation.note ? [isolation.note] : [];
   if (isolation.isolation === 'namespace' && Buffer.byteLength(folder.relaySocket) > MAX_SOCKET_PATH_BYTES) {

@@ -22,7 +22,7 @@ export interface HealthWaitOptions {
 
 /** The longest one health request may take before it is asked again. */
 export const HEALTH_REQUEST_MS = 2_000;
-const BACKOFF_MS = [20, 40, 80, 150, 250];
+const BACKOFF_MS = [20, 40, 80, 100];
 
 export async function waitForHealth(options: HealthWaitOptions): Promise<HealthWait> {
   const { ask, limitMs, clock, sleep } = options;

@@ -36,7 +36,7 @@ describe('smoke health wait', () => {
       ...time,
     });
     assert.deepEqual(result, { ok: true });
-    assert.deepEqual(time.sleeps, [20, 40, 80, 150]);
+    assert.deepEqual(time.sleeps, [20, 40, 80, 100]);
   });
 
   it('gives up at the limit with the last answer', async () => {
