@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { findPython } from '../../daemon/checks/smoke/find-python';
 import { probeNamespace } from '../../daemon/checks/smoke/network-isolation';
 import { runSmokeCheck, type SmokeCheckOptions } from '../../daemon/checks/smoke/run-smoke-check';
@@ -87,6 +88,22 @@ describe('smoke check containment (real Python)', function () {
       delete process.env.OPENROUTER_API_KEY;
     }
     assert.equal(result.verdict, 'passed', result.reason);
+  });
+
+  it('makes a server bound to every IPv6 interface listen on loopback only, reachable at 127.0.0.1', async () => {
+    const { appDir, template } = fixtureApp('network');
+    const copy = tempRoot();
+    mkdirSync(join(copy, 'backend'));
+    const source = readFileSync(join(appDir, 'backend', 'app.py'), 'utf8');
+    writeFileSync(
+      join(copy, 'backend', 'app.py'),
+      source.replace('app.run(host="0.0.0.0"', 'app.run(host="::"'),
+    );
+    const local = { api_endpoints: template.api_endpoints.filter((e) => e.path === '/api/listening') };
+    const result = await check('network', { appDir: copy, template: local, isolation: 'host' });
+    assert.equal(result.verdict, 'passed', result.reason);
+    // ::ffff:127.0.0.1 as the kernel's table writes it; all zeros would be every interface.
+    assert.deepEqual(answerOf(result, '/api/listening'), { addresses: ['0000000000000000FFFF00000100007F'] });
   });
 
   it('refuses every address beyond 127.0.0.1 to the app, in a network namespace', async function () {
