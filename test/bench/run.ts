@@ -3,10 +3,10 @@
  * costs grow with the work. Runs the real bundled daemon against the simulator with fixed latencies,
  * each case several times, and prints medians with their spread; writes bench/results.json.
  * Never part of `npm test`. BENCH_RUNS (default 3), BENCH_QUICK=1 (smaller sizes), BENCH_ONLY (a
- * comma-separated choice of scheduling, disk, merge, history, cold, faults, ack, soak), BENCH_SIZES
- * and BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated), BENCH_FAULT_JOBS (the
- * faults case's N), BENCH_SOAK_JOBS and BENCH_SOAK_SEED (the soak's size and its random choices)
- * adjust it.
+ * comma-separated choice of scheduling, disk, merge, history, cold, smoke, faults, ack, soak),
+ * BENCH_SIZES and BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated),
+ * BENCH_SMOKE_APPS (the smoke case's N), BENCH_FAULT_JOBS (the faults case's N), BENCH_SOAK_JOBS
+ * and BENCH_SOAK_SEED (the soak's size and its random choices) adjust it.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,12 +21,13 @@ import { DAEMON_JS, spawnDaemon } from '../support/daemon-process';
 import { runFaultsBench } from './faults-bench';
 import { runHistoryBench } from './history-bench';
 import { startSimulatorThread } from './simulator-thread';
+import { runSmokeBench } from './smoke-bench';
 import { describeSoak, runSoak } from './soak-bench';
 import { runStartAck } from './start-ack-bench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUICK = process.env.BENCH_QUICK === '1';
-const CASES = ['scheduling', 'disk', 'merge', 'history', 'cold', 'faults', 'ack', 'soak'] as const;
+const CASES = ['scheduling', 'disk', 'merge', 'history', 'cold', 'smoke', 'faults', 'ack', 'soak'] as const;
 const ONLY = (process.env.BENCH_ONLY ?? CASES.join(',')).split(',').map((name) => name.trim());
 for (const name of ONLY) {
   if (!(CASES as readonly string[]).includes(name)) {
@@ -475,6 +476,19 @@ async function main(): Promise<void> {
     const cold = await coldStart();
     console.log(`  ${show(cold, 0)} ms`);
     results.coldStartMs = cold;
+  }
+
+  if (runs('smoke')) {
+    const apps = Number(process.env.BENCH_SMOKE_APPS ?? 20);
+    console.log('\n5b. Smoke checks of the passing fixture app (real Python)');
+    const smoke = await runSmokeBench(RUNS, apps);
+    if (smoke) {
+      console.log(`  one app, start to cleanup: ${show(smoke.oneAppMs, 0)} ms (${smoke.isolation} network)`);
+      console.log(
+        `  N=${apps} at C=${smoke.concurrency}: wall ${show(smoke.wallMs, 0)} ms  ideal ${smoke.idealMs.toFixed(0)} ms  wall/ideal ${show(smoke.ratio, 3)}`,
+      );
+    }
+    results.smoke = smoke ?? null;
   }
 
   if (runs('faults')) {
