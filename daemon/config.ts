@@ -25,6 +25,8 @@ export interface DaemonConfig {
   checksPython: string;
   /** App checks running at once (apart from model calls). */
   checksConcurrency: number;
+  /** The limit of one app's smoke check, from start to cleanup. */
+  checksTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: DaemonConfig = {
@@ -40,6 +42,7 @@ export const DEFAULT_CONFIG: DaemonConfig = {
   checksStatic: true,
   checksPython: '',
   checksConcurrency: availableParallelism(),
+  checksTimeoutMs: 30_000,
 };
 
 type Parser<T> = (raw: unknown, name: string) => T;
@@ -115,6 +118,7 @@ const FIELDS: { [K in keyof DaemonConfig]: Field<K> }[keyof DaemonConfig][] = [
   { key: 'checksStatic', env: 'APPGEN_CHECKS_STATIC', parse: boolean },
   { key: 'checksPython', env: 'APPGEN_PYTHON', parse: text },
   { key: 'checksConcurrency', env: 'APPGEN_CHECKS_CONCURRENCY', parse: integer(1, 256) },
+  { key: 'checksTimeoutMs', env: 'APPGEN_CHECKS_TIMEOUT_MS', parse: integer(1000, 600_000) },
 ];
 
 /** Environment variable names the daemon reads, for documentation and tests. */

@@ -16,6 +16,7 @@ import { BatchService } from './batch/batch-service';
 import { estimateBatchCost } from './batch/cost-estimate';
 import { CheckService } from './checks/check-service';
 import { PythonCompiler } from './checks/python-compiler';
+import { smokeLevel } from './checks/smoke-level';
 import { type ClientConnection, openClientConnection } from './client-connection';
 import { ClientLifetime } from './client-lifetime';
 import { applyOverrides, configFromEnv, type DaemonConfig } from './config';
@@ -277,6 +278,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
     withAppLock: (key, fn) => locks.runExclusive(key, fn),
     compilePython: (files) => python.compile(files),
+    smoke: smokeLevel(() => ({ python: config.checksPython, timeoutMs: config.checksTimeoutMs })),
     now,
     clock: () => performance.now(),
     getJob: (jobId) => store.getJob(jobId),

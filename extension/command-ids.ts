@@ -14,6 +14,7 @@ export const CommandIds = {
   compare: 'appgen.compare',
   compareDiff: 'appgen.compareDiff',
   exportResults: 'appgen.exportResults',
+  checkApp: 'appgen.checkApp',
   showLogs: 'appgen.showLogs',
   restartDaemon: 'appgen.restartDaemon',
   setApiKey: 'appgen.setApiKey',

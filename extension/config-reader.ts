@@ -18,6 +18,10 @@ export interface AppGenSettings {
   timeoutMs?: number;
   maxResponseBytes?: number;
   outputDir?: string;
+  checksStatic?: boolean;
+  checksPython?: string;
+  checksConcurrency?: number;
+  checksTimeoutMs?: number;
   defaultModels: string[];
   temperature?: number;
   maxTokens?: number;
@@ -26,6 +30,14 @@ export interface AppGenSettings {
 
 /** Returns the value of `appgen.<key>` if the user set it (any scope), else undefined. */
 export type SettingLookup = (key: string) => unknown;
+
+/** The app-check settings, by their `ConfigOverrides` name: `appgen.checks.<name>` in VS Code. */
+export const CHECK_SETTINGS = {
+  checksStatic: 'checks.static',
+  checksPython: 'checks.python',
+  checksConcurrency: 'checks.concurrency',
+  checksTimeoutMs: 'checks.timeoutMs',
+} as const;
 
 /** Settings forwarded to the daemon in `initialize`, by their `ConfigOverrides` name. */
 export const DAEMON_SETTING_KEYS = [
@@ -67,6 +79,10 @@ export function readSettings(lookup: SettingLookup): AppGenSettings {
     timeoutMs: asNumber(lookup('timeoutMs')),
     maxResponseBytes: asNumber(lookup('maxResponseBytes')),
     outputDir: asString(lookup('outputDir')),
+    checksStatic: asBoolean(lookup(CHECK_SETTINGS.checksStatic)),
+    checksPython: asString(lookup(CHECK_SETTINGS.checksPython)),
+    checksConcurrency: asNumber(lookup(CHECK_SETTINGS.checksConcurrency)),
+    checksTimeoutMs: asNumber(lookup(CHECK_SETTINGS.checksTimeoutMs)),
     defaultModels,
     temperature: asNumber(lookup('temperature')),
     maxTokens: asNumber(lookup('maxTokens')),
@@ -77,7 +93,10 @@ export function readSettings(lookup: SettingLookup): AppGenSettings {
 /** The `config` object of `initialize`: only the daemon settings the user set. */
 export function toConfigOverrides(settings: AppGenSettings): ConfigOverrides {
   const config: ConfigOverrides = {};
-  for (const key of DAEMON_SETTING_KEYS) {
+  for (const key of [
+    ...DAEMON_SETTING_KEYS,
+    ...(Object.keys(CHECK_SETTINGS) as (keyof typeof CHECK_SETTINGS)[]),
+  ]) {
     const value = settings[key];
     if (value !== undefined) (config as Record<string, unknown>)[key] = value;
   }

@@ -21,6 +21,10 @@ export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = {
   timeoutMs: 'OPENROUTER_TIMEOUT_MS',
   maxResponseBytes: 'OPENROUTER_MAX_RESPONSE_BYTES',
   outputDir: 'APPGEN_OUTPUT_DIR',
+  checksStatic: 'APPGEN_CHECKS_STATIC',
+  checksPython: 'APPGEN_PYTHON',
+  checksConcurrency: 'APPGEN_CHECKS_CONCURRENCY',
+  checksTimeoutMs: 'APPGEN_CHECKS_TIMEOUT_MS',
 };
 
 /** Environment variables that carry a key, never passed to the daemon. */

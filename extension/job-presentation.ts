@@ -22,9 +22,33 @@ const ICONS: Record<JobStatus, JobIcon> = {
 /** A succeeded job whose app is incomplete (the merger's warnings) shows a warning, not a check. */
 const INCOMPLETE: JobIcon = { id: 'warning', color: 'list.warningForeground' };
 
+/** A succeeded job's icon says how its app's check went, once it was checked. */
+const CHECK_ICONS: Partial<Record<string, JobIcon>> = {
+  passed: { id: 'pass-filled', color: 'testing.iconPassed' },
+  partial: { id: 'pass', color: 'list.warningForeground' },
+  failed: { id: 'circle-large-outline', color: 'testing.iconFailed' },
+  running: { id: 'beaker' },
+};
+
 export function jobIcon(job: Job): JobIcon {
+  const checked = job.status === 'succeeded' ? CHECK_ICONS[job.check?.verdict ?? ''] : undefined;
+  if (checked) return checked;
   if (job.status === 'succeeded' && (job.warnings?.length ?? 0) > 0) return INCOMPLETE;
   return ICONS[job.status] ?? { id: 'question' };
+}
+
+/** "check passed 6/6", "check partial 4/6, 2 problems", "checking…", or undefined when not checked. */
+export function checkText(job: Job): string | undefined {
+  const check = job.check;
+  if (!check) return undefined;
+  if (check.verdict === 'running') return 'checking…';
+  if (check.verdict === 'skipped') return 'check skipped';
+  const endpoints =
+    check.endpointsTotal !== undefined ? ` ${check.endpointsOk ?? 0}/${check.endpointsTotal}` : '';
+  const problems = check.problems
+    ? `, ${check.problems} ${check.problems === 1 ? 'problem' : 'problems'}`
+    : '';
+  return `check ${check.verdict}${endpoints}${problems}`;
 }
 
 /** "1 warning" / "3 warnings", or undefined when there is none. */
@@ -69,6 +93,8 @@ export function jobDescription(job: Job, now: Date): string {
   if (job.status === 'queued') parts.push('queued');
   if (job.status === 'failed' && job.error) parts.push(job.error.code);
   if (job.status === 'cancelled') parts.push('cancelled');
+  const check = job.status === 'succeeded' ? checkText(job) : undefined;
+  if (check) parts.push(check);
   const warned = job.status === 'succeeded' ? warningCount(job) : undefined;
   if (warned) parts.push(warned);
   parts.push(job.templateSlug);
@@ -142,6 +168,11 @@ export function jobTooltipMarkdown(job: Job, now: Date): string {
   }
   lines.push(`Created: ${relativeTime(job.createdAt, now) ?? job.createdAt}`);
   lines.push(`Folder: ${escapeMarkdown(job.appPath)}`);
+  if (job.check && job.check.verdict !== 'running') {
+    const score = job.check.score === undefined ? '' : ` (score ${Math.round(job.check.score * 100)}%)`;
+    lines.push('', `**Check**: ${escapeMarkdown(checkText(job) ?? '')}${score}`);
+    if (job.check.reason) lines.push(escapeMarkdown(job.check.reason));
+  }
   if (job.warnings && job.warnings.length > 0) {
     lines.push('', `**${warningCount(job)}**: the app is incomplete`);
     for (const warning of job.warnings.slice(0, TOOLTIP_WARNINGS)) {

@@ -8,6 +8,7 @@ import { ApiKeyStore } from './api-key-store';
 import { JOBS_VIEW_ID } from './command-ids';
 import { registerBatchCommands } from './commands/batch-commands';
 import { registerBatchRowCommands } from './commands/batch-row-commands';
+import { registerCheckCommands } from './commands/check-commands';
 import type { CommandContext, PickerSnapshot } from './commands/command-context';
 import { registerCompareCommands } from './commands/compare-commands';
 import { registerDaemonCommands } from './commands/daemon-commands';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
     ...registerBatchRowCommands(ctx),
     ...registerJobCommands(ctx),
     ...registerProvenanceCommands(ctx),
+    ...registerCheckCommands(ctx, context.workspaceState),
     comparePanels,
     ...registerCompareCommands(ctx, comparePanels),
     vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {

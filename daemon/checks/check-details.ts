@@ -30,6 +30,7 @@ export interface CheckDetails {
     reason?: string;
     skippedParts?: SkippedPart[];
     notes?: string[];
+    probes?: readonly object[];
   }[];
   /** Each endpoint of the template as each level judged it. */
   endpoints: (EndpointResult & { level: CheckLevel })[];
@@ -51,12 +52,13 @@ export function checkDetails(
     appPath: job.appPath,
     summary,
     durationMs,
-    levels: results.map(({ level, status, reason, skippedParts, notes }) => ({
+    levels: results.map(({ level, status, reason, skippedParts, notes, probes }) => ({
       level,
       status,
       ...(reason ? { reason } : {}),
       ...(skippedParts ? { skippedParts } : {}),
       ...(notes ? { notes } : {}),
+      ...(probes ? { probes } : {}),
     })),
     endpoints: results.flatMap((result) =>
       (result.endpoints ?? []).map((endpoint) => ({ level: result.level, ...endpoint })),

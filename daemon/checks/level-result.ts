@@ -52,6 +52,8 @@ export interface LevelResult {
   skippedParts?: SkippedPart[];
   /** What the level used and looked at, for people reading the details (`Python 3.11.7`, file counts). */
   notes?: string[];
+  /** Every request a level that runs the app made, with what came back (smoke). */
+  probes?: readonly object[];
 }
 
 /** A level that did not run. */

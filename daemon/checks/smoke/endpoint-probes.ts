@@ -67,6 +67,8 @@ export function endpointProblem(endpoint: TemplateEndpoint, answer: HttpAnswer):
   const example = endpoint.response;
   const stream = String(answer.headers['content-type'] ?? '').startsWith('text/event-stream');
   if (example === null || example === undefined || stream || isNonJsonExample(example)) return undefined;
+  // 204 No Content carries no body by definition: nothing to compare.
+  if (status === 204) return undefined;
   if (!answer.json) return `answered ${status} with a body that is not JSON`;
   const mismatch = shapeMismatch(example, answer.value);
   return mismatch ? `answered ${status} but ${mismatch}` : undefined;

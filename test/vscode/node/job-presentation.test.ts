@@ -8,6 +8,7 @@ import {
   jobLabel,
   jobTooltipMarkdown,
 } from '../../../extension/job-presentation';
+import type { Job } from '../../../shared/job';
 import { makeJob } from './job-fixtures';
 
 const now = new Date('2025-02-09T10:05:00.000Z');
@@ -149,5 +150,39 @@ describe('job presentation: calls and retries', () => {
       /2 calls, 0 retries/,
     );
     assert.match(jobTooltipMarkdown(makeJob({ id: 'o', attempts: 2 }), now), /Status: succeeded, 2 attempts/);
+  });
+});
+
+describe('job presentation: the check of an app', () => {
+  const checked = (check: Job['check']) => makeJob({ id: 'c', status: 'succeeded', check });
+
+  it('shows the verdict, endpoints and problems in the row, and an icon for the verdict', () => {
+    const partial = checked({
+      verdict: 'partial',
+      score: 4 / 6,
+      endpointsOk: 4,
+      endpointsTotal: 6,
+      problems: 2,
+      checkedAt: '2025-02-09T10:00:00Z',
+    });
+    assert.match(jobDescription(partial, now), /^check partial 4\/6, 2 problems · crud_todo_list/);
+    assert.equal(jobIcon(partial).id, 'pass');
+    assert.equal(jobIcon(checked({ verdict: 'passed', checkedAt: 'x' })).id, 'pass-filled');
+    assert.equal(jobIcon(checked({ verdict: 'failed', checkedAt: 'x' })).id, 'circle-large-outline');
+    assert.match(jobDescription(checked({ verdict: 'running', checkedAt: 'x' }), now), /^checking…/);
+  });
+
+  it('puts the score and the reason in the tooltip', () => {
+    const failed = checked({
+      verdict: 'failed',
+      score: 0,
+      endpointsOk: 0,
+      endpointsTotal: 3,
+      reason: 'backend/app.py:2: SyntaxError',
+      checkedAt: 'x',
+    });
+    const tooltip = jobTooltipMarkdown(failed, now);
+    assert.match(tooltip, /\*\*Check\*\*: check failed 0\/3 \(score 0%\)/);
+    assert.match(tooltip, /SyntaxError/);
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandIds, JOBS_VIEW_ID, VIEW_CONTAINER_ID } from '../../../extension/command-ids';
-import { DAEMON_SETTING_KEYS } from '../../../extension/config-reader';
+import { CHECK_SETTINGS, DAEMON_SETTING_KEYS } from '../../../extension/config-reader';
 import { JOB_FILTERS } from '../../../extension/job-context-keys';
 import { jobContextValue } from '../../../extension/job-presentation';
 import { batchContextValue } from '../../../extension/tree-model';
@@ -122,7 +122,13 @@ describe('package.json contributions', () => {
     for (const [key, property] of Object.entries(properties)) {
       assert.ok(property.markdownDescription, `${key} has no markdownDescription`);
     }
-    for (const key of [...DAEMON_SETTING_KEYS, 'defaultModels', 'temperature', 'maxTokens']) {
+    for (const key of [
+      ...DAEMON_SETTING_KEYS,
+      ...Object.values(CHECK_SETTINGS),
+      'defaultModels',
+      'temperature',
+      'maxTokens',
+    ]) {
       assert.ok(properties[`appgen.${key}`], `appgen.${key} is not contributed`);
     }
     assert.ok(

@@ -3,8 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareData } from '../../../extension/compare/compare-model';
+import type { Job } from '../../../shared/job';
 import type { BatchStartResult } from '../../../shared/protocol';
-import { extensionApi, sharedSimulator, waitFor, workspaceFolder } from './helpers';
+import { extensionApi, sharedSimulator, treeItemOf, waitFor, workspaceFolder } from './helpers';
 
 describe('Compare', () => {
   let batch: BatchStartResult;
@@ -75,6 +76,27 @@ describe('Compare', () => {
     assert.ok(input instanceof vscode.TabInputTextDiff, 'the active editor is not a diff');
     assert.ok(input.original.fsPath.endsWith(join(...a!.appPath.split('/'), 'backend', 'app.py')));
     assert.ok(input.modified.fsPath.endsWith(join(...b!.appPath.split('/'), 'backend', 'app.py')));
+  });
+
+  it("checks an app on request and shows the check's verdict in the tree", async () => {
+    const api = await extensionApi();
+    const job = batch.jobs[0]!;
+    const started = await vscode.commands.executeCommand<Job>('appgen.checkApp', {
+      jobId: job.id,
+      levels: ['static'],
+    });
+    assert.ok(started, 'appgen.checkApp returned nothing');
+    const checked = await waitFor(
+      api.onDidChangeJobs,
+      () => {
+        const current = api.jobs().find((candidate) => candidate.id === job.id);
+        return current?.check && current.check.verdict !== 'running' ? current : undefined;
+      },
+      'the check to end',
+    );
+    assert.match(checked.check?.verdict ?? '', /^(passed|partial|failed|skipped)$/);
+    const item = treeItemOf(api, job.id);
+    assert.match(item?.description ?? '', /check (passed|partial|failed|skipped)/);
   });
 
   it("exports the batch's jobs as JSON, one row per job", async () => {
