@@ -159,7 +159,8 @@ export class GenerationService {
    * lock). A job whose commit has begun, like a finished one, goes on as it is: false then.
    */
   cancel(jobId: unknown, reason = 'Cancelled before it started'): boolean {
-    const job = this.get(jobId);
+    // A waiting job is as last recorded: a batch cancel of thousands reads none from the history.
+    const job = (typeof jobId === 'string' && this.waiting.get(jobId)) || this.get(jobId);
     if (job.status === 'queued') {
       this.waiting.delete(job.id);
       this.finish(job, 'cancelled', { error: { code: 'cancelled', message: reason } });
