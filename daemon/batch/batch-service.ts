@@ -284,10 +284,11 @@ export class BatchService {
   }
 
   private costOf(job: Job): number | undefined {
-    // Prices are looked up only when needed: OpenRouter always reports the cost.
+    // Prices are looked up only when needed: OpenRouter always reports the cost, and a job that has
+    // not called its model yet costs nothing (a lookup may scan a model list of thousands).
     return usageCostUsd(
       job.usage,
-      job.usage?.costUsd === undefined ? this.deps.prices(job.model) : undefined,
+      job.usage && job.usage.costUsd === undefined ? this.deps.prices(job.model) : undefined,
     );
   }
 

@@ -250,4 +250,18 @@ describe('BatchService', () => {
       `other work ran while the jobs were prepared (prepared at each turn: ${seen.join(', ')})`,
     );
   });
+
+  it('looks up no model prices for jobs that have not called their model yet', async () => {
+    const jobs = Array.from({ length: 3000 }, (_, i) => job(String(i + 1), 'queued'));
+    const f = fixture({ record: record({ budgetUsd: 100 }), jobs, prices: PRICES });
+    f.batches.adopt(jobs);
+    for (const queued of jobs.slice(0, 1000)) f.batches.observe({ ...queued, status: 'running' });
+    assert.equal(f.pricesAsked(), 0);
+    f.batches.observe(job('1', 'succeeded', { usage: USAGE }));
+    assert.equal(f.pricesAsked(), 1, 'a job with tokens but no reported cost is priced');
+    assert.ok(Math.abs(f.batches.status('b1').costUsd - 0.007) < 1e-9);
+    f.releasePrices();
+    await f.batches.cancel('b1');
+    await f.batches.settled();
+  });
 });
