@@ -14,9 +14,7 @@ import {
   type MessageConnection,
   type MessageWriter,
   SocketMessageReader,
-  SocketMessageWriter,
   StreamMessageReader,
-  StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import type { Job } from '../shared/job';
 import * as P from '../shared/protocol';
@@ -27,6 +25,7 @@ import { BatchService } from './batch/batch-service';
 import { estimateBatchCost } from './batch/cost-estimate';
 import { applyOverrides, ConfigError, configFromEnv, type DaemonConfig } from './config';
 import { DaemonError } from './daemon-error';
+import { FramedMessageWriter } from './framed-message-writer';
 import { GenerationService } from './generation-service';
 import { removeStaleTempFiles } from './history/atomic-write-file';
 import { HistoryStore } from './history/history-store';
@@ -93,7 +92,7 @@ async function listenOnSocket(path: string): Promise<Server> {
  * far has been handed to it, so a reply sent just before (to `daemon/shutdown`) still arrives.
  */
 function socketConnection(socket: Socket): { connection: MessageConnection; end: () => void } {
-  const writer = new SocketMessageWriter(socket);
+  const writer = new FramedMessageWriter(socket);
   let lastWrite: Promise<void> = Promise.resolve();
   const tracked: MessageWriter = {
     onError: writer.onError,
@@ -446,7 +445,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   const stdout = new TickBatchedWritable(process.stdout);
   // A pipe is written synchronously, so what the last turn left still goes out as the process ends.
   process.once('exit', () => stdout.flush());
-  serve(createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(stdout)));
+  serve(createMessageConnection(new StreamMessageReader(process.stdin), new FramedMessageWriter(stdout)));
   process.stdin.on('end', () => void shutdown(0));
   batches.adopt(store.listUnfinished());
   // Jobs an earlier daemon left resume once the client has sent its key and settings (or soon
