@@ -3,8 +3,10 @@
  * costs grow with the work. Runs the real bundled daemon against the simulator with fixed latencies,
  * each case several times, and prints medians with their spread; writes bench/results.json.
  * Never part of `npm test`. BENCH_RUNS (default 3), BENCH_QUICK=1 (smaller sizes), BENCH_ONLY (a
- * comma-separated choice of scheduling, disk, merge, history, cold), BENCH_SIZES and
- * BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated) adjust it.
+ * comma-separated choice of scheduling, disk, merge, history, cold, batch-scale), BENCH_SIZES and
+ * BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated), BENCH_BATCH_JOBS (the
+ * batch-scale case's jobs, default 100,000) and BENCH_REPORT_MODELS (its report's models, default
+ * 20,000) adjust it.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,12 +18,13 @@ import { assertNoSymlinkEscape } from '../../daemon/merger/symlink-guard';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { DAEMON_JS, spawnDaemon } from '../support/daemon-process';
+import { batchScale, reportBuild } from './batch-scale-bench';
 import { runHistoryBench } from './history-bench';
 import { startSimulatorThread } from './simulator-thread';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUICK = process.env.BENCH_QUICK === '1';
-const CASES = ['scheduling', 'disk', 'merge', 'history', 'cold'] as const;
+const CASES = ['scheduling', 'disk', 'merge', 'history', 'cold', 'batch-scale'] as const;
 const ONLY = (process.env.BENCH_ONLY ?? CASES.join(',')).split(',').map((name) => name.trim());
 for (const name of ONLY) {
   if (!(CASES as readonly string[]).includes(name)) {
@@ -472,7 +475,25 @@ async function main(): Promise<void> {
     results.coldStartMs = cold;
   }
 
-  console.log('\n6. Growth from the smallest to the largest N');
+  if (runs('batch-scale')) {
+    const [jobs] = listFromEnv('BENCH_BATCH_JOBS') ?? [QUICK ? 10_000 : 100_000];
+    const [reportModels] = listFromEnv('BENCH_REPORT_MODELS') ?? [20_000];
+    console.log(`\n6. A batch of ${jobs} jobs (10 templates), started and cancelled while queued`);
+    const row = await batchScale(jobs!);
+    console.log(
+      `  ${row.models} models: batch/start ${row.startMs.toFixed(0)} ms, all announced after ${(row.startCpuMs / 1000).toFixed(1)} s of daemon CPU (daemon/status waited up to ${row.startStatusMaxMs.toFixed(0)} ms)`,
+    );
+    console.log(
+      `  batch/cancel ${row.cancelMs.toFixed(0)} ms, report on disk after ${row.cancelReportedMs.toFixed(0)} ms and ${(row.cancelCpuMs / 1000).toFixed(1)} s of daemon CPU (daemon/status waited up to ${row.cancelStatusMaxMs.toFixed(0)} ms)  RSS ${row.rssMb.toFixed(0)} MB`,
+    );
+    const report = reportBuild(reportModels!, 1);
+    console.log(
+      `  report of ${report.models} models x ${report.templates} template: ${report.buildMs.toFixed(0)} ms`,
+    );
+    results.batchScale = { ...row, report };
+  }
+
+  console.log('\n7. Growth from the smallest to the largest N');
   const c8 = scheduling_.filter((r) => r.concurrency === 8);
   if (c8.length >= 2) {
     const [a, b] = [c8[0]!, c8[c8.length - 1]!];

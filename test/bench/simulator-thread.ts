@@ -7,6 +7,7 @@
  * runs the simulator and tells the main thread its URL.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { DEFAULT_PRICING } from '../../daemon/simulator/simulated-models';
 import { startSimulator } from '../../daemon/simulator/simulator';
 
 export interface SimulatorThreadOptions {
@@ -16,6 +17,8 @@ export interface SimulatorThreadOptions {
   answerBytes: number;
   /** The model that answers with app code of that size. */
   model: string;
+  /** Model ids `GET /models` lists (at the simulator's default prices) instead of its own list. */
+  models?: string[];
 }
 
 export interface SimulatorThread {
@@ -53,7 +56,19 @@ export function answerOfSize(component: 'backend' | 'frontend', bytes: number): 
 }
 
 async function serve(options: SimulatorThreadOptions): Promise<void> {
-  const sim = await startSimulator({ latencyMs: options.latencyMs });
+  const sim = await startSimulator({
+    latencyMs: options.latencyMs,
+    ...(options.models
+      ? {
+          models: options.models.map((id) => ({
+            id,
+            name: id,
+            ...DEFAULT_PRICING,
+            contextLength: 128_000,
+          })),
+        }
+      : {}),
+  });
   sim.setModelBehavior(options.model, {
     content: (messages) =>
       answerOfSize(
