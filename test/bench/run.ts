@@ -488,7 +488,7 @@ async function main(): Promise<void> {
     );
     const report = reportBuild(reportModels!, 1);
     console.log(
-      `  report of ${report.models} models x ${report.templates} template: ${report.buildMs.toFixed(0)} ms`,
+      `  report of ${report.models} models x ${report.templates} template: ${report.buildMs.toFixed(0)} ms (${report.buildCpuMs.toFixed(0)} ms of CPU)`,
     );
     results.batchScale = { ...row, report };
   }
