@@ -218,9 +218,13 @@ export class BatchService {
     this.deps.dropQueued(batch.id);
     let cancelled = 0;
     let seen = 0;
-    // A Map's iterator sees each job's latest state, also after a turn in which jobs changed.
+    // A Map's iterator sees each job's latest state, and jobs added during a turn too.
     for (const job of batch.jobs.values()) {
-      if (++seen % JOBS_PER_TURN === 0) await nextTurn();
+      if (++seen % JOBS_PER_TURN === 0) {
+        await nextTurn();
+        // A batch still being queued, or a job retried, adds tasks meanwhile: their jobs come later here.
+        this.deps.dropQueued(batch.id);
+      }
       if (which(job) && this.deps.service.cancel(job.id, reason)) cancelled++;
     }
     return cancelled;
