@@ -3,12 +3,14 @@
  * `batch/cancel` of every job until it is answered and until the batch's report is on disk. Every
  * job but one stays queued (the batch runs one at a time against a model that takes an hour), so
  * the figures are the daemon's bookkeeping alone. While each request is under way a second client
- * request (`daemon/status`) is sent over and over: the longest it waited is how long the daemon's
- * event loop was held. Also the report's build time for a batch of many models, in process.
+ * sends `daemon/status` over and over: the longest it waited is how long the daemon held a
+ * request. Also the report's build time for a batch of many models, in process.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { renderBatchReport } from '../../daemon/batch/batch-report';
+import { socketPathFor } from '../../daemon/workspace-lock';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { type DaemonProcess, spawnDaemon } from '../support/daemon-process';
@@ -106,17 +108,45 @@ function cpuMsOf(pid: number): number {
 }
 
 /**
- * Sends `daemon/status` one after the other until `stop` is called; resolves with the longest
- * round trip. Answered only between two turns of the daemon's event loop, it measures how long one
- * turn held it.
+ * A second client on the daemon's socket sends `daemon/status` one after the other until `stop` is
+ * called; resolves with the longest round trip. It reads the notifications every client is sent
+ * without parsing them, so the figure is how long the daemon held a request, not how long a
+ * client took to parse what came before the reply.
  */
-function probeStatus(daemon: DaemonProcess): { stop: () => Promise<number> } {
+async function probeStatus(daemon: DaemonProcess): Promise<{ stop: () => Promise<number> }> {
+  const socket = connect(socketPathFor(daemon.workspace));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  let pending: Buffer = Buffer.alloc(0);
+  let answered: (() => void) | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    for (;;) {
+      const headerEnd = pending.indexOf('\r\n\r\n');
+      if (headerEnd < 0) break;
+      const length = Number(
+        /Content-Length: (\d+)/.exec(pending.subarray(0, headerEnd).toString('ascii'))?.[1],
+      );
+      const bodyStart = headerEnd + 4;
+      if (pending.length < bodyStart + length) break;
+      // A reply starts with its id; a notification with its method.
+      if (pending.subarray(bodyStart, bodyStart + 22).toString('ascii') === '{"jsonrpc":"2.0","id":')
+        answered?.();
+      pending = pending.subarray(bodyStart + length);
+    }
+  });
   let running = true;
   let longest = 0;
   const loop = (async () => {
-    while (running) {
+    for (let id = 1; running; id++) {
+      const body = JSON.stringify({ jsonrpc: '2.0', id, method: P.StatusRequest.method, params: {} });
       const sent = performance.now();
-      await daemon.connection.sendRequest(P.StatusRequest, {});
+      await new Promise<void>((resolve) => {
+        answered = resolve;
+        socket.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      });
       longest = Math.max(longest, performance.now() - sent);
     }
   })();
@@ -124,6 +154,7 @@ function probeStatus(daemon: DaemonProcess): { stop: () => Promise<number> } {
     stop: async () => {
       running = false;
       await loop;
+      socket.end();
       return longest;
     },
   };
@@ -172,7 +203,7 @@ export async function batchScale(
 
     const pid = daemon.child.pid!;
     let cpu = cpuMsOf(pid);
-    let probe = probeStatus(daemon);
+    let probe = await probeStatus(daemon);
     let sent = performance.now();
     const started = await daemon.connection.sendRequest(P.BatchStartRequest, {});
     const startMs = performance.now() - sent;
@@ -184,7 +215,7 @@ export async function batchScale(
     const startCpuMs = cpuMsOf(pid) - cpu;
     cpu = cpuMsOf(pid);
 
-    probe = probeStatus(daemon);
+    probe = await probeStatus(daemon);
     sent = performance.now();
     const { cancelled } = await daemon.connection.sendRequest(P.BatchCancelRequest, {
       batchId: started.batchId,
