@@ -6,8 +6,8 @@
  * sends `daemon/status` over and over: the longest it waited is how long the daemon held a
  * request. Also the report's build time for a batch of many models, in process.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { renderBatchReport } from '../../daemon/batch/batch-report';
 import { socketPathFor } from '../../daemon/workspace-lock';
@@ -108,53 +108,73 @@ function cpuMsOf(pid: number): number {
 }
 
 /**
- * A second client on the daemon's socket sends `daemon/status` one after the other until `stop` is
- * called; resolves with the longest round trip. It reads the notifications every client is sent
- * without parsing them, so the figure is how long the daemon held a request, not how long a
- * client took to parse what came before the reply.
+ * The prober, a process of its own: in the benchmark's process it would wait while the JSON-RPC
+ * client parses the notifications, and that wait would count as the daemon's. Plain JavaScript for
+ * `node -e`: connects to the daemon's socket (argv[1]) as a second client, sends `daemon/status`
+ * one after the other, skips the notifications every client is sent without parsing them, and when
+ * its stdin closes prints the longest round trip in milliseconds.
+ */
+const PROBER = `
+const socket = require('node:net').connect(process.argv[1]);
+let pending = Buffer.alloc(0);
+let answered;
+socket.on('data', (chunk) => {
+  pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+  for (;;) {
+    const headerEnd = pending.indexOf('\\r\\n\\r\\n');
+    if (headerEnd < 0) break;
+    const length = Number(/Content-Length: (\\d+)/.exec(pending.subarray(0, headerEnd).toString('ascii'))[1]);
+    const bodyStart = headerEnd + 4;
+    if (pending.length < bodyStart + length) break;
+    // A reply starts with its id; a notification with its method.
+    if (pending.subarray(bodyStart, bodyStart + 22).toString('ascii') === '{"jsonrpc":"2.0","id":') answered();
+    pending = pending.subarray(bodyStart + length);
+  }
+});
+let running = true;
+let longest = 0;
+process.stdin.on('end', () => { running = false; });
+process.stdin.resume();
+socket.once('connect', async () => {
+  process.stdout.write('ready\\n');
+  for (let id = 1; running; id++) {
+    const body = JSON.stringify({ jsonrpc: '2.0', id, method: 'daemon/status', params: {} });
+    const sent = performance.now();
+    await new Promise((resolve) => {
+      answered = resolve;
+      socket.write('Content-Length: ' + Buffer.byteLength(body) + '\\r\\n\\r\\n' + body);
+    });
+    longest = Math.max(longest, performance.now() - sent);
+  }
+  process.stdout.write(longest + '\\n');
+  socket.end();
+});
+`;
+
+/**
+ * Starts the prober against `daemon`; `stop` resolves with the longest a `daemon/status` waited for
+ * its reply meanwhile.
  */
 async function probeStatus(daemon: DaemonProcess): Promise<{ stop: () => Promise<number> }> {
-  const socket = connect(socketPathFor(daemon.workspace));
+  const child = spawn(process.execPath, ['-e', PROBER, socketPathFor(daemon.workspace)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
+    child.stdout!.on('data', () => output.startsWith('ready') && resolve());
+    void exited.then(() => reject(new Error('the status prober exited before it was ready')));
   });
-  let pending: Buffer = Buffer.alloc(0);
-  let answered: (() => void) | undefined;
-  socket.on('data', (chunk: Buffer) => {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    for (;;) {
-      const headerEnd = pending.indexOf('\r\n\r\n');
-      if (headerEnd < 0) break;
-      const length = Number(
-        /Content-Length: (\d+)/.exec(pending.subarray(0, headerEnd).toString('ascii'))?.[1],
-      );
-      const bodyStart = headerEnd + 4;
-      if (pending.length < bodyStart + length) break;
-      // A reply starts with its id; a notification with its method.
-      if (pending.subarray(bodyStart, bodyStart + 22).toString('ascii') === '{"jsonrpc":"2.0","id":')
-        answered?.();
-      pending = pending.subarray(bodyStart + length);
-    }
-  });
-  let running = true;
-  let longest = 0;
-  const loop = (async () => {
-    for (let id = 1; running; id++) {
-      const body = JSON.stringify({ jsonrpc: '2.0', id, method: P.StatusRequest.method, params: {} });
-      const sent = performance.now();
-      await new Promise<void>((resolve) => {
-        answered = resolve;
-        socket.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      });
-      longest = Math.max(longest, performance.now() - sent);
-    }
-  })();
   return {
     stop: async () => {
-      running = false;
-      await loop;
-      socket.end();
+      child.stdin!.end();
+      await exited;
+      const longest = Number(output.split('\n')[1]);
+      if (!Number.isFinite(longest)) throw new Error(`the status prober said ${JSON.stringify(output)}`);
       return longest;
     },
   };
