@@ -8,9 +8,9 @@ import {
   type Message,
   type MessageConnection,
   type MessageWriter,
-  StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import { FramedMessageReader } from './frame-reader';
+import { FramedMessageWriter } from './framed-message-writer';
 import type { Logger } from './logger';
 
 export interface ClientConnection {
@@ -33,7 +33,7 @@ export function openClientConnection(options: {
   close: () => void;
 }): ClientConnection {
   const { transport, log } = options;
-  const writer = new StreamMessageWriter(options.output);
+  const writer = new FramedMessageWriter(options.output);
   let lastWrite: Promise<void> = Promise.resolve();
   const tracked: MessageWriter = {
     onError: writer.onError,

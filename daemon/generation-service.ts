@@ -63,6 +63,8 @@ export interface JobContext {
 }
 
 const SHUTDOWN = Symbol('shutdown');
+/** Jobs a batch announces and queues per turn of the event loop. */
+const LAUNCHED_PER_TURN = 2000;
 
 export class GenerationService {
   private readonly running = new Map<string, AbortController>();
@@ -176,16 +178,20 @@ export class GenerationService {
    * Announces recorded jobs and queues them once the reply that returns them has gone out, so a
    * client hears of a job's progress only after it knows the job.
    */
-  private launch(jobs: Job[]): void {
-    for (const job of jobs) this.waiting.set(job.id, job);
+  private launch(jobs: Job[], from = 0): void {
+    if (from === 0) for (const job of jobs) this.waiting.set(job.id, job);
     setImmediate(() => {
-      for (const job of jobs) {
+      if (this.stopping) return; // the jobs stay recorded queued and resume on the next start
+      // A few thousand per turn: announcing 100,000 jobs takes seconds, and requests wait meanwhile.
+      const end = Math.min(jobs.length, from + LAUNCHED_PER_TURN);
+      for (const job of jobs.slice(from, end)) {
         // A cancel in the meantime has recorded the job cancelled and taken it out of `waiting`;
         // nothing else changes a queued job, so the recorded state is still the current one.
         if (!this.waiting.has(job.id)) continue;
         this.deps.onChanged(job);
         this.schedule(job);
       }
+      if (end < jobs.length) this.launch(jobs, end);
     });
   }
 
@@ -205,7 +211,8 @@ export class GenerationService {
    * lock). A job whose commit has begun, like a finished one, goes on as it is: false then.
    */
   cancel(jobId: unknown, reason = 'Cancelled before it started'): boolean {
-    const job = this.get(jobId);
+    // A waiting job is as last recorded: a batch cancel of thousands reads none from the history.
+    const job = (typeof jobId === 'string' && this.waiting.get(jobId)) || this.get(jobId);
     if (job.status === 'queued') {
       this.waiting.delete(job.id);
       this.finish(job, 'cancelled', { error: { code: 'cancelled', message: reason } });

@@ -28,6 +28,10 @@ export class JobQueue {
   private readonly groups = new Map<string, PQueue>();
   /** Lines of groups whose limit was lifted, kept until the tasks already in them are done. */
   private readonly retired = new Set<PQueue>();
+  /** Numbers the tasks in the order they were added, for `dropWaiting`. */
+  private added = 0;
+  /** Per group, the number of the last task `dropWaiting` dropped: that one and earlier never start. */
+  private readonly droppedUpTo = new Map<string, number>();
 
   constructor(settings: QueueSettings) {
     this.settings = settings;
@@ -76,8 +80,24 @@ export class JobQueue {
 
   /** Runs `task` when its line has a free slot. The promise settles with the task. */
   add(task: () => Promise<void>, place: QueuePlace = {}): Promise<void> {
-    const line = (place.batchId !== undefined && this.groups.get(place.batchId)) || this.shared;
-    return line.add(task, { priority: place.priority ?? 0 });
+    const group = place.batchId;
+    const line = (group !== undefined && this.groups.get(group)) || this.shared;
+    const options = { priority: place.priority ?? 0 };
+    if (group === undefined) return line.add(task, options);
+    const number = ++this.added;
+    return line.add(
+      () => (number <= (this.droppedUpTo.get(group) ?? 0) ? Promise.resolve() : task()),
+      options,
+    );
+  }
+
+  /**
+   * The tasks of `group` added so far that have not started never will (their promises resolve
+   * without running them); tasks added later run as usual. Cancelling thousands of waiting jobs
+   * takes several turns of the event loop: none of them starts in between.
+   */
+  dropWaiting(group: string): void {
+    this.droppedUpTo.set(group, this.added);
   }
 
   get waiting(): number {

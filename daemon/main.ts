@@ -262,6 +262,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       });
     },
     limitConcurrency: (batchId, maxConcurrent) => queue.limitGroup(batchId, maxConcurrent),
+    dropQueued: (batchId) => queue.dropWaiting(batchId),
     prices: (model) => models.pricesOf(model),
     loadPrices: () => models.list(),
   });
@@ -406,7 +407,9 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       return batches.start(params.configPath);
     },
     'batch/status': (params: { batchId?: unknown }) => batches.status(params.batchId),
-    'batch/cancel': (params: { batchId?: unknown }) => ({ cancelled: batches.cancel(params.batchId) }),
+    'batch/cancel': async (params: { batchId?: unknown }) => ({
+      cancelled: await batches.cancel(params.batchId),
+    }),
     'history/list': (params: P.HistoryListParams) => store.listJobs(params),
     'history/importLegacy': (params: { dbPath?: unknown }) => {
       if (typeof params.dbPath !== 'string' || params.dbPath === '') {

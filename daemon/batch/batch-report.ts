@@ -25,27 +25,81 @@ const ICONS: Record<Job['status'], string> = {
   running: '🔄',
 };
 
+/**
+ * A batch's jobs laid out for the report, built in one pass over them: models and templates each
+ * sorted by code point (the same order on every machine, and no collator to build), and each
+ * model's jobs by app number per template.
+ */
+export interface ReportGrid {
+  models: string[];
+  templates: string[];
+  /** The jobs of a model and template, by app number (in the order given for equal numbers). */
+  cell: (model: string, template: string) => readonly Job[];
+  /** Every job, by model, then app number. */
+  ordered: Job[];
+}
+
+const NONE: readonly Job[] = [];
+
+export function groupReportJobs(jobs: readonly Job[]): ReportGrid {
+  const byModel = new Map<string, Job[]>();
+  const templateSet = new Set<string>();
+  for (const job of jobs) {
+    const { model } = job;
+    const list = byModel.get(model);
+    if (list) list.push(job);
+    else byModel.set(model, [job]);
+  }
+  const models = [...byModel.keys()].sort();
+  const cells = new Map<string, Map<string, Job[]>>();
+  const ordered: Job[] = [];
+  for (const model of models) {
+    // A stable sort of each model's jobs equals the order a sort of all by (model, app number) gives.
+    const list = byModel.get(model)!.sort((a, b) => a.appNum - b.appNum);
+    const byTemplate = new Map<string, Job[]>();
+    for (const job of list) {
+      const template = job.templateSlug;
+      templateSet.add(template);
+      const cell = byTemplate.get(template);
+      if (cell) cell.push(job);
+      else byTemplate.set(template, [job]);
+      ordered.push(job);
+    }
+    cells.set(model, byTemplate);
+  }
+  return {
+    models,
+    templates: [...templateSet].sort(),
+    cell: (model, template) => cells.get(model)?.get(template) ?? NONE,
+    ordered,
+  };
+}
+
 export function renderBatchReport(input: BatchReportInput): string {
-  // By code point, as the model list below: the same order on every machine, and no collator to
-  // build (localeCompare's first call costs milliseconds).
-  const jobs = [...input.jobs].sort(
-    (a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0) || a.appNum - b.appNum,
-  );
-  const models = [...new Set(jobs.map((j) => j.model))].sort();
-  const templates = [...new Set(jobs.map((j) => j.templateSlug))].sort();
-  const count = (status: Job['status']) => jobs.filter((j) => j.status === status).length;
-  const cost = jobs.reduce((sum, j) => sum + (j.usage?.costUsd ?? 0), 0);
-  const tokens = jobs.reduce(
-    (sum, j) => sum + (j.usage ? j.usage.promptTokens + j.usage.completionTokens : 0),
-    0,
-  );
+  const grid = groupReportJobs(input.jobs);
+  const jobs = grid.ordered;
+  const { models, templates } = grid;
+  const counts: Record<Job['status'], number> = {
+    queued: 0,
+    running: 0,
+    succeeded: 0,
+    failed: 0,
+    cancelled: 0,
+  };
+  let cost = 0;
+  let tokens = 0;
+  for (const job of jobs) {
+    counts[job.status]++;
+    cost += job.usage?.costUsd ?? 0;
+    tokens += job.usage ? job.usage.promptTokens + job.usage.completionTokens : 0;
+  }
   const lines: string[] = [
     `# Batch ${input.batchId}`,
     '',
     `- File: \`${input.file || '(unknown)'}\``,
     `- Started: ${input.startedAt}`,
     `- Finished: ${input.finishedAt}`,
-    `- Jobs: ${jobs.length} (${count('succeeded')} succeeded, ${count('failed')} failed, ${count('cancelled')} cancelled)`,
+    `- Jobs: ${jobs.length} (${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.cancelled} cancelled)`,
     `- Tokens: ${tokens}`,
     `- Cost: $${cost.toFixed(4)}`,
   ];
@@ -63,12 +117,7 @@ export function renderBatchReport(input: BatchReportInput): string {
     `| --- |${templates.map(() => ' --- |').join('')}${scoreColumn ? ' --- |' : ''}`,
   );
   for (const model of models) {
-    const cells = templates.map((template) =>
-      jobs
-        .filter((j) => j.model === model && j.templateSlug === template)
-        .map(cell)
-        .join('<br>'),
-    );
+    const cells = templates.map((template) => grid.cell(model, template).map(cell).join('<br>'));
     if (scoreColumn) cells.push(meanScore(checked.filter((j) => j.model === model)));
     lines.push(`| \`${model}\` | ${cells.join(' | ')} |`);
   }

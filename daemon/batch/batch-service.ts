@@ -16,6 +16,7 @@ import type { Template } from '../templates/template';
 import { type BatchProblem, formatProblems, MAX_BATCH_FILE_BYTES, parseBatchFile } from './batch-file';
 import { renderBatchReport } from './batch-report';
 import { BatchTally } from './batch-tally';
+import { JOBS_PER_TURN, nextTurn } from './next-turn';
 import { reportPathOf, writeReportFile } from './report-file';
 import { type ModelPrices, usageCostUsd } from './usage-cost';
 
@@ -35,6 +36,8 @@ export interface BatchServiceDeps {
    * Called before any of the batch's jobs is queued.
    */
   limitConcurrency: (batchId: string, maxConcurrent: number) => void;
+  /** The batch's jobs waiting in the queue now never start (they are being cancelled); later ones do. */
+  dropQueued: (batchId: string) => void;
   /** A model's prices per token from the cached model list (never a request), if known. */
   prices: (model: string) => ModelPrices | undefined;
   /** Fetches the model list into the cache `prices` reads. */
@@ -102,10 +105,12 @@ export class BatchService {
       }
       if (problems.length === 0) {
         const foundAppNums = new Map<string, number>();
+        let prepared = 0;
         for (const [m, model] of config.models.entries()) {
           try {
             for (const templateSlug of slugs) {
               for (let r = 0; r < config.repeat; r++) {
+                if (++prepared % JOBS_PER_TURN === 0) await nextTurn();
                 jobs.push(
                   await this.deps.service.prepare(
                     { templateSlug, model, ...(config.options ? { options: config.options } : {}) },
@@ -172,9 +177,10 @@ export class BatchService {
       batch.paused = `Budget of $${batch.budgetUsd} reached ($${progress.costUsd.toFixed(4)} spent); no new jobs started`;
       this.deps.log.warn(batch.paused, { batchId: batch.id });
       // Each cancellation comes back through observe; the last change may itself end the batch.
-      for (const other of [...batch.jobs.values()]) {
-        if (other.status === 'queued') this.deps.service.cancel(other.id, batch.paused);
-      }
+      const reason = batch.paused;
+      void this.cancelJobs(batch, (job) => job.status === 'queued', reason).catch((error) =>
+        this.deps.log.error('cancelling the batch failed', { batchId: batch.id, error }),
+      );
     }
     const finished = this.progressOf(batch).finished;
     if (finished && !batch.ended) {
@@ -215,12 +221,32 @@ export class BatchService {
     return this.progressOf(this.find(batchId));
   }
 
-  cancel(batchId: unknown): number {
-    const batch = this.find(batchId);
+  /** Cancels every unfinished job of the batch; resolves with how many it cancelled. */
+  cancel(batchId: unknown): Promise<number> {
+    return this.cancelJobs(this.find(batchId), (job) => job.status === 'queued' || job.status === 'running');
+  }
+
+  /**
+   * Cancels the batch's jobs that `which` picks, a few thousand per turn of the event loop. The
+   * first turn's share is cancelled before this returns; none of the batch's waiting jobs starts
+   * in the meantime.
+   */
+  private async cancelJobs(
+    batch: ActiveBatch,
+    which: (job: Job) => boolean,
+    reason?: string,
+  ): Promise<number> {
+    this.deps.dropQueued(batch.id);
     let cancelled = 0;
+    let seen = 0;
+    // A Map's iterator sees each job's latest state, and jobs added during a turn too.
     for (const job of batch.jobs.values()) {
-      if ((job.status === 'queued' || job.status === 'running') && this.deps.service.cancel(job.id))
-        cancelled++;
+      if (++seen % JOBS_PER_TURN === 0) {
+        await nextTurn();
+        // A batch still being queued, or a job retried, adds tasks meanwhile: their jobs come later here.
+        this.deps.dropQueued(batch.id);
+      }
+      if (which(job) && this.deps.service.cancel(job.id, reason)) cancelled++;
     }
     return cancelled;
   }
@@ -283,10 +309,11 @@ export class BatchService {
   }
 
   private costOf(job: Job): number | undefined {
-    // Prices are looked up only when needed: OpenRouter always reports the cost.
+    // Prices are looked up only when needed: OpenRouter always reports the cost, and a job that has
+    // not called its model yet costs nothing (a lookup may scan a model list of thousands).
     return usageCostUsd(
       job.usage,
-      job.usage?.costUsd === undefined ? this.deps.prices(job.model) : undefined,
+      job.usage && job.usage.costUsd === undefined ? this.deps.prices(job.model) : undefined,
     );
   }
 

@@ -9,12 +9,14 @@ import type { CostEstimate } from '../../shared/protocol';
 /** Tokens an answer is assumed to take when the batch sets no `maxTokens`. */
 export const ASSUMED_ANSWER_TOKENS = 4000;
 
+type Prices = { promptPrice?: number; completionPrice?: number } | undefined;
+
 export interface EstimateInput {
   jobs: Job[];
-  /** Characters of the backend and frontend prompts (system + user) of a template. */
+  /** Characters of the backend and frontend prompts (system + user) of a template. Asked once per template. */
   promptChars: (templateSlug: string) => number;
-  /** USD per token, when known. */
-  prices: (model: string) => { promptPrice?: number; completionPrice?: number } | undefined;
+  /** USD per token, when known. Asked once per model. */
+  prices: (model: string) => Prices;
 }
 
 export function estimateBatchCost(input: EstimateInput): CostEstimate {
@@ -22,14 +24,26 @@ export function estimateBatchCost(input: EstimateInput): CostEstimate {
   let promptTokens = 0;
   let completionTokens = 0;
   const unpriced = new Set<string>();
+  // A batch has many jobs per model and template: a lookup may scan a model list of thousands.
+  const chars = new Map<string, number>();
+  const priced = new Map<string, Prices>();
   for (const job of input.jobs) {
     const calls = job.components?.length ?? 2;
     const answer = Math.min(job.options?.maxTokens ?? ASSUMED_ANSWER_TOKENS, ASSUMED_ANSWER_TOKENS) * calls;
     // The frontend prompt also carries the backend's code, about one answer long.
-    const prompt = Math.ceil(input.promptChars(job.templateSlug) / 4) + (calls > 1 ? answer / calls : 0);
+    let size = chars.get(job.templateSlug);
+    if (size === undefined) {
+      size = input.promptChars(job.templateSlug);
+      chars.set(job.templateSlug, size);
+    }
+    const prompt = Math.ceil(size / 4) + (calls > 1 ? answer / calls : 0);
     promptTokens += prompt;
     completionTokens += answer;
-    const price = input.prices(job.model);
+    let price = priced.get(job.model);
+    if (price === undefined && !priced.has(job.model)) {
+      price = input.prices(job.model);
+      priced.set(job.model, price);
+    }
     if (price?.promptPrice === undefined || price.completionPrice === undefined) {
       unpriced.add(job.model);
       continue;

@@ -74,6 +74,8 @@ export interface HistoryStats {
   saveBusyMs: number;
   /** Whether changes wait for a save. */
   dirty: boolean;
+  /** Job rows recorded but not yet applied to the database. */
+  pendingRows: number;
 }
 
 /** Which jobs `listJobs` returns. */
@@ -88,6 +90,8 @@ export interface JobFilter {
 }
 
 const DEFAULT_SAVE_DELAY_MS = 250;
+/** Job rows a save applies between two turns of the event loop: tens of milliseconds of work. */
+const ROWS_PER_TURN = 1000;
 const READ_COLUMNS = JOB_COLUMNS.filter(
   (column) => !['source', 'legacy_key', 'legacy_data'].includes(column),
 );
@@ -437,6 +441,7 @@ export class HistoryStore {
       logBytes: this.logBytes,
       saveBusyMs: this.saveBusyMs,
       dirty: this.scheduler.isDirty,
+      pendingRows: this.pendingRows.size,
     };
   }
 
@@ -487,6 +492,14 @@ export class HistoryStore {
   }
 
   private async save(): Promise<void> {
+    // A batch records a row per job at once: 100,000 rows take seconds to apply, so a save applies
+    // them in slices and lets the event loop take a turn between two (readers apply the rest at once).
+    while (this.pendingRows.size > ROWS_PER_TURN) {
+      const started = this.monotonicMs();
+      this.applyPending(ROWS_PER_TURN);
+      this.saveBusyMs += this.monotonicMs() - started;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const started = this.monotonicMs();
     this.applyPending();
     this.saveBusyMs += this.monotonicMs() - started;
@@ -597,12 +610,15 @@ export class HistoryStore {
     this.foldTimer = undefined;
   }
 
-  /** Writes the waiting job rows into the database, all or none. */
-  private applyPending(): void {
+  /** Writes the waiting job rows (the first `limit` of them) into the database, all or none. */
+  private applyPending(limit = Number.POSITIVE_INFINITY): void {
     if (this.pendingRows.size === 0) return;
+    const applied: string[] = [];
     this.db.exec('BEGIN');
     try {
-      for (const { job, updatedAt } of this.pendingRows.values()) {
+      for (const [id, { job, updatedAt }] of this.pendingRows) {
+        if (applied.length >= limit) break;
+        applied.push(id);
         const row = jobToRow(job, updatedAt);
         this.run(
           UPSERT_JOB,
@@ -615,7 +631,8 @@ export class HistoryStore {
       this.db.exec('ROLLBACK');
       throw error;
     }
-    this.pendingRows.clear();
+    if (applied.length === this.pendingRows.size) this.pendingRows.clear();
+    else for (const id of applied) this.pendingRows.delete(id);
   }
 
   private readonly ports = new Map<string, AppPorts>();

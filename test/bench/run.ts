@@ -6,7 +6,8 @@
  * comma-separated choice of scheduling, disk, merge, history, cold, smoke, faults, ack, soak),
  * BENCH_SIZES and BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated),
  * BENCH_SMOKE_APPS (the smoke case's N), BENCH_FAULT_JOBS (the faults case's N), BENCH_SOAK_JOBS
- * and BENCH_SOAK_SEED (the soak's size and its random choices) adjust it.
+ * and BENCH_SOAK_SEED (the soak's size and its random choices), BENCH_BATCH_JOBS and
+ * BENCH_REPORT_MODELS (the batch-scale case's sizes) adjust it.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { assertNoSymlinkEscape } from '../../daemon/merger/symlink-guard';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { DAEMON_JS, spawnDaemon } from '../support/daemon-process';
+import { batchScale, reportBuild } from './batch-scale-bench';
 import { runFaultsBench } from './faults-bench';
 import { runHistoryBench } from './history-bench';
 import { startSimulatorThread } from './simulator-thread';
@@ -27,7 +29,18 @@ import { runStartAck } from './start-ack-bench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const QUICK = process.env.BENCH_QUICK === '1';
-const CASES = ['scheduling', 'disk', 'merge', 'history', 'cold', 'smoke', 'faults', 'ack', 'soak'] as const;
+const CASES = [
+  'scheduling',
+  'disk',
+  'merge',
+  'history',
+  'cold',
+  'smoke',
+  'faults',
+  'ack',
+  'soak',
+  'batch-scale',
+] as const;
 const ONLY = (process.env.BENCH_ONLY ?? CASES.join(',')).split(',').map((name) => name.trim());
 for (const name of ONLY) {
   if (!(CASES as readonly string[]).includes(name)) {
@@ -544,7 +557,25 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('\n9. Growth from the smallest to the largest N');
+  if (runs('batch-scale')) {
+    const [jobs] = listFromEnv('BENCH_BATCH_JOBS') ?? [QUICK ? 10_000 : 100_000];
+    const [reportModels] = listFromEnv('BENCH_REPORT_MODELS') ?? [20_000];
+    console.log(`\n9. A batch of ${jobs} jobs (10 templates), started and cancelled while queued`);
+    const row = await batchScale(jobs!);
+    console.log(
+      `  ${row.models} models: batch/start ${row.startMs.toFixed(0)} ms, all announced after ${(row.startCpuMs / 1000).toFixed(1)} s of daemon CPU (daemon/status waited up to ${row.startStatusMaxMs.toFixed(0)} ms)`,
+    );
+    console.log(
+      `  batch/cancel ${row.cancelMs.toFixed(0)} ms, report on disk after ${row.cancelReportedMs.toFixed(0)} ms and ${(row.cancelCpuMs / 1000).toFixed(1)} s of daemon CPU (daemon/status waited up to ${row.cancelStatusMaxMs.toFixed(0)} ms)  RSS ${row.rssMb.toFixed(0)} MB`,
+    );
+    const report = reportBuild(reportModels!, 1);
+    console.log(
+      `  report of ${report.models} models x ${report.templates} template: ${report.buildMs.toFixed(0)} ms (${report.buildCpuMs.toFixed(0)} ms of CPU)`,
+    );
+    results.batchScale = { ...row, report };
+  }
+
+  console.log('\n10. Growth from the smallest to the largest N');
   const c8 = scheduling_.filter((r) => r.concurrency === 8);
   if (c8.length >= 2) {
     const [a, b] = [c8[0]!, c8[c8.length - 1]!];

@@ -7,6 +7,7 @@
  * runs the simulator and tells the main thread its URL.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { DEFAULT_PRICING } from '../../daemon/simulator/simulated-models';
 import { type RandomFaults, startSimulator } from '../../daemon/simulator/simulator';
 
 export interface SimulatorThreadOptions {
@@ -18,6 +19,8 @@ export interface SimulatorThreadOptions {
   model: string;
   /** A share of that model's requests fails. */
   faults?: RandomFaults;
+  /** Model ids `GET /models` lists (at the simulator's default prices) instead of its own list. */
+  models?: string[];
 }
 
 export interface SimulatorThread {
@@ -62,7 +65,19 @@ export function answerOfSize(component: 'backend' | 'frontend', bytes: number): 
 }
 
 async function serve(options: SimulatorThreadOptions): Promise<void> {
-  const sim = await startSimulator({ latencyMs: options.latencyMs });
+  const sim = await startSimulator({
+    latencyMs: options.latencyMs,
+    ...(options.models
+      ? {
+          models: options.models.map((id) => ({
+            id,
+            name: id,
+            ...DEFAULT_PRICING,
+            contextLength: 128_000,
+          })),
+        }
+      : {}),
+  });
   sim.setModelBehavior(options.model, {
     ...(options.faults ? { randomFaults: options.faults } : {}),
     content: (messages) =>

@@ -220,6 +220,21 @@ describe('JobQueue group limits (a batch maxConcurrent)', () => {
     await queue.onIdle();
   });
 
+  it('never starts the waiting tasks of a group dropped with dropWaiting, resolving them; later ones run', async () => {
+    const queue = new JobQueue({ enabled: true, maxConcurrent: 1 });
+    const t = tasks(queue);
+    const first = t.add('a1', 'a');
+    const dropped = [t.add('a2', 'a'), t.add('a3', 'a')];
+    const other = t.add('b1', 'b');
+    queue.dropWaiting('a');
+    const later = t.add('a4', 'a');
+    await t.finish('a1', first);
+    await Promise.all(dropped);
+    await t.finish('b1', other);
+    await t.finish('a4', later);
+    assert.deepEqual(t.started, ['a1', 'b1', 'a4'], 'a2 and a3 never started; the running a1 went on');
+  });
+
   it('passes a rejection of a grouped task to the caller and lets the next one in', async () => {
     const queue = new JobQueue({ enabled: true, maxConcurrent: 4 });
     queue.limitGroup('batch', 1);

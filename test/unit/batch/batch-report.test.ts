@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { type BatchReportInput, renderBatchReport } from '../../../daemon/batch/batch-report';
+import {
+  type BatchReportInput,
+  groupReportJobs,
+  renderBatchReport,
+} from '../../../daemon/batch/batch-report';
 import type { Job } from '../../../shared/job';
 import { modelSlug } from '../../../shared/model-slug';
 
@@ -187,5 +191,75 @@ describe('renderBatchReport', () => {
 
   it('does not depend on the order of the jobs it is given', () => {
     assert.equal(renderBatchReport(INPUT), renderBatchReport({ ...INPUT, jobs: [...JOBS].reverse() }));
+  });
+
+  it("builds the report of 20,000 models in one pass: each job's model and template are read at most twice", () => {
+    const reads = { model: 0, templateSlug: 0 };
+    const jobs = Array.from({ length: 20_000 }, (_, i) => {
+      const plain = job({
+        id: `big-${i}`,
+        model: `vendor/model-${String(i).padStart(5, '0')}`,
+        templateSlug: 'crud_todo_list',
+        appNum: 1,
+        status: i % 4 === 0 ? 'failed' : 'succeeded',
+      });
+      // Counts every read of the two fields the matrix is keyed by.
+      return new Proxy(plain, {
+        get(target, key, receiver) {
+          if (key === 'model' || key === 'templateSlug') reads[key]++;
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    });
+    const markdown = renderBatchReport({ ...INPUT, jobs });
+    assert.ok(reads.model <= 2 * jobs.length, `model read ${reads.model} times for ${jobs.length} jobs`);
+    assert.ok(
+      reads.templateSlug <= 2 * jobs.length,
+      `templateSlug read ${reads.templateSlug} times for ${jobs.length} jobs`,
+    );
+    const rows = tableLines(markdown).slice(2);
+    assert.equal(rows.length, 20_000);
+    assert.equal(
+      rows[0],
+      '| `vendor/model-00000` | ❌ [app1](../../generated/apps/vendor_model-00000/app1) |',
+    );
+    assert.equal(
+      rows[19_999],
+      '| `vendor/model-19999` | ✅ [app1](../../generated/apps/vendor_model-19999/app1) |',
+    );
+    assert.match(markdown, /- Jobs: 20000 \(15000 succeeded, 5000 failed, 0 cancelled\)/);
+  });
+});
+
+describe('groupReportJobs', () => {
+  const jobs = [
+    job({ id: 'b2', model: 'b/m', templateSlug: 'y', appNum: 2, status: 'succeeded' }),
+    job({ id: 'a3', model: 'a/m', templateSlug: 'x', appNum: 3, status: 'failed' }),
+    job({ id: 'b1', model: 'b/m', templateSlug: 'y', appNum: 1, status: 'queued' }),
+    job({ id: 'a1', model: 'a/m', templateSlug: 'y', appNum: 1, status: 'succeeded' }),
+    job({ id: 'B1', model: 'B/m', templateSlug: 'X', appNum: 1, status: 'cancelled' }),
+    job({ id: 'a1bis', model: 'a/m', templateSlug: 'x', appNum: 1, status: 'running' }),
+  ];
+  const ids = (list: readonly Job[]) => list.map((j) => j.id);
+
+  it('sorts models and templates by code point', () => {
+    const grid = groupReportJobs(jobs);
+    assert.deepEqual(grid.models, ['B/m', 'a/m', 'b/m']);
+    assert.deepEqual(grid.templates, ['X', 'x', 'y']);
+  });
+
+  it('puts each job in the cell of its model and template, by app number', () => {
+    const grid = groupReportJobs(jobs);
+    assert.deepEqual(ids(grid.cell('a/m', 'x')), ['a1bis', 'a3']);
+    assert.deepEqual(ids(grid.cell('a/m', 'y')), ['a1']);
+    assert.deepEqual(ids(grid.cell('b/m', 'y')), ['b1', 'b2']);
+    assert.deepEqual(ids(grid.cell('B/m', 'X')), ['B1']);
+    assert.deepEqual(ids(grid.cell('b/m', 'x')), [], 'a pair without a job has an empty cell');
+    assert.deepEqual(ids(grid.cell('c/m', 'x')), [], 'so has a model the batch does not have');
+  });
+
+  it('orders every job by model, then app number, keeping the given order of equal numbers', () => {
+    const grid = groupReportJobs(jobs);
+    assert.deepEqual(ids(grid.ordered), ['B1', 'a1', 'a1bis', 'a3', 'b1', 'b2']);
   });
 });

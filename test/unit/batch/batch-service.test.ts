@@ -50,6 +50,10 @@ interface Fixture {
   /** Resolves with the id of the next job cancelled. */
   nextCancel: () => Promise<string>;
   calls: string[];
+  /** Jobs prepared so far. */
+  prepared: () => number;
+  /** Times the model prices were asked for. */
+  pricesAsked: () => number;
   workspace: string;
   setPrices: (prices: ModelPrices | undefined) => void;
   releasePrices: () => void;
@@ -62,6 +66,7 @@ function fixture(options: { record?: BatchRecord; jobs?: Job[]; prices?: ModelPr
   const calls: string[] = [];
   let cancelWaiter: ((id: string) => void) | undefined;
   let prices = options.prices;
+  let pricesAsked = 0;
   let releasePrices = () => {};
   const pricesLoaded = new Promise<void>((resolve) => {
     releasePrices = resolve;
@@ -75,6 +80,7 @@ function fixture(options: { record?: BatchRecord; jobs?: Job[]; prices?: ModelPr
       calls.push(`enqueue ${prepared.length}`);
     },
     cancel: (id: string, reason: string) => {
+      if (cancelled.length === 0) calls.push('first cancel');
       cancelled.push(id);
       const current = jobs.get(id)!;
       const changed: Job = { ...current, status: 'cancelled', error: { code: 'cancelled', message: reason } };
@@ -97,11 +103,15 @@ function fixture(options: { record?: BatchRecord; jobs?: Job[]; prices?: ModelPr
       calls.push(`limit ${batchId} ${maxConcurrent}`);
       limits.push([batchId, maxConcurrent]);
     },
+    dropQueued: (batchId) => calls.push(`drop ${batchId}`),
     recordBatch: () => {},
     getBatch: (id) => (options.record?.id === id ? options.record : undefined),
     queuePaused: () => undefined,
     estimate: async () => undefined,
-    prices: (model) => (model === 'other/model' ? prices : undefined),
+    prices: (model) => {
+      pricesAsked++;
+      return model === 'other/model' ? prices : undefined;
+    },
     loadPrices: () => pricesLoaded,
   };
   const batches = new BatchService(deps);
@@ -110,6 +120,8 @@ function fixture(options: { record?: BatchRecord; jobs?: Job[]; prices?: ModelPr
     limits,
     cancelled,
     calls,
+    prepared: () => nextId,
+    pricesAsked: () => pricesAsked,
     workspace,
     nextCancel: () => new Promise((resolve) => (cancelWaiter = resolve)),
     setPrices: (next) => {
@@ -232,5 +244,67 @@ describe('BatchService', () => {
     const f = fixture({ record: record({ budgetUsd: 0.01 }), jobs });
     f.batches.adopt(jobs);
     assert.deepEqual(f.cancelled, ['2'], 'before any of its jobs resumes');
+  });
+
+  /** What `probe` returned at each turn of the event loop until `work` settled. */
+  async function seenEachTurn<T>(work: Promise<unknown>, probe: () => T): Promise<T[]> {
+    let done = false;
+    void Promise.resolve(work).finally(() => {
+      done = true;
+    });
+    const seen: T[] = [];
+    while (!done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      seen.push(probe());
+    }
+    return seen;
+  }
+
+  it('cancels a batch of thousands of jobs over several turns of the event loop, its waiting jobs dropped from the queue first', async () => {
+    const jobs = Array.from({ length: 5000 }, (_, i) => job(String(i + 1), 'queued'));
+    const f = fixture({ record: record({}), jobs });
+    f.batches.adopt(jobs);
+    const cancelling = f.batches.cancel('b1');
+    const seen = await seenEachTurn(cancelling, () => f.cancelled.length);
+    assert.equal(await cancelling, 5000);
+    assert.equal(new Set(f.cancelled).size, 5000, 'every job cancelled once');
+    assert.ok(
+      seen.some((count) => count > 0 && count < 5000),
+      `other work ran while the cancel was under way (cancelled at each turn: ${seen.join(', ')})`,
+    );
+    assert.deepEqual(f.calls.slice(0, 2), ['drop b1', 'first cancel']);
+    const status = f.batches.status('b1');
+    assert.deepEqual([status.cancelled, status.queued, status.finished], [5000, 0, true]);
+    await f.batches.settled();
+  });
+
+  it('prepares a batch of thousands of jobs over several turns of the event loop', async () => {
+    const f = fixture();
+    const models = Array.from({ length: 3 }, (_, i) => `vendor/model-${i}`);
+    writeFileSync(
+      join(f.workspace, 'appgen.batch.json'),
+      JSON.stringify({ models, templates: ['quiz_app', 'kanban_board'], repeat: 1000 }),
+    );
+    const starting = f.batches.start(undefined);
+    const seen = await seenEachTurn(starting, () => f.prepared());
+    assert.equal((await starting).jobs.length, 6000);
+    assert.ok(
+      seen.some((count) => count > 0 && count < 6000),
+      `other work ran while the jobs were prepared (prepared at each turn: ${seen.join(', ')})`,
+    );
+  });
+
+  it('looks up no model prices for jobs that have not called their model yet', async () => {
+    const jobs = Array.from({ length: 3000 }, (_, i) => job(String(i + 1), 'queued'));
+    const f = fixture({ record: record({ budgetUsd: 100 }), jobs, prices: PRICES });
+    f.batches.adopt(jobs);
+    for (const queued of jobs.slice(0, 1000)) f.batches.observe({ ...queued, status: 'running' });
+    assert.equal(f.pricesAsked(), 0);
+    f.batches.observe(job('1', 'succeeded', { usage: USAGE }));
+    assert.equal(f.pricesAsked(), 1, 'a job with tokens but no reported cost is priced');
+    assert.ok(Math.abs(f.batches.status('b1').costUsd - 0.007) < 1e-9);
+    f.releasePrices();
+    await f.batches.cancel('b1');
+    await f.batches.settled();
   });
 });

@@ -51,4 +51,27 @@ describe('estimateBatchCost', () => {
     assert.deepEqual(estimate.unpricedModels, ['b/unknown']);
     assert.ok(estimate.costUsd > 0);
   });
+
+  it("asks for each model's prices and each template's prompt size once, however many jobs share them", () => {
+    const asked = { prices: 0, promptChars: 0 };
+    const jobs = Array.from({ length: 10_000 }, (_, i) =>
+      job(i % 2 ? 'a/priced' : 'b/unknown', { templateSlug: `t${i % 5}` }),
+    );
+    const estimate = estimateBatchCost({
+      jobs,
+      promptChars: () => {
+        asked.promptChars++;
+        return 4000;
+      },
+      prices: (model) => {
+        asked.prices++;
+        return prices(model);
+      },
+    });
+    assert.deepEqual(asked, { prices: 2, promptChars: 5 });
+    assert.equal(estimate.promptTokens, 10_000 * (1000 + ASSUMED_ANSWER_TOKENS));
+    assert.deepEqual(estimate.unpricedModels, ['b/unknown']);
+    const each = (1000 + ASSUMED_ANSWER_TOKENS) * 0.000001 + 2 * ASSUMED_ANSWER_TOKENS * 0.000002;
+    assert.ok(Math.abs(estimate.costUsd - 5_000 * each) < 1e-6);
+  });
 });
