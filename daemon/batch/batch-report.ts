@@ -131,6 +131,15 @@ export function renderBatchReport(input: BatchReportInput): string {
       lines.push(`- \`${job.model}\` ${job.templateSlug} app${job.appNum}: ${error}`);
     }
   }
+  const incomplete = jobs.filter((j) => j.status === 'succeeded' && (j.warnings?.length ?? 0) > 0);
+  if (incomplete.length > 0) {
+    lines.push('', '## Incomplete apps', '');
+    for (const job of incomplete) {
+      const listed = job.warnings!.slice(0, 5).map((w) => `${w.code}: ${oneLine(w.message)}`);
+      const more = job.warnings!.length > 5 ? ` (and ${job.warnings!.length - 5} more)` : '';
+      lines.push(`- \`${job.model}\` ${job.templateSlug} app${job.appNum}: ${listed.join('; ')}${more}`);
+    }
+  }
   const checkFailures = checked.filter(
     (j) => j.check!.verdict === 'failed' || j.check!.verdict === 'partial',
   );
@@ -175,6 +184,9 @@ function cell(job: Job): string {
   // Which prompts the job sent: jobs asked the same thing share it.
   if (job.promptHash) parts.push(`prompt \`${shortPromptHash(job.promptHash)}\``);
   if (checkEnded(job.check)) parts.push(`check ${describeCheck(job.check)}`);
+  const warned = job.warnings?.length ?? 0;
+  if (warned > 0) parts.push(`⚠ ${warned} ${warned === 1 ? 'warning' : 'warnings'}`);
+  if (job.retries) parts.push(`${job.retries} ${job.retries === 1 ? 'retry' : 'retries'}`);
   return parts.join(' · ');
 }
 

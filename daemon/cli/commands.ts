@@ -322,7 +322,19 @@ export async function history(ctx: CliContext, options: { limit?: number; json: 
     const now = new Date();
     ctx.out.write(
       `${renderTable(
-        ['when', 'model', 'template', 'app', 'status', 'check', 'tokens', 'cost', 'error'],
+        [
+          'when',
+          'model',
+          'template',
+          'app',
+          'status',
+          'check',
+          'warnings',
+          'calls',
+          'tokens',
+          'cost',
+          'error',
+        ],
         entries.map((e) => [
           formatAgo(e.createdAt, now),
           e.model,
@@ -330,6 +342,10 @@ export async function history(ctx: CliContext, options: { limit?: number; json: 
           `app${e.appNum}`,
           e.status,
           describeCheck(e.check),
+          e.warnings?.length ? String(e.warnings.length) : '',
+          e.retries !== undefined
+            ? `${e.attempts - e.retries}${e.retries ? ` (+${e.retries} ${e.retries === 1 ? 'retry' : 'retries'})` : ''}`
+            : String(e.attempts),
           e.usage ? String(e.usage.promptTokens + e.usage.completionTokens) : '',
           formatCost(e.usage?.costUsd),
           e.error ? e.error.code : '',

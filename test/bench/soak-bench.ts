@@ -8,6 +8,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMIT_RECORD_FILE, findCommit } from '../../daemon/commit-record';
+import { seededRandom } from '../../daemon/simulator/seeded-random';
 import type { SimStep } from '../../daemon/simulator/sim-step';
 import { type RecordedRequest, startSimulator } from '../../daemon/simulator/simulator';
 import { isFinished, type Job } from '../../shared/job';
@@ -60,20 +61,8 @@ const FAULTS: readonly SimStep[] = [
 ];
 const MODEL = 'soak/model';
 
-/** A small deterministic generator (mulberry32), so a run can be repeated from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   // Enough steps for every call and its retries; the model answers normally after them.
   const steps: SimStep[] = Array.from({ length: Math.ceil(options.jobs * 2 * 1.6) }, () =>
     next() < options.faultShare ? FAULTS[Math.floor(next() * FAULTS.length)]! : 'ok',

@@ -43,7 +43,10 @@ describe('appgen check (command line process)', function () {
     );
 
     const history = await runCli(['history'], { cwd, env });
-    assert.match(history.stdout, /^when\s+model\s+template\s+app\s+status\s+check\s+tokens/m);
+    assert.match(
+      history.stdout,
+      /^when\s+model\s+template\s+app\s+status\s+check\s+warnings\s+calls\s+tokens/m,
+    );
     assert.match(
       history.stdout,
       /sim\/alpha\s+crud_todo_list\s+app1\s+succeeded\s+failed 0\/6, 1 problem\s+\d+/,

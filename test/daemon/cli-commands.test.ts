@@ -108,7 +108,10 @@ describe('appgen commands (command line process)', function () {
       const table = await runCli(['history'], { cwd, env });
       assert.equal(table.code, 0);
       const lines = table.stdout.trimEnd().split('\n');
-      assert.match(lines[0]!, /^when\s+model\s+template\s+app\s+status\s+check\s+tokens\s+cost\s+error$/);
+      assert.match(
+        lines[0]!,
+        /^when\s+model\s+template\s+app\s+status\s+check\s+warnings\s+calls\s+tokens\s+cost\s+error$/,
+      );
       assert.match(lines[2]!, /ago\s+sim\/fail-always\s+kanban_board\s+app1\s+failed\s+.*upstream$/);
       assert.match(lines[3]!, /ago\s+sim\/alpha\s+quiz_app\s+app1\s+succeeded\s+\d+\s+\$\d\.\d{4}$/);
     });

@@ -263,3 +263,30 @@ describe('groupReportJobs', () => {
     assert.deepEqual(ids(grid.ordered), ['B1', 'a1', 'a1bis', 'a3', 'b1', 'b2']);
   });
 });
+
+describe('renderBatchReport: incomplete apps and retries', () => {
+  const warned = job({
+    id: 'w1',
+    model: 'openai/gpt-4o',
+    templateSlug: 'crud_todo_list',
+    appNum: 3,
+    status: 'succeeded',
+    attempts: 3,
+    retries: 1,
+    warnings: [{ code: 'unresolved_import', message: 'app.py imports models, which the app does not have' }],
+  });
+
+  it('marks an incomplete app in its cell with its retries, and lists its warnings', () => {
+    const report = renderBatchReport({ ...INPUT, jobs: [warned] });
+    assert.match(report, /app3\]\([^)]*\) · ⚠ 1 warning · 1 retry/);
+    assert.match(report, /^## Incomplete apps$/m);
+    assert.match(
+      report,
+      /^- `openai\/gpt-4o` crud_todo_list app3: unresolved_import: app\.py imports models/m,
+    );
+  });
+
+  it('says nothing of warnings when no app has any', () => {
+    assert.doesNotMatch(renderBatchReport(INPUT), /Incomplete apps/);
+  });
+});
