@@ -113,7 +113,8 @@ describe('appgen commands (command line process)', function () {
         /^when\s+model\s+template\s+app\s+status\s+check\s+warnings\s+calls\s+tokens\s+cost\s+error$/,
       );
       assert.match(lines[2]!, /ago\s+sim\/fail-always\s+kanban_board\s+app1\s+failed\s+.*upstream$/);
-      assert.match(lines[3]!, /ago\s+sim\/alpha\s+quiz_app\s+app1\s+succeeded\s+\d+\s+\$\d\.\d{4}$/);
+      // Two calls (backend and frontend), no retry, then tokens and cost.
+      assert.match(lines[3]!, /ago\s+sim\/alpha\s+quiz_app\s+app1\s+succeeded\s+2\s+\d+\s+\$\d\.\d{4}$/);
     });
 
     it('says when nothing is recorded, and needs no API key to read', async () => {
