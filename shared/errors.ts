@@ -1,4 +1,4 @@
-/** Every way a job or a request can fail, as named in the contract. */
+/** Every way a job or a request can fail (docs/protocol.md, "Error codes"). */
 export const ERROR_CODES = [
   'unauthorized',
   'insufficient_credits',

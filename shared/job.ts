@@ -65,7 +65,7 @@ export interface JobCheck {
   checkedAt: string;
 }
 
-/** One generation of one app by one model, as the contract describes it. */
+/** One generation of one app by one model (docs/protocol.md, "The job"). */
 export interface Job {
   id: string;
   batchId?: string;

@@ -8,7 +8,7 @@ import { parseRetryAfter } from './retry-policy';
 import { statusErrorCode } from './status-error-code';
 
 /**
- * The failure for an HTTP error status: the contract code for the status, the server's message,
+ * The failure for an HTTP error status: the protocol's error code for the status, the server's message,
  * and its `Retry-After` (read against `nowMs`).
  */
 export function httpStatusFailure(

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../shared/errors';
 
-/** The contract error code for an HTTP error status from the model API. */
+/** The error code (docs/protocol.md) for an HTTP error status from the model API. */
 export function statusErrorCode(status: number): ErrorCode {
   switch (status) {
     case 400:
