@@ -8,6 +8,7 @@ import { check } from './check-command';
 import { failureOf } from './cli-failure';
 import * as commands from './commands';
 import { runDemo } from './demo';
+import { exportResults } from './export-command';
 import { prompts } from './prompts-command';
 
 const HELP: Record<string, string> = {
@@ -22,6 +23,7 @@ Usage:
   appgen templates [--json] [--workspace dir]
   appgen prompts --template <slug> [--component backend|frontend] [--json] [--workspace dir]
   appgen check [--batch <id> | --app <path>] [--levels static,smoke] [--workspace dir]
+  appgen export [--batch <id>] --format csv|json [--workspace dir]
   appgen demo                                   a demo batch against the built-in simulator
   appgen daemon --stdio --workspace <dir>       the JSON-RPC daemon the extension uses
 
@@ -71,6 +73,11 @@ succeeded job. "static" (the default) reads the code and runs none of it: Python
 JavaScript and JSX parse, the template's endpoints are in the backend, the frontend calls only
 routes the backend has, every import is satisfied. The findings are in .appgen/checks/. Exits 0
 only when every app checked passed, 1 otherwise, 2 on invalid input.`,
+  export: `appgen export [--batch <id>] --format csv|json [--workspace dir]
+
+Prints one row per job (of the batch, or of the whole history), oldest first: model, template, app,
+status, error code, tokens, cost, duration, attempts, retries, check verdict and score, warnings.
+CSV has a header row; JSON is {columns, jobs}. The same rows as AppGen: Export Results.`,
   demo: `appgen demo [--workspace dir]
 
 Starts the built-in OpenRouter simulator on 127.0.0.1, writes an example batch into
@@ -109,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
       app: { type: 'string' },
       batch: { type: 'string' },
       levels: { type: 'string' },
+      format: { type: 'string' },
       limit: { type: 'string', short: 'n' },
       component: { type: 'string', short: 'c' },
       json: { type: 'boolean' },
@@ -168,6 +176,13 @@ export async function main(argv: string[]): Promise<number> {
         ...(values.batch !== undefined ? { batch: values.batch } : {}),
         ...(values.app !== undefined ? { app: values.app } : {}),
         ...(values.levels !== undefined ? { levels: values.levels } : {}),
+      });
+    case 'export':
+      if (positionals.length > 0)
+        throw new commands.UsageError(`export takes no arguments\n\n${HELP.export}`);
+      return exportResults(ctx, {
+        ...(values.batch !== undefined ? { batch: values.batch } : {}),
+        ...(values.format !== undefined ? { format: values.format } : {}),
       });
     case 'demo':
       return runDemo({ ...ctx, workspace: resolve(values.workspace ?? 'demo-workspace') });
