@@ -3,7 +3,7 @@
  * the frontend prompt can see the API the backend really has), then merge and commit under the app's
  * lock. Model calls run outside any lock. Knows nothing of queues, JSON-RPC or the store.
  */
-import type { Component, Job, JobWarning, Usage } from '../shared/job';
+import { type Component, type Job, type JobWarning, MAIN_FILES, type Usage } from '../shared/job';
 import type { AppLocks } from './app-locks';
 import type { AppStore, FileWrite } from './app-store';
 import type { ArtifactStore } from './artifacts';
@@ -63,8 +63,6 @@ export interface JobOutcome {
   /** What the written app lacks (see `checkAppImports`); absent when nothing. */
   warnings?: JobWarning[];
 }
-
-const MAIN_FILES: Record<Component, string> = { backend: 'backend/app.py', frontend: 'frontend/src/App.jsx' };
 
 export async function runJob(
   job: Job,

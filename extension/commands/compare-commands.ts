@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { EXPORT_COLUMNS, exportRow, toCsv } from '../../shared/export-rows';
-import type { Job } from '../../shared/job';
+import { type Job, MAIN_FILES } from '../../shared/job';
 import { CommandIds } from '../command-ids';
 import type { CompareScope } from '../compare/compare-model';
 import type { ComparePanels } from '../compare/compare-panel';
@@ -12,7 +12,7 @@ import type { TreeNode } from '../tree-model';
 import { type CommandContext, folderUri } from './command-context';
 
 /** Files offered first when choosing what to diff. */
-const MAIN_FILES = ['backend/app.py', 'frontend/src/App.jsx'];
+const FIRST_FILES: readonly string[] = Object.values(MAIN_FILES);
 
 export function registerCompareCommands(ctx: CommandContext, panels: ComparePanels): vscode.Disposable[] {
   return [
@@ -108,7 +108,7 @@ async function diffApps(
   const rootB = folderUri(folderB, b.job.appPath);
   const label = (job: Job) => `${job.model} app${job.appNum}`;
   if (args.sideBySide) {
-    const file = args.file ?? MAIN_FILES[0]!;
+    const file = args.file ?? MAIN_FILES.backend;
     await vscode.window.showTextDocument(vscode.Uri.joinPath(rootA, ...file.split('/')), {
       viewColumn: vscode.ViewColumn.One,
     });
@@ -126,8 +126,8 @@ async function diffApps(
       return undefined;
     }
     const ordered = [
-      ...MAIN_FILES.filter((main) => shared.includes(main)),
-      ...shared.filter((p) => !MAIN_FILES.includes(p)).sort(),
+      ...FIRST_FILES.filter((main) => shared.includes(main)),
+      ...shared.filter((p) => !FIRST_FILES.includes(p)).sort(),
     ];
     file = await vscode.window.showQuickPick(ordered, { placeHolder: 'Diff which file of the two apps?' });
     if (!file) return undefined;

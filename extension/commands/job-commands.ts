@@ -1,6 +1,6 @@
 /** Commands on one job: cancel, retry, open its app, reveal it. */
 import * as vscode from 'vscode';
-import type { Job } from '../../shared/job';
+import { type Job, MAIN_FILES as SHARED_MAIN_FILES } from '../../shared/job';
 import { GenerationCancelRequest, GenerationRetryRequest } from '../../shared/protocol';
 import { CommandIds } from '../command-ids';
 import { JOB_FILTERS } from '../job-context-keys';
@@ -17,7 +17,7 @@ import {
 } from './command-context';
 
 /** Files tried, in order, when an app item is clicked. */
-const MAIN_FILES = ['backend/app.py', 'frontend/src/App.jsx', 'README.md'];
+const MAIN_FILES = [...Object.values(SHARED_MAIN_FILES), 'README.md'];
 
 export function registerJobCommands(ctx: CommandContext): vscode.Disposable[] {
   const target = async (arg: JobArg, filter: (job: Job) => boolean, placeHolder: string) =>
