@@ -1,4 +1,5 @@
 import type { ErrorCode, JobError } from '../shared/errors';
+import type { Usage } from '../shared/job';
 
 /** Extra facts an error carries for the job record and the artifacts. */
 export interface DaemonErrorData {
@@ -10,6 +11,10 @@ export interface DaemonErrorData {
   rawResponse?: string;
   /** Server-requested wait in ms (Retry-After), when there was one. */
   retryAfterMs?: number;
+  /** What the server billed for the failed model call (its failed attempts together). */
+  usage?: Usage;
+  /** The generation ids of those billed attempts. */
+  generationIds?: string[];
   /** Structured facts for the client (for example every problem of a batch file). */
   details?: unknown;
 }

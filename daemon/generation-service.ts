@@ -4,14 +4,14 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENTS, type Component, type Job, type JobStatus } from '../shared/job';
+import { addUsage, COMPONENTS, type Component, type Job, type JobStatus } from '../shared/job';
 import { appRelativePath, modelIdProblem, modelSlug } from '../shared/model-slug';
 import type { GenerationListParams, GenerationStartParams, HistoryListParams } from '../shared/protocol';
 import { replacedVersionOf } from './app-versions';
 import { COMMIT_RECORD_FILE, type CommitEntry, findCommit } from './commit-record';
 import { asDaemonError, DaemonError } from './daemon-error';
 import type { JobQueue } from './job-queue';
-import { addUsage, type JobRunnerDeps, runJob } from './job-runner';
+import { type JobRunnerDeps, runJob } from './job-runner';
 import { readKeptCall } from './kept-call-files';
 import type { Logger } from './logger';
 import { lookupModel, type ModelNames } from './model-catalog-lookup';
@@ -382,10 +382,12 @@ export class GenerationService {
           phase: (phase, retryAt) => update(retryAt ? { phase, retryAt } : { phase }),
           attempt: () => update({ attempts: job.attempts + 1 }),
           retry: () => update({ retries: (job.retries ?? 0) + 1 }),
-          usage: (add, generationId, provider) =>
+          usage: (add, generationIds, provider) =>
             update({
               usage: addUsage(job.usage, add),
-              ...(generationId ? { generationIds: [...(job.generationIds ?? []), generationId] } : {}),
+              ...(generationIds.length > 0
+                ? { generationIds: [...(job.generationIds ?? []), ...generationIds] }
+                : {}),
               ...(provider ? { provider } : {}),
             }),
           committing: () => this.committing.add(jobId),

@@ -3,7 +3,7 @@
  * the frontend prompt can see the API the backend really has), then merge and commit under the app's
  * lock. Model calls run outside any lock. Knows nothing of queues, JSON-RPC or the store.
  */
-import { type Component, type Job, type JobWarning, MAIN_FILES, type Usage } from '../shared/job';
+import { addUsage, type Component, type Job, type JobWarning, MAIN_FILES, type Usage } from '../shared/job';
 import type { AppLocks } from './app-locks';
 import type { AppStore, FileWrite } from './app-store';
 import type { ArtifactStore } from './artifacts';
@@ -50,7 +50,8 @@ export interface JobProgress {
   attempt(): void;
   /** The attempt just made failed and another follows: it is counted as a retry. */
   retry(): void;
-  usage(add: Usage, generationId?: string, provider?: string): void;
+  /** A call was billed (also a failed one): its usage, and the generation ids it was billed under. */
+  usage(add: Usage, generationIds: string[], provider?: string): void;
   /** The commit (the app swap) begins: from now on a cancel cannot stop the job. */
   committing(): void;
   /** A prompt is about to be sent: the hash of all sent so far, and the overridden files used. */
@@ -118,7 +119,8 @@ export async function runJob(
       (await callAndKeep(job, component, request, deps, progress, signal));
     spent.attempts += result.attempts;
     if (result.usage) spent.usage = addUsage(spent.usage, result.usage);
-    if (result.generationId) spent.generationIds = [...(spent.generationIds ?? []), result.generationId];
+    const billedIds = billedGenerationIds(result);
+    if (billedIds.length > 0) spent.generationIds = [...(spent.generationIds ?? []), ...billedIds];
     if (result.provider) spent.provider = result.provider;
     const files = extractComponentFiles(component, result.content, result.finishReason);
     writes.push(...files);
@@ -180,17 +182,6 @@ export async function runJob(
   );
 }
 
-/** The sum of two usages; the cost only when either has one. */
-export function addUsage(a: Usage | undefined, b: Usage): Usage {
-  const usage: Usage = {
-    promptTokens: (a?.promptTokens ?? 0) + b.promptTokens,
-    completionTokens: (a?.completionTokens ?? 0) + b.completionTokens,
-  };
-  if (a?.costUsd !== undefined || b.costUsd !== undefined)
-    usage.costUsd = (a?.costUsd ?? 0) + (b.costUsd ?? 0);
-  return usage;
-}
-
 /**
  * The answer an earlier run of this job already got for this call, if it kept one for the same
  * request (see kept-answer.ts): the job resumes from it instead of paying for the call again. Its
@@ -207,7 +198,7 @@ function reuseKept(
   const result = kept && keptAnswer(kept, request);
   if (!result) return undefined;
   const counted = result.generationId !== undefined && job.generationIds?.includes(result.generationId);
-  if (result.usage && !counted) progress.usage(result.usage, result.generationId, result.provider);
+  if (result.usage && !counted) progress.usage(result.usage, billedGenerationIds(result), result.provider);
   return { ...result, attempts: 0 }; // no attempt made now; the earlier ones are in the job's count
 }
 
@@ -232,18 +223,14 @@ async function callAndKeep(
       },
     });
   } catch (thrown) {
-    await keepFailedCall(
-      job,
-      component,
-      request,
-      asDaemonError(thrown),
-      deps.now().getTime() - started,
-      deps,
-    );
+    const error = asDaemonError(thrown);
+    // A failed call the server billed all the same (cut off, failing late) is paid: it counts.
+    if (error.data.usage) progress.usage(error.data.usage, error.data.generationIds ?? []);
+    await keepFailedCall(job, component, request, error, deps.now().getTime() - started, deps);
     throw thrown;
   }
   progress.phase(component);
-  if (result.usage) progress.usage(result.usage, result.generationId, result.provider);
+  if (result.usage) progress.usage(result.usage, billedGenerationIds(result), result.provider);
   await deps.artifacts.save(job.modelSlug, job.appNum, {
     jobId: job.id,
     component,
@@ -289,6 +276,8 @@ async function keepFailedCall(
           ...(error.data.status !== undefined ? { status: error.data.status } : {}),
         },
         attempts: error.data.attempts,
+        ...(error.data.usage ? { usage: error.data.usage } : {}),
+        ...(error.data.generationIds ? { generationIds: error.data.generationIds } : {}),
         durationMs,
       },
     });
@@ -308,4 +297,9 @@ function requestBody(request: ChatRequest): unknown {
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
   };
+}
+
+/** Every generation id a call was billed under: failed attempts first, then the answer's own. */
+function billedGenerationIds(result: ChatResult): string[] {
+  return [...(result.billedGenerationIds ?? []), ...(result.generationId ? [result.generationId] : [])];
 }

@@ -20,6 +20,17 @@ export interface Usage {
   costUsd?: number;
 }
 
+/** The sum of two usages; the cost only when either has one. */
+export function addUsage(a: Usage | undefined, b: Usage): Usage {
+  const usage: Usage = {
+    promptTokens: (a?.promptTokens ?? 0) + b.promptTokens,
+    completionTokens: (a?.completionTokens ?? 0) + b.completionTokens,
+  };
+  if (a?.costUsd !== undefined || b.costUsd !== undefined)
+    usage.costUsd = (a?.costUsd ?? 0) + (b.costUsd ?? 0);
+  return usage;
+}
+
 export interface GenerationOptions {
   temperature?: number;
   maxTokens?: number;

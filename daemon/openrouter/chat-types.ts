@@ -24,6 +24,11 @@ export interface ChatResult {
   usage?: ChatUsage;
   /** OpenRouter's generation id (`X-Generation-Id`, else the response `id`). */
   generationId?: string;
+  /**
+   * Generation ids of earlier attempts that failed yet were billed; their usage is in `usage`,
+   * since it was paid for this call.
+   */
+  billedGenerationIds?: string[];
   provider?: string;
   /** The model that answered, as the server names it. */
   model?: string;

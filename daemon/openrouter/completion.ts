@@ -31,6 +31,10 @@ export interface BodyProblem {
   errorStatus?: number;
   /** Whether answer text had arrived before the problem. */
   contentReceived: boolean;
+  /** What the server said the call cost before the problem: it is spent all the same. */
+  usage?: ChatUsage;
+  /** The generation id the body named, given with `usage` only. */
+  id?: string;
 }
 
 export type BodyOutcome = { ok: true; completion: Completion } | { ok: false; problem: BodyProblem };

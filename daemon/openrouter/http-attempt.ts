@@ -1,6 +1,7 @@
 import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ErrorCode } from '../../shared/errors';
+import type { ChatUsage } from './completion';
 import type { RetryFacts } from './retry-policy';
 
 /** A response whose headers have arrived; `body` is still to be read. */
@@ -58,6 +59,10 @@ export interface AttemptFailure extends RetryFacts {
   /** HTTP status, when response headers arrived. */
   status?: number;
   rawResponse?: string;
+  /** What the server billed for this attempt although it failed (a cut-off or late-failing answer). */
+  usage?: ChatUsage;
+  /** The generation id of such a billed attempt. */
+  generationId?: string;
   cause?: unknown;
 }
 

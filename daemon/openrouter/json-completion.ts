@@ -1,5 +1,6 @@
 import {
   type BodyOutcome,
+  type BodyProblem,
   type Completion,
   contentText,
   copyMeta,
@@ -40,7 +41,7 @@ export function readJsonCompletion(text: string): BodyOutcome {
     const message = extractErrorMessage(body) || 'The server returned an error without a message';
     const errorStatus = errorStatusOf(body.error);
     const reason = isRecord(body.error) || typeof body.error === 'string' ? 'error' : 'unusable';
-    return { ok: false, problem: { reason, message, errorStatus, contentReceived: false } };
+    return { ok: false, problem: spent({ reason, message, errorStatus, contentReceived: false }, body) };
   }
   const choices = Array.isArray(body.choices) ? body.choices : undefined;
   const first = choices?.[0];
@@ -61,13 +62,25 @@ export function readJsonCompletion(text: string): BodyOutcome {
   if (completion.finishReason === 'error') {
     return {
       ok: false,
-      problem: {
-        reason: 'error',
-        message: extractErrorMessage(first.error) || 'The provider reported an error',
-        errorStatus: errorStatusOf(first.error),
-        contentReceived: completion.content !== '',
-      },
+      problem: spent(
+        {
+          reason: 'error',
+          message: extractErrorMessage(first.error) || 'The provider reported an error',
+          errorStatus: errorStatusOf(first.error),
+          contentReceived: completion.content !== '',
+        },
+        body,
+      ),
     };
   }
   return { ok: true, completion };
+}
+
+/** The problem with the usage and generation id its body reported: a failed call may still be billed. */
+function spent(problem: BodyProblem, body: Record<string, unknown>): BodyProblem {
+  const usage = readUsage(body.usage);
+  if (!usage) return problem;
+  problem.usage = usage;
+  if (typeof body.id === 'string' && body.id !== '') problem.id = body.id;
+  return problem;
 }

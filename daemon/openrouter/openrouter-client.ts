@@ -1,7 +1,8 @@
+import { addUsage } from '../../shared/job';
 import { DaemonError } from '../daemon-error';
 import { SecretScrubber } from '../secret-scrubber';
 import { abortableSleep } from './abortable-sleep';
-import type { AttemptEnd, CallOptions, ChatRequest, ChatResult, ModelSummary } from './chat-types';
+import type { AttemptEnd, CallOptions, ChatRequest, ChatResult, ChatUsage, ModelSummary } from './chat-types';
 import type { BodyOutcome } from './completion';
 import { describeTextBody, extractErrorMessage } from './error-message';
 import { type AttemptFailure, type AttemptOutcome, type HttpResponse, httpAttempt } from './http-attempt';
@@ -61,6 +62,20 @@ export interface OpenRouterClientOptions {
 const DEFAULT_REFERER = 'https://github.com/appgen/appgen';
 const DEFAULT_TITLE = 'AppGen';
 
+/** What the server billed for failed attempts of one call. */
+interface Billed {
+  usage?: ChatUsage;
+  generationIds: string[];
+}
+
+/** The error data for what failed attempts were billed; nothing when none was. */
+function billedData(billed: Billed | undefined): Pick<DaemonError['data'], 'usage' | 'generationIds'> {
+  if (!billed?.usage) return {};
+  return billed.generationIds.length > 0
+    ? { usage: billed.usage, generationIds: billed.generationIds }
+    : { usage: billed.usage };
+}
+
 /** What one successful attempt yields; the call adds attempts, duration and payload. */
 type AttemptResult = Omit<ChatResult, 'attempts' | 'durationMs' | 'requestPayload'>;
 
@@ -103,7 +118,7 @@ export class OpenRouterClient {
     const payload = chatPayload(request);
     const body = JSON.stringify(payload);
     const started = this.now();
-    const { value, attempts } = await this.withRetries(opts, (signal) =>
+    const { value, attempts, billed } = await this.withRetries(opts, (signal) =>
       httpAttempt(
         {
           method: 'POST',
@@ -116,8 +131,11 @@ export class OpenRouterClient {
         (response) => this.withinLimit(response, (budget) => this.readChat(response, budget)),
       ),
     );
+    const usage = billed.usage && (value.usage ? addUsage(billed.usage, value.usage) : billed.usage);
     return {
       ...value,
+      ...(usage ? { usage } : {}),
+      ...(billed.generationIds.length > 0 ? { billedGenerationIds: billed.generationIds } : {}),
       attempts,
       durationMs: Math.max(0, this.now() - started),
       requestPayload: payload,
@@ -146,7 +164,9 @@ export class OpenRouterClient {
   private async withRetries<T>(
     opts: CallOptions,
     attempt: (signal: AbortSignal | undefined) => Promise<AttemptOutcome<T>>,
-  ): Promise<{ value: T; attempts: number }> {
+  ): Promise<{ value: T; attempts: number; billed: Billed }> {
+    // Failed attempts the server billed all the same (cut off, failing late): paid, so counted.
+    const billed: Billed = { generationIds: [] };
     for (let attemptNo = 1; ; attemptNo += 1) {
       if (opts.signal?.aborted) throw this.cancelled(attemptNo - 1);
       let ended: ((end: AttemptEnd) => void) | undefined;
@@ -163,11 +183,13 @@ export class OpenRouterClient {
       } finally {
         ended?.(outcome?.ok ? { ok: true } : { ok: false, status: outcome?.failure.status });
       }
-      if (outcome.ok) return { value: outcome.value, attempts: attemptNo };
+      if (outcome.ok) return { value: outcome.value, attempts: attemptNo, billed };
       const failure = outcome.failure;
-      if (failure.kind === 'cancelled' || opts.signal?.aborted) throw this.cancelled(attemptNo);
+      if (failure.usage) billed.usage = addUsage(billed.usage, failure.usage);
+      if (failure.generationId) billed.generationIds.push(failure.generationId);
+      if (failure.kind === 'cancelled' || opts.signal?.aborted) throw this.cancelled(attemptNo, billed);
       const decision = this.policy.decide(failure, attemptNo - 1);
-      if (!decision.retry) throw this.toError(failure, attemptNo, true);
+      if (!decision.retry) throw this.toError(failure, attemptNo, true, billed);
       opts.onRetry?.({
         attempt: attemptNo,
         delayMs: decision.delayMs,
@@ -176,7 +198,7 @@ export class OpenRouterClient {
       try {
         await raceAbort(this.sleep(decision.delayMs, opts.signal), opts.signal);
       } catch (error) {
-        if (opts.signal?.aborted) throw this.cancelled(attemptNo);
+        if (opts.signal?.aborted) throw this.cancelled(attemptNo, billed);
         throw error;
       }
     }
@@ -260,23 +282,24 @@ export class OpenRouterClient {
       outcome = { ok: false, problem: { reason: 'unusable', message, contentReceived: false } };
     }
     const rawResponse = this.scrub(keptRawResponse(read));
+    const headerGenerationId = headerValue(response.headers['x-generation-id']);
     if (!outcome.ok) {
-      return { ok: false, failure: bodyProblemFailure(outcome.problem, status, rawResponse, streamed) };
+      const { problem } = outcome;
+      const failure = bodyProblemFailure(problem, status, rawResponse, streamed);
+      return { ok: false, failure: this.billed(failure, problem.usage, headerGenerationId ?? problem.id) };
     }
     const completion = outcome.completion;
+    const generationId = headerGenerationId ?? completion.id;
     if (completion.finishReason === 'length') {
-      return {
-        ok: false,
-        failure: {
-          kind: 'truncated',
-          code: 'truncated',
-          status,
-          message: 'The answer was cut off at the output token limit (finish_reason "length")',
-          rawResponse,
-        },
+      const failure: AttemptFailure = {
+        kind: 'truncated',
+        code: 'truncated',
+        status,
+        message: 'The answer was cut off at the output token limit (finish_reason "length")',
+        rawResponse,
       };
+      return { ok: false, failure: this.billed(failure, completion.usage, generationId) };
     }
-    const generationId = headerValue(response.headers['x-generation-id']) ?? completion.id;
     const result: AttemptResult = {
       content: this.scrub(completion.content),
       finishReason: this.scrubber.scrubOptional(completion.finishReason ?? undefined) ?? null,
@@ -290,15 +313,27 @@ export class OpenRouterClient {
     return { ok: true, value: result };
   }
 
+  /** The failure with what its attempt was billed, when the server reported a usage. */
+  private billed(
+    failure: AttemptFailure,
+    usage: ChatUsage | undefined,
+    generationId?: string,
+  ): AttemptFailure {
+    if (!usage) return failure;
+    return generationId
+      ? { ...failure, usage, generationId: this.scrub(generationId) }
+      : { ...failure, usage };
+  }
+
   private statusFailure(response: HttpResponse, body: BodyText): AttemptFailure {
     const retryAfter = headerValue(response.headers['retry-after']);
     const failure = httpStatusFailure(response.statusCode, body.text, retryAfter, this.now());
     return { ...failure, rawResponse: keptRawResponse(body) };
   }
 
-  private toError(failure: AttemptFailure, attempts: number, final: boolean): DaemonError {
+  private toError(failure: AttemptFailure, attempts: number, final: boolean, billed?: Billed): DaemonError {
     const suffix = final && attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
-    const data: DaemonError['data'] = { attempts };
+    const data: DaemonError['data'] = { attempts, ...billedData(billed) };
     if (failure.status !== undefined) data.status = failure.status;
     if (failure.rawResponse !== undefined) data.rawResponse = this.scrub(failure.rawResponse);
     if (failure.retryAfterMs !== undefined) data.retryAfterMs = failure.retryAfterMs;
@@ -307,8 +342,8 @@ export class OpenRouterClient {
     });
   }
 
-  private cancelled(attempts: number): DaemonError {
-    return new DaemonError('cancelled', 'The model call was cancelled', { attempts });
+  private cancelled(attempts: number, billed?: Billed): DaemonError {
+    return new DaemonError('cancelled', 'The model call was cancelled', { attempts, ...billedData(billed) });
   }
 
   private headers(apiKey: string | undefined): Record<string, string> {

@@ -49,7 +49,7 @@ export class SseCompletionReader {
   finish(): BodyOutcome {
     // A last event whose closing blank line never came still counts.
     this.parser.feed('\n\n');
-    if (this.problem) return { ok: false, problem: this.problem };
+    if (this.problem) return { ok: false, problem: this.spent(this.problem) };
     if (this.done || this.completion.finishReason !== null) return { ok: true, completion: this.completion };
     if (this.events === 0) {
       return {
@@ -59,12 +59,19 @@ export class SseCompletionReader {
     }
     return {
       ok: false,
-      problem: {
+      problem: this.spent({
         reason: 'incomplete',
         message: 'The event stream ended before the answer was complete',
         contentReceived: this.contentReceived,
-      },
+      }),
     };
+  }
+
+  /** The problem with the usage and generation id the stream reported before it. */
+  private spent(problem: BodyProblem): BodyProblem {
+    const { usage, id } = this.completion;
+    if (!usage) return problem;
+    return id !== undefined ? { ...problem, usage, id } : { ...problem, usage };
   }
 
   private onEvent(event: EventSourceMessage): void {
@@ -85,13 +92,14 @@ export class SseCompletionReader {
       return;
     }
     if (!isRecord(chunk)) return;
+    // Read first, also from an error event: a call that fails part-way may still be billed.
+    copyMeta(chunk, this.completion);
+    const usage = readUsage(chunk.usage);
+    if (usage) this.completion.usage = usage;
     if (chunk.error !== undefined && chunk.error !== null) {
       this.fail(chunk.error);
       return;
     }
-    copyMeta(chunk, this.completion);
-    const usage = readUsage(chunk.usage);
-    if (usage) this.completion.usage = usage;
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     if (!isRecord(choice)) return;
     if (isRecord(choice.delta)) {

@@ -213,9 +213,9 @@ async function writeStream(
       return;
     }
     for (const piece of half) res.write(event(chunk(plan, { delta: piece })));
-    res.end(
-      event(chunk(plan, { error: { code: 502, message: 'Provider disconnected mid-answer' } }, 'error')),
-    );
+    // The text already produced is billed, and the error event says so, as a provider's would.
+    const error = chunk(plan, { error: { code: 502, message: 'Provider disconnected mid-answer' } }, 'error');
+    res.end(event({ ...error, usage: usage(plan, half.join('')) }));
     return;
   }
   // With no pause between its events, the whole answer goes out in one write (the client still

@@ -19,6 +19,17 @@ describe('batch/start (daemon process)', function () {
     assert.equal(simulator().chatRequests.length, 0, 'no model was called');
   }
 
+  it('counts what failed calls were billed in the batch total', async () => {
+    const daemon = await start();
+    daemon.writeBatch('{"models": ["sim/truncate"], "templates": ["crud_todo_list"]}');
+    const { batchId } = await daemon.startBatch();
+    const final = await daemon.waitForProgress(reported(batchId));
+    assert.equal(final.failed, 1);
+    const [job] = await daemon.connection.sendRequest(P.GenerationListRequest, { batchId });
+    assert.ok((job?.usage?.costUsd ?? 0) > 0);
+    assert.equal(final.costUsd, job?.usage?.costUsd, 'the cut-off answer was paid for');
+  });
+
   it('runs models x templates x repeat jobs, tracks the batch and writes a report with the failures', async () => {
     const daemon = await start();
     daemon.writeBatch(`{

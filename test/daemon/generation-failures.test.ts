@@ -74,6 +74,36 @@ describe('generation failures', () => {
     assert.match(readText(artifacts, `${job.id}.backend.meta.json`), /truncated/);
   });
 
+  it('a cut-off answer was billed: the failed job carries its usage and cost, in history and artifacts too', async () => {
+    const h = await openHarness();
+    const job = await runOne(h, 'sim/truncate');
+    assert.equal(job.error?.code, 'truncated');
+    assert.ok((job.usage?.completionTokens ?? 0) > 0, 'the tokens of the cut-off answer');
+    assert.ok((job.usage?.costUsd ?? 0) > 0, 'and what they cost');
+    assert.equal(job.generationIds?.length, 1, 'under the generation id it was billed');
+    const [listed] = await h.daemon.connection.sendRequest(HistoryListRequest, { limit: 1 });
+    assert.deepEqual(listed?.usage, job.usage, 'the history keeps it');
+    const meta = JSON.parse(
+      readText(join(h.workspace, job.artifactsPath ?? ''), `${job.id}.backend.meta.json`),
+    );
+    assert.deepEqual(meta.usage, job.usage);
+  });
+
+  it('a frontend failing mid-answer adds what it was billed to the backend usage of the failed job', async () => {
+    const h = await openHarness();
+    const reference = await runOne(h, MODEL);
+    h.sim.enqueueFaults(['ok', 'stream-error-after-content']);
+    const job = await runOne(h, MODEL);
+    assert.equal(job.status, 'failed');
+    assert.equal(job.error?.code, 'upstream');
+    // Both calls were billed: two prompts, and completion tokens from both answers.
+    assert.equal(job.generationIds?.length, 2, 'both calls are named');
+    assert.equal(job.usage?.promptTokens, reference.usage?.promptTokens, 'the same two prompts were sent');
+    assert.ok((job.usage?.completionTokens ?? 0) < (reference.usage?.completionTokens ?? 0));
+    assert.ok((job.usage?.completionTokens ?? 0) > 0);
+    assert.ok((job.usage?.costUsd ?? 0) > 0);
+  });
+
   it('fails an answer with an unclosed code fence with truncated', async () => {
     const h = await openHarness();
     h.sim.setModelBehavior(MODEL, {

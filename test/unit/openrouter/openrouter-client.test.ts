@@ -201,6 +201,73 @@ describe('OpenRouterClient (against a scripted HTTP server)', () => {
     assert.deepEqual(delays, []);
   });
 
+  it('a cut-off answer carries the usage and generation id it was billed under', async () => {
+    const usage = `data: ${JSON.stringify({ id: 'gen-cut', choices: [], usage: { prompt_tokens: 40, completion_tokens: 900, cost: 0.0123 } })}\n\n`;
+    const body = sse('```python\nprint(', 'length').replace(
+      'data: [DONE]',
+      `${usage.trimEnd()}\n\ndata: [DONE]`,
+    );
+    server.reply({ status: 200, body, headers: SSE_HEADERS });
+    const error = await rejection(client().complete(request));
+    assert.equal(error.code, 'truncated');
+    assert.deepEqual(error.data.usage, { promptTokens: 40, completionTokens: 900, costUsd: 0.0123 });
+    assert.deepEqual(error.data.generationIds, ['gen-sse']);
+  });
+
+  it('a failed attempt with usage is billed, and the success after it counts that attempt too', async () => {
+    // A JSON answer that failed before any text (so it is retried), billed for its prompt.
+    const failed = {
+      id: 'gen-late',
+      choices: [{ index: 0, message: { content: '' }, finish_reason: 'error', error: { message: 'gone' } }],
+      usage: { prompt_tokens: 10, completion_tokens: 5, cost: 0.001 },
+    };
+    server.reply({ status: 200, body: failed });
+    server.reply({
+      status: 200,
+      body: {
+        id: 'gen-ok',
+        choices: [{ index: 0, message: { content: 'done' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 10, completion_tokens: 20, cost: 0.002 },
+      },
+    });
+    const result = await client().complete(request);
+    assert.equal(result.content, 'done');
+    assert.equal(result.attempts, 2);
+    assert.equal(result.generationId, 'gen-ok');
+    assert.deepEqual(result.billedGenerationIds, ['gen-late']);
+    assert.equal(result.usage?.promptTokens, 20);
+    assert.equal(result.usage?.completionTokens, 25);
+    assert.ok(Math.abs((result.usage?.costUsd ?? 0) - 0.003) < 1e-12);
+  });
+
+  it('a streamed answer failing after some text is billed with the usage its error event carried', async () => {
+    const event = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+    const body =
+      event({
+        id: 'gen-mid',
+        choices: [{ index: 0, delta: { content: 'half an app' }, finish_reason: null }],
+      }) +
+      event({
+        id: 'gen-mid',
+        error: { code: 502, message: 'Provider disconnected' },
+        usage: { prompt_tokens: 7, completion_tokens: 3, cost: 0.0004 },
+        choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }],
+      });
+    server.reply({ status: 200, body, headers: SSE_HEADERS });
+    const error = await rejection(client().complete(request));
+    assert.equal(error.code, 'upstream');
+    assert.equal(error.data.attempts, 1, 'text had arrived, so it is not tried again');
+    assert.deepEqual(error.data.usage, { promptTokens: 7, completionTokens: 3, costUsd: 0.0004 });
+    assert.deepEqual(error.data.generationIds, ['gen-mid']);
+  });
+
+  it('a failure without any usage carries none', async () => {
+    server.reply({ status: 502, body: 'Bad gateway' }, 3);
+    const error = await rejection(client().complete(request));
+    assert.equal(error.data.usage, undefined);
+    assert.equal(error.data.generationIds, undefined);
+  });
+
   it('treats a success status with an HTML page as unusable, retries, then fails with upstream', async () => {
     server.reply(
       {
