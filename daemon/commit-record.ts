@@ -8,9 +8,6 @@
  */
 import type { Usage } from '../shared/job';
 
-/** App-relative name of the record. */
-export const COMMIT_RECORD_FILE = '.appgen-commits.json';
-
 /**
  * Commits kept, newest last. Only a commit whose success has not reached the history yet needs its
  * entry, and the history is saved within a fraction of a second of a commit (or retried until it

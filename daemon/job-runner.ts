@@ -4,10 +4,12 @@
  * lock. Model calls run outside any lock. Knows nothing of queues, JSON-RPC or the store.
  */
 import { addUsage, type Component, type Job, type JobWarning, MAIN_FILES, type Usage } from '../shared/job';
+import { APP_BOOKKEEPING_FILES, APP_MANIFEST_FILE, COMMIT_RECORD_FILE } from '../shared/workspace-layout';
 import type { AppLocks } from './app-locks';
+import { manifestText } from './app-manifest';
 import type { AppStore, FileWrite } from './app-store';
 import type { ArtifactStore } from './artifacts';
-import { COMMIT_RECORD_FILE, type CommitEntry, withCommit } from './commit-record';
+import { type CommitEntry, withCommit } from './commit-record';
 import { asDaemonError, DaemonError } from './daemon-error';
 import { type KeptCall, keptAnswer } from './kept-answer';
 import { extractComponentFiles } from './merger/extract-files';
@@ -81,6 +83,7 @@ export async function runJob(
   // One set of prompt files for the whole job, read as it starts.
   const prompts = await deps.prompts?.();
   const sent: (Prompt & { component: Component })[] = [];
+  let promptsUsed: { hash: string; overrides: string[] } | undefined;
 
   for (const component of (['backend', 'frontend'] as const).filter((c) => components.includes(c))) {
     if (component === 'frontend' && backendCode === undefined) {
@@ -103,7 +106,8 @@ export async function runJob(
           sent.map((p) => p.component),
         )
       : [];
-    progress.prompts?.({ hash: promptHash(sent), overrides: used });
+    promptsUsed = { hash: promptHash(sent), overrides: used };
+    progress.prompts?.(promptsUsed);
     const request: ChatRequest = {
       model: job.model,
       messages: [
@@ -158,24 +162,30 @@ export async function runJob(
           return scaffold;
         },
         plan: (readCurrent) => {
-          const planned = planAppMerge({ writes, readCurrent });
+          // The app's own bookkeeping is AppGen's: an answer naming one of its files writes nothing there.
+          const planned = planAppMerge({ writes, readCurrent }).filter(
+            (file) => !APP_BOOKKEEPING_FILES.includes(file.path),
+          );
           warnings = checkAppImports({ files: planned, readCurrent });
           const files = [...new Set([...scaffoldPaths, ...planned.map((file) => file.path)])].sort();
-          const entry: CommitEntry = {
-            jobId: job.id,
-            committedAt: deps.now().toISOString(),
-            files,
-            ...spent,
-          };
-          // Last, so it goes in with the app: the swap that commits the app records the commit.
+          const committedAt = deps.now().toISOString();
+          const entry: CommitEntry = { jobId: job.id, committedAt, files, ...spent };
+          const manifest = manifestText(job, {
+            createdAt: committedAt,
+            ...(promptsUsed ? { promptHash: promptsUsed.hash, promptOverrides: promptsUsed.overrides } : {}),
+            ...(spent.generationIds ? { generationIds: spent.generationIds } : {}),
+            ...(spent.provider ? { provider: spent.provider } : {}),
+          });
+          // Last, so they go in with the app: the swap that commits the app records the commit.
           return [
             ...planned,
+            { path: APP_MANIFEST_FILE, content: manifest },
             { path: COMMIT_RECORD_FILE, content: withCommit(readCurrent(COMMIT_RECORD_FILE), entry) },
           ];
         },
         checkPath: assertNoSymlinkEscape,
       });
-      const files = committed.files.filter((file) => file !== COMMIT_RECORD_FILE);
+      const files = committed.files.filter((file) => !APP_BOOKKEEPING_FILES.includes(file));
       return warnings.length > 0 ? { ...committed, files, warnings } : { ...committed, files };
     },
     signal,

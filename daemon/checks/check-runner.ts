@@ -1,11 +1,14 @@
 /**
- * One check of one job's app: each level asked for, in order, then the summary and the details
- * file. Levels share one shape (`LevelResult`); the smoke level is a dependency, so that starting
+ * One check of one job's app: each level asked for, in order, then the summary, the details
+ * file and the summary in the app's manifest. Levels share one shape (`LevelResult`); the smoke level is a dependency, so that starting
  * apps plugs in as one function, and until it is given a smoke level ends `skipped`.
  */
 import { join } from 'node:path';
 import type { CheckLevel, Job, JobCheck } from '../../shared/job';
 import { appKey } from '../../shared/model-slug';
+import { APP_MANIFEST_FILE } from '../../shared/workspace-layout';
+import { updateAppFile } from '../app-file-update';
+import { manifestWithCheck } from '../app-manifest';
 import type { Template } from '../templates/template';
 import { readAppSnapshot } from './app-snapshot';
 import { type CheckDetails, checkDetails, writeCheckDetails } from './check-details';
@@ -46,6 +49,8 @@ export interface CheckOutcome {
   /** Workspace-relative; absent when the file could not be written (`detailsError` says why). */
   detailsPath?: string;
   detailsError?: unknown;
+  /** Why the app's manifest could not take the summary, when it could not. */
+  manifestError?: unknown;
 }
 
 export async function runAppCheck(
@@ -73,11 +78,23 @@ export async function runAppCheck(
   }
   const check = summarizeCheck(results, levels, deps.now().toISOString());
   const details = checkDetails(job, results, check, Math.round(deps.clock() - started));
+  const outcome: CheckOutcome = { check, details };
   try {
-    return { check, details, detailsPath: writeCheckDetails(deps.workspace, job, details) };
+    outcome.detailsPath = writeCheckDetails(deps.workspace, job, details);
   } catch (detailsError) {
-    return { check, details, detailsError };
+    outcome.detailsError = detailsError;
   }
+  try {
+    // Only while the app is still the one this job made (see `manifestWithCheck`).
+    await deps.withAppLock(appKey(job.modelSlug, job.appNum), () =>
+      updateAppFile(deps.workspace, job.appPath, APP_MANIFEST_FILE, (text) =>
+        manifestWithCheck(text, job.id, check),
+      ),
+    );
+  } catch (manifestError) {
+    outcome.manifestError = manifestError;
+  }
+  return outcome;
 }
 
 async function staticLevel(context: LevelContext, deps: CheckRunnerDeps): Promise<LevelResult> {

@@ -221,6 +221,12 @@ export class CheckService {
           error: String(outcome.detailsError),
         });
       }
+      if (outcome.manifestError !== undefined) {
+        this.deps.log.warn("the app's manifest could not take the check", {
+          jobId,
+          error: String(outcome.manifestError),
+        });
+      }
     } catch (error) {
       this.deps.log.error('app check failed', { jobId, error });
       check = {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { EXPORT_COLUMNS, exportRow, toCsv } from '../../shared/export-rows';
 import { type Job, MAIN_FILES } from '../../shared/job';
+import { APP_BOOKKEEPING_FILES } from '../../shared/workspace-layout';
 import { CommandIds } from '../command-ids';
 import type { CompareScope } from '../compare/compare-model';
 import type { ComparePanels } from '../compare/compare-panel';
@@ -120,7 +121,10 @@ async function diffApps(
   let file = args.file;
   if (!file) {
     const inB = new Set(await appFiles(rootB));
-    const shared = (await appFiles(rootA)).filter((path) => inB.has(path));
+    // AppGen's own files about each app differ by nature; the apps' code is what is compared.
+    const shared = (await appFiles(rootA)).filter(
+      (path) => inB.has(path) && !APP_BOOKKEEPING_FILES.includes(path),
+    );
     if (shared.length === 0) {
       void vscode.window.showInformationMessage(`AppGen: ${label(a.job)} and ${label(b.job)} share no file.`);
       return undefined;

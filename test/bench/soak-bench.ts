@@ -7,12 +7,13 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMIT_RECORD_FILE, findCommit } from '../../daemon/commit-record';
+import { findCommit } from '../../daemon/commit-record';
 import { seededRandom } from '../../daemon/simulator/seeded-random';
 import type { SimStep } from '../../daemon/simulator/sim-step';
 import { type RecordedRequest, startSimulator } from '../../daemon/simulator/simulator';
 import { isFinished, type Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
+import { COMMIT_RECORD_FILE } from '../../shared/workspace-layout';
 import { type DaemonProcess, spawnDaemon, tempWorkspace } from '../support/daemon-process';
 import { entriesOrEmpty } from '../support/workspace-files';
 

@@ -4,6 +4,7 @@ import { cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } fro
 import { join, resolve } from 'node:path';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
+import { APP_MANIFEST_FILE } from '../../shared/workspace-layout';
 import { type GenerationHarness, harnessPerTest, MODEL, TEMPLATE } from '../support/generation-harness';
 import { historyFile } from '../support/history-file';
 import { invalidParams } from '../support/invalid-params';
@@ -25,15 +26,20 @@ function checked(h: GenerationHarness, jobId: string, after = 0): Promise<Job> {
   );
 }
 
-/** Each file of a folder with the hash of its bytes. */
+/**
+ * Each file of an app with the hash of its bytes; the manifest aside, since a check's summary
+ * belongs in it (and is asserted on its own below).
+ */
 function hashes(folder: string): Record<string, string> {
   return Object.fromEntries(
-    listFiles(folder).map((file) => [
-      file,
-      createHash('sha256')
-        .update(readFileSync(join(folder, file)))
-        .digest('hex'),
-    ]),
+    listFiles(folder)
+      .filter((file) => file !== APP_MANIFEST_FILE)
+      .map((file) => [
+        file,
+        createHash('sha256')
+          .update(readFileSync(join(folder, file)))
+          .digest('hex'),
+      ]),
   );
 }
 
@@ -134,6 +140,8 @@ describe('app checks (daemon process)', function () {
         fixture,
       );
       assert.deepEqual(hashes(app), before, `${fixture}: the app is untouched`);
+      const manifest = JSON.parse(readFileSync(join(app, APP_MANIFEST_FILE), 'utf8'));
+      assert.equal(manifest.check?.verdict, verdict, `${fixture}: the manifest has the new verdict`);
       const details = JSON.parse(
         readFileSync(join(h.workspace, `.appgen/checks/sim_alpha/app${job.appNum}/${job.id}.json`), 'utf8'),
       );

@@ -5,12 +5,13 @@ import { AppLocks } from '../../daemon/app-locks';
 import { AppStore, type CommitRequest, type CommitResult } from '../../daemon/app-store';
 import { replacedVersionOf } from '../../daemon/app-versions';
 import type { ArtifactStore, CallArtifacts } from '../../daemon/artifacts';
-import { COMMIT_RECORD_FILE, findCommit } from '../../daemon/commit-record';
+import { findCommit } from '../../daemon/commit-record';
 import { DaemonError } from '../../daemon/daemon-error';
 import { type JobProgress, type JobRunnerDeps, type ModelCaller, runJob } from '../../daemon/job-runner';
 import type { ChatResult } from '../../daemon/openrouter/chat-types';
 import { detectComponent } from '../../daemon/simulator/simulated-reply';
 import { parseTemplate, type Template } from '../../daemon/templates/template';
+import { COMMIT_RECORD_FILE } from '../../shared/workspace-layout';
 import { minimalJob } from '../support/job-fixtures';
 import { tempDir } from './history/history-test-helpers';
 

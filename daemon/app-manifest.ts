@@ -1,0 +1,124 @@
+/**
+ * The manifest an app folder carries (`appgen.json`): which model made it from which template, in
+ * which job and batch, from which prompts and calls, when, and how its latest check went. It is
+ * written into the staged app with the job's files, so it goes in with the app and an app copied
+ * elsewhere still says where it came from. A check updates the summary later, and only while the
+ * app is still the one that job made.
+ *
+ * Turns texts into texts; knows nothing of files, locks or the store.
+ */
+import type { Job, JobCheck } from '../shared/job';
+
+/** Bumped when a field changes meaning; readers of other versions can tell. */
+export const MANIFEST_VERSION = 1;
+
+export interface AppManifest {
+  manifestVersion: number;
+  /** The model id, as asked for. */
+  model: string;
+  modelSlug: string;
+  /** The template's slug (also under `templateSlug`, the name the job uses). */
+  template: string;
+  templateSlug: string;
+  appNum: number;
+  /** The job whose commit made this version of the app. */
+  jobId: string;
+  batchId?: string;
+  /** The components that job generated; the others are as earlier jobs left them. */
+  components: string[];
+  /** sha256 of the prompts sent (see `promptHash`), and the workspace prompt files they came from. */
+  promptHash?: string;
+  promptOverrides?: string[];
+  /** OpenRouter's ids of the billed calls, and the provider that served them. */
+  generationIds?: string[];
+  provider?: string;
+  /** ISO-8601 UTC: when this version of the app was committed. */
+  createdAt: string;
+  /** The latest finished check of this version: verdict and score, no details (see `.appgen/checks/`). */
+  check?: ManifestCheck;
+}
+
+export type ManifestCheck = Pick<
+  JobCheck,
+  'verdict' | 'score' | 'endpointsOk' | 'endpointsTotal' | 'problems' | 'reason' | 'levels' | 'checkedAt'
+>;
+
+/** The manifest of the app version `job` commits at `createdAt`, as the text of the file. */
+export function manifestText(
+  job: Pick<Job, 'id' | 'model' | 'modelSlug' | 'templateSlug' | 'appNum' | 'batchId' | 'components'>,
+  made: {
+    createdAt: string;
+    promptHash?: string;
+    promptOverrides?: string[];
+    generationIds?: string[];
+    provider?: string;
+  },
+): string {
+  const manifest: AppManifest = {
+    manifestVersion: MANIFEST_VERSION,
+    model: job.model,
+    modelSlug: job.modelSlug,
+    template: job.templateSlug,
+    templateSlug: job.templateSlug,
+    appNum: job.appNum,
+    jobId: job.id,
+    ...(job.batchId ? { batchId: job.batchId } : {}),
+    components: [...(job.components ?? ['backend', 'frontend'])],
+    ...(made.promptHash ? { promptHash: made.promptHash } : {}),
+    ...(made.promptOverrides && made.promptOverrides.length > 0
+      ? { promptOverrides: made.promptOverrides }
+      : {}),
+    ...(made.generationIds && made.generationIds.length > 0 ? { generationIds: made.generationIds } : {}),
+    ...(made.provider ? { provider: made.provider } : {}),
+    createdAt: made.createdAt,
+  };
+  return render(manifest);
+}
+
+/**
+ * The manifest's text with `check` as its summary; undefined when there is nothing to change: no
+ * readable manifest, one of another job (the app was made again since), or a check still running.
+ */
+export function manifestWithCheck(
+  text: string | undefined,
+  jobId: string,
+  check: JobCheck,
+): string | undefined {
+  if (check.verdict === 'running') return undefined;
+  const manifest = readManifest(text);
+  if (!manifest || manifest.jobId !== jobId) return undefined;
+  const summary: ManifestCheck = { verdict: check.verdict, checkedAt: check.checkedAt };
+  if (check.score !== undefined) summary.score = check.score;
+  if (check.endpointsOk !== undefined) summary.endpointsOk = check.endpointsOk;
+  if (check.endpointsTotal !== undefined) summary.endpointsTotal = check.endpointsTotal;
+  if (check.problems !== undefined) summary.problems = check.problems;
+  if (check.reason !== undefined) summary.reason = check.reason;
+  if (check.levels !== undefined) summary.levels = check.levels;
+  return render({ ...manifest, check: summary });
+}
+
+/** A manifest's fields, or undefined when the text is missing, damaged or not one. */
+export function readManifest(text: string | undefined): AppManifest | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const manifest = value as Partial<AppManifest> | null;
+  if (
+    typeof manifest !== 'object' ||
+    manifest === null ||
+    Array.isArray(manifest) ||
+    typeof manifest.jobId !== 'string' ||
+    typeof manifest.model !== 'string'
+  ) {
+    return undefined;
+  }
+  return manifest as AppManifest;
+}
+
+function render(manifest: AppManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
