@@ -16,6 +16,7 @@ import { type JobRunnerDeps, runJob } from './job-runner';
 import { readKeptCall } from './kept-call-files';
 import type { Logger } from './logger';
 import { lookupModel, type ModelNames } from './model-catalog-lookup';
+import type { ProbeOutcome } from './probe-gate';
 import type { Template } from './templates/template';
 
 /** The parts of the history store the service needs. */
@@ -50,6 +51,19 @@ export interface GenerationServiceDeps extends JobRunnerDeps {
   modelNames?: (name: string) => Promise<ModelNames | undefined>;
   /** Throws (`invalid_params`, naming the file and line) when the prompt files cannot render the template. */
   checkPrompts?: (template: Template) => Promise<void>;
+  /**
+   * Asked before each job starts, and told how each job that passed it ended: after a pause for
+   * credits it lets one job go first (see `QueuePause`). Without it every job starts when queued.
+   */
+  startGate?: StartGate;
+}
+
+/** See `GenerationServiceDeps.startGate`. */
+export interface StartGate {
+  pass(jobId: string): Promise<void>;
+  ended(jobId: string, outcome: ProbeOutcome): void;
+  /** Lets every job through (the daemon is stopping). */
+  open(): void;
 }
 
 /** Where a job belongs: its batch, and the batch's output folder when it has its own. */
@@ -323,6 +337,7 @@ export class GenerationService {
   async shutdown(): Promise<void> {
     this.stopping = true;
     this.deps.queue.clearWaiting();
+    this.deps.startGate?.open(); // jobs held at the gate see `stopping` and end
     for (const controller of this.running.values()) controller.abort(SHUTDOWN);
     await Promise.allSettled([...this.settling]);
     await this.deps.store.flush();
@@ -345,10 +360,15 @@ export class GenerationService {
   }
 
   private async execute(jobId: string): Promise<void> {
+    // Held here, the job is still queued (a cancel finds it waiting).
+    await this.deps.startGate?.pass(jobId);
     const current = this.waiting.get(jobId);
     this.waiting.delete(jobId);
     // Not waiting any more: cancelled while queued.
-    if (current?.status !== 'queued' || this.stopping) return;
+    if (current?.status !== 'queued' || this.stopping) {
+      this.deps.startGate?.ended(jobId, 'other');
+      return;
+    }
     const controller = new AbortController();
     this.running.set(jobId, controller);
     let job: Job = {
@@ -425,6 +445,14 @@ export class GenerationService {
     };
     delete finished.retryAt;
     this.record(finished);
+    this.deps.startGate?.ended(
+      job.id,
+      status === 'succeeded'
+        ? 'succeeded'
+        : finished.error?.code === 'insufficient_credits'
+          ? 'no_credits'
+          : 'other',
+    );
     // The app holds its commit, so the success need not be on disk before anything else happens;
     // a save that fails is logged and tried again by the store until it succeeds.
     void this.deps.store.saveSoon().catch(() => undefined);

@@ -37,6 +37,7 @@ import { buildPrompt } from './prompts/build-prompt';
 import { promptSetLoader } from './prompts/load-prompt-set';
 import { renderPromptsRequest } from './prompts/render-prompts-request';
 import { checkTemplatePrompts } from './prompts/template-prompts';
+import { PAUSE_STATE_KEY, QueuePause } from './queue-pause';
 import { relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
 import { SecretScrubber } from './secret-scrubber';
@@ -165,22 +166,23 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       referer: 'https://github.com/appgen/appgen',
       title: 'AppGen',
     });
-  // Out of credits, every further call would fail too: stop starting jobs instead, keep them queued.
-  let pausedReason: string | undefined;
-  const pauseQueue = () => {
-    if (pausedReason) return;
-    pausedReason =
-      'OpenRouter reports insufficient credits (HTTP 402): waiting jobs are paused, not failed. Add credits, then resume (AppGen: Resume Paused Queue, `appgen resume`, or daemon/resume).';
-    queue.pause();
-    log.warn(pausedReason);
-    clients.notifyAll(P.PausedNotification, { reason: pausedReason });
-  };
-  const resumeQueue = () => {
-    const wasPaused = pausedReason !== undefined;
-    pausedReason = undefined;
-    queue.resume();
-    return wasPaused;
-  };
+  // Out of credits or without a key, every further call would fail too: jobs stay queued instead,
+  // across restarts, until the user resumes.
+  const pause = new QueuePause({
+    queue,
+    load: () => store.getState(PAUSE_STATE_KEY),
+    save: (text) => {
+      store.setState(PAUSE_STATE_KEY, text);
+      void store.saveSoon().catch(() => undefined); // the store logs and retries a failure
+    },
+    now,
+    onPaused: (state) => {
+      log.warn(state.reason);
+      clients.notifyAll(P.PausedNotification, { reason: state.reason, cause: state.cause });
+    },
+  });
+  if (pause.state) log.warn(`the queue stays paused since ${pause.state.since}: ${pause.state.reason}`);
+  const pausedReason = () => pause.state?.reason;
   const throttle = new ModelThrottle(() =>
     config.useQueue ? config.maxConcurrent : Number.POSITIVE_INFINITY,
   );
@@ -212,9 +214,13 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     prompts: promptSets,
     checkPrompts: async (template) => checkTemplatePrompts(template, await promptSets()),
     modelNames: (name) => models.namesToCheck(name),
+    startGate: {
+      pass: (jobId) => pause.gate.pass(jobId),
+      ended: (jobId, outcome) => pause.jobEnded(jobId, outcome),
+      open: () => pause.gate.open(),
+    },
     onChanged: (job: Job) => {
       clients.notifyAll(P.GenerationChangedNotification, job);
-      if (job.status === 'failed' && job.error?.code === 'insufficient_credits') pauseQueue();
       batches.observe(job);
       clients.jobsChanged();
       checks.observe(job);
@@ -234,7 +240,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     onProgress: (progress) => batchProgress.push(progress.batchId, progress),
     recordBatch: (record) => store.recordBatch(record),
     getBatch: (batchId) => store.getBatch(batchId),
-    queuePaused: () => pausedReason,
+    queuePaused: pausedReason,
     estimate: async (jobs) => {
       const known = await Promise.race([
         models.list().catch(() => undefined),
@@ -322,7 +328,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     busy: () => {
       const { queued, running } = service.counts();
       // A check under way keeps the daemon too: its result belongs in the history.
-      return running > 0 || (queued > 0 && pausedReason === undefined) || checks.pending > 0;
+      return running > 0 || (queued > 0 && pause.state === undefined) || checks.pending > 0;
     },
     stop: () => void shutdown(0),
     log,
@@ -342,7 +348,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       if (key === '') {
         apiKey = undefined; // an empty key clears it ("Clear API Key")
       } else if (key !== undefined) {
-        if (key !== apiKey) resumeQueue(); // a new key may well have credits
+        // A new key does not resume a paused queue: spending is the user's choice (daemon/resume).
         apiKey = key;
         log.redact(apiKey);
       }
@@ -370,7 +376,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         daemonVersion: DAEMON_VERSION,
         hasApiKey: apiKey !== undefined,
         uptimeMs: Date.now() - started,
-        ...(pausedReason ? { paused: pausedReason } : {}),
+        ...(pause.state ? { paused: pause.state.reason, pauseCause: pause.state.cause } : {}),
         history: (({ saves, checkpoints, logBytes, saveBusyMs }) => ({
           saves,
           checkpoints,
@@ -378,7 +384,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
           saveBusyMs,
         }))(store.stats()),
       }) satisfies P.StatusResult,
-    'daemon/resume': () => ({ resumed: resumeQueue() }),
+    'daemon/resume': () => ({ resumed: pause.resume() }),
     'daemon/shutdown': () => clients.shutdownRequested(caller),
     'templates/list': async () => {
       const { templates: list, problems } = await templates();
@@ -458,6 +464,8 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   resumeAfterInitialize = () => {
     clearTimeout(resumeTimer);
     resumeAfterInitialize = () => {};
+    // Without a key they would all fail on 401: they wait, paused, for a key and the user's resume.
+    if (apiKey === undefined && store.listUnfinished().length > 0) pause.pause('no_api_key');
     const resumed = service.resumeUnfinished();
     if (resumed > 0) log.info(`resumed ${resumed} unfinished job(s)`);
     // A check is marked running in the history when it starts; the latest jobs are where a daemon

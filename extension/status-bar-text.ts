@@ -4,7 +4,11 @@
  */
 export function statusBarText(running: number, queued: number, pausedReason?: string): string {
   if (pausedReason !== undefined) {
-    const why = /\b402\b/.test(pausedReason) ? ' (402)' : '';
+    const why = /\b402\b/.test(pausedReason)
+      ? ' (402)'
+      : /\bno OpenRouter API key\b/i.test(pausedReason)
+        ? ' (no key)'
+        : '';
     return `$(debug-pause) AppGen: paused${why}${queued > 0 ? `, ${queued} waiting` : ''}`;
   }
   if (running + queued === 0) return '$(rocket) AppGen';

@@ -46,6 +46,8 @@ export interface AppGenApi {
   onDidInitialize: vscode.Event<string>;
   /** Fires when a picker opens, with its items and what is selected in it. */
   onDidShowPicker: vscode.Event<PickerSnapshot>;
+  /** Fires when a folder's queue is paused or resumed, as the status bar learns of it. */
+  onDidChangePause: vscode.Event<void>;
   /** How long `activate` took, in milliseconds (for the benchmark figures, never asserted). */
   activationMs: number;
 }
@@ -89,6 +91,7 @@ export function createTestApi(
     onDidChangeDaemons: pool.onDidChange,
     onDidInitialize: pool.onDidInitialize,
     onDidShowPicker: pickerShown,
+    onDidChangePause: pool.onDidChangePause,
     dispose: () => {
       subscription.dispose();
       jobsEmitter.dispose();

@@ -67,8 +67,13 @@ export interface StatusResult {
   daemonVersion: string;
   hasApiKey: boolean;
   uptimeMs: number;
-  /** Why waiting jobs are not being started (credits exhausted), until `daemon/resume`. */
+  /**
+   * Why waiting jobs are not being started, until `daemon/resume`: credits exhausted, or jobs left
+   * waiting when the daemon started without a key. Kept across restarts.
+   */
   paused?: string;
+  /** What paused the queue, with `paused`. */
+  pauseCause?: PauseCause;
   /** How the history has been saved since the daemon started. */
   history?: HistorySaveStats;
 }
@@ -85,7 +90,13 @@ export interface HistorySaveStats {
 /** Client -> daemon. Counts and settings in force. */
 export const StatusRequest = new RequestType<Record<string, never>, StatusResult, void>('daemon/status');
 
-/** Client -> daemon. Starts waiting jobs again after the queue was paused (credits exhausted). */
+/** What paused the queue: OpenRouter's 402, or jobs waiting for a key when the daemon started. */
+export type PauseCause = 'insufficient_credits' | 'no_api_key';
+
+/**
+ * Client -> daemon. Starts waiting jobs again after the queue was paused. After a 402 one job goes
+ * first; the others follow once it has succeeded.
+ */
 export const ResumeRequest = new RequestType<Record<string, never>, { resumed: boolean }, void>(
   'daemon/resume',
 );
@@ -325,10 +336,11 @@ export const BatchChangedNotification = new NotificationType<BatchProgress>('bat
 export interface PausedParams {
   /** Why, and how to continue; the same text as `daemon/status` `paused`. */
   reason: string;
+  cause?: PauseCause;
 }
 /**
- * Daemon -> client. The queue was paused (OpenRouter answered 402): waiting jobs stay queued, not
- * failed, until `daemon/resume`. Sent once per pause, to every client.
+ * Daemon -> client. The queue was paused (OpenRouter answered 402, or jobs wait for a key): waiting
+ * jobs stay queued, not failed, until `daemon/resume`. Sent once per pause, to every client.
  */
 export const PausedNotification = new NotificationType<PausedParams>('daemon/paused');
 

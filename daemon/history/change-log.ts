@@ -20,7 +20,9 @@ export type ChangeEntry =
   /** A batch row: id, config_path, created_at, finished_at, options. */
   | { s: 'batch'; p: SqlValue[] }
   /** An app's ports: model_slug, app_num, backend_port, frontend_port. */
-  | { s: 'ports'; p: SqlValue[] };
+  | { s: 'ports'; p: SqlValue[] }
+  /** A value of the daemon's state: key, value (null when cleared), updated_at. */
+  | { s: 'state'; p: SqlValue[] };
 
 /** The log file next to the database; not a name SQLite itself gives its journals (`-journal`, `-wal`). */
 export function changeLogPath(databaseFile: string): string {
@@ -55,6 +57,7 @@ export interface ParsedChangeLog {
 
 const BATCH_VALUES = 5;
 const PORT_VALUES = 4;
+const STATE_VALUES = 3;
 const KNOWN_COLUMNS = new Set<string>(JOB_COLUMNS);
 
 /**
@@ -103,8 +106,8 @@ function toEntry(line: string): ChangeEntry | string {
     if (typeof row.id !== 'string' || row.id === '') return 'a job row without an id';
     return { s, r: row };
   }
-  if (s === 'batch' || s === 'ports') {
-    const count = s === 'batch' ? BATCH_VALUES : PORT_VALUES;
+  if (s === 'batch' || s === 'ports' || s === 'state') {
+    const count = s === 'batch' ? BATCH_VALUES : s === 'ports' ? PORT_VALUES : STATE_VALUES;
     if (!Array.isArray(p) || p.length !== count || !p.every(isCell)) {
       return `a ${s} line needs ${count} values (text, numbers or null)`;
     }

@@ -106,6 +106,8 @@ const INSERT_LEGACY_JOB = `INSERT OR IGNORE INTO jobs (${JOB_COLUMNS.join(', ')}
 const UPSERT_BATCH = `INSERT INTO batches (id, config_path, created_at, finished_at, options) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (id) DO UPDATE SET config_path = excluded.config_path, created_at = excluded.created_at,
     finished_at = excluded.finished_at, options = excluded.options`;
+const UPSERT_STATE = `INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?)
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
 // A replayed line may already be in the file (a crash after a whole write, before the log went).
 const REPLAY_PORTS =
   'INSERT OR IGNORE INTO app_ports (model_slug, app_num, backend_port, frontend_port) VALUES (?, ?, ?, ?)';
@@ -247,7 +249,8 @@ export class HistoryStore {
               JOB_COLUMNS.map((column) => entry.r[column] ?? null),
             );
           } else {
-            this.run(entry.s === 'batch' ? UPSERT_BATCH : REPLAY_PORTS, entry.p);
+            const sql = { batch: UPSERT_BATCH, ports: REPLAY_PORTS, state: UPSERT_STATE }[entry.s];
+            this.run(sql, entry.p);
           }
           applied++;
         } catch (error) {
@@ -389,6 +392,22 @@ export class HistoryStore {
       [id],
     );
     return row && rowToBatch(row);
+  }
+
+  /** A value the daemon keeps across restarts (see `setState`), or undefined. */
+  getState(key: string): string | undefined {
+    this.ensureOpen();
+    const [row] = this.all('SELECT value FROM daemon_state WHERE key = ?', [key]);
+    return typeof row?.value === 'string' ? row.value : undefined;
+  }
+
+  /** Keeps `value` under `key` across restarts (undefined clears it); saved with the next save. */
+  setState(key: string, value: string | undefined): void {
+    this.ensureOpen();
+    const values: SqlValue[] = [key, value ?? null, nowIso(this.now)];
+    this.run(UPSERT_STATE, values);
+    this.unlogged.push({ s: 'state', p: values });
+    this.scheduler.markDirty();
   }
 
   /**

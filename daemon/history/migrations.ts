@@ -112,6 +112,20 @@ export const MIGRATIONS: readonly Migration[] = [
       return undefined;
     },
   },
+  {
+    version: 4,
+    description: "the daemon's own state across restarts (a paused queue)",
+    up(db) {
+      db.exec(`
+        CREATE TABLE daemon_state (
+          key TEXT PRIMARY KEY,
+          value TEXT,
+          updated_at TEXT NOT NULL
+        );
+      `);
+      return undefined;
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -17,12 +17,15 @@ const FIRST_FILES: readonly string[] = Object.values(MAIN_FILES);
 
 export function registerCompareCommands(ctx: CommandContext, panels: ComparePanels): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(CommandIds.compare, async (arg?: TreeNode | CompareScope) => {
-      const scope = await scopeOf(ctx, arg);
-      if (!scope) return undefined;
-      panels.open(scope);
-      return panels.dataOf(scope);
-    }),
+    vscode.commands.registerCommand(
+      CommandIds.compare,
+      async (arg?: TreeNode | CompareScope | vscode.Uri) => {
+        const scope = await scopeOf(ctx, arg);
+        if (!scope) return undefined;
+        panels.open(scope);
+        return panels.dataOf(scope);
+      },
+    ),
     vscode.commands.registerCommand(
       CommandIds.compareDiff,
       (args: { jobIds: [string, string]; file?: string; sideBySide?: boolean }) => diffApps(ctx, args),
@@ -36,8 +39,13 @@ export function registerCompareCommands(ctx: CommandContext, panels: ComparePane
 
 async function scopeOf(
   ctx: CommandContext,
-  arg: TreeNode | CompareScope | undefined,
+  arg: TreeNode | CompareScope | vscode.Uri | undefined,
 ): Promise<CompareScope | undefined> {
+  // The button of a batch report (`.appgen/reports/<batchId>.md`) compares that batch.
+  if (arg instanceof vscode.Uri) {
+    const batchId = /[\\/]\.appgen[\\/]reports[\\/]([^\\/]+)\.md$/.exec(arg.fsPath)?.[1];
+    return batchId ? { batchId } : undefined;
+  }
   if (arg && 'kind' in arg)
     return arg.kind === 'group' && arg.batch ? { batchId: arg.batch.batchId } : undefined;
   if (arg && (arg.batchId !== undefined || arg.templateSlug !== undefined)) return arg;

@@ -25,7 +25,10 @@ export function registerDaemonCommands(ctx: CommandContext): vscode.Disposable[]
   ];
 }
 
-/** After OpenRouter said the credits ran out, the daemon keeps waiting jobs queued until this. */
+/**
+ * After OpenRouter said the credits ran out, or jobs were left waiting without a key, the daemon
+ * keeps them queued (across reloads too) until this.
+ */
 async function resumeQueue(ctx: CommandContext, args: { folder?: string } = {}): Promise<boolean> {
   if (!checkTrusted('start generations')) return false;
   const folder = await ctx.pool.pickFolder(args.folder, 'Resume the queue of which folder?');
@@ -89,7 +92,17 @@ async function setApiKey(ctx: CommandContext, args: { apiKey?: string } = {}): P
   await ctx.keys.set(apiKey);
   await ctx.pool.reinitializeAll();
   void vscode.window.setStatusBarMessage('AppGen: API key saved', 3000);
+  // Jobs that waited for a key stay waiting: starting them spends, so the user says when.
+  if (/\bno OpenRouter API key\b/i.test(ctx.pool.pausedReason() ?? '')) void offerResumeWithKey();
   return true;
+}
+
+async function offerResumeWithKey(): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(
+    'AppGen: jobs are waiting, paused until there was a key. Resume them now?',
+    'Resume Queue',
+  );
+  if (choice === 'Resume Queue') await vscode.commands.executeCommand(CommandIds.resumeQueue);
 }
 
 async function clearApiKey(ctx: CommandContext): Promise<boolean> {

@@ -188,6 +188,27 @@ describe('history change log', () => {
       assert.ok(messages.some((m) => m.message === 'history change log replayed' && m.fields?.changes === 3));
     });
 
+    it("logs the daemon's state, and a second open replays it, cleared values too", async () => {
+      const first = await open();
+      await first.flush();
+      first.setState('queue.pause', '{"cause":"insufficient_credits"}');
+      first.setState('other', 'kept');
+      await first.flush();
+      first.setState('queue.pause', undefined);
+      await first.flush();
+      const lines = (await readFile(changeLogPath(file), 'utf8')).trim().split('\n');
+      assert.deepEqual(
+        lines.map((line) => JSON.parse(line).s),
+        ['state', 'state', 'state'],
+      );
+      const second = await open();
+      assert.equal(second.getState('queue.pause'), undefined);
+      assert.equal(second.getState('other'), 'kept');
+      await second.close();
+      const third = await open();
+      assert.equal(third.getState('other'), 'kept', 'and the whole file holds it');
+    });
+
     it('folds the log into the file on close and removes it', async () => {
       const store = await open();
       await store.flush();

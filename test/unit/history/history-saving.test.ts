@@ -7,6 +7,7 @@ import { DaemonError } from '../../../daemon/daemon-error';
 import { type AtomicWriteOps, atomicWriteFile } from '../../../daemon/history/atomic-write-file';
 import { HistoryStore, type HistoryStoreOptions } from '../../../daemon/history/history-store';
 import { loadSqlJs } from '../../../daemon/history/load-sql-js';
+import { SCHEMA_VERSION } from '../../../daemon/history/migrations';
 import { SaveScheduler } from '../../../daemon/history/save-scheduler';
 import { hasSqliteCli } from '../../support/history-file';
 import { minimalJob } from '../../support/job-fixtures';
@@ -326,7 +327,7 @@ describe('history saving', () => {
       await store.flush();
       const run = (sql: string) => execFileSync('sqlite3', [file, sql], { encoding: 'utf8' }).trim();
       assert.equal(run('select count(*) from jobs'), '3');
-      assert.equal(run('pragma user_version'), '3');
+      assert.equal(run('pragma user_version'), String(SCHEMA_VERSION));
       assert.equal(run("select created_at from jobs where id = 'j2'"), '2025-02-09T10:00:00.000Z');
       assert.equal(run('pragma integrity_check'), 'ok');
     });

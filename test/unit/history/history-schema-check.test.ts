@@ -54,12 +54,13 @@ describe('history schema check on open', () => {
     assert.deepEqual([...schemaTablesAt(SQL, SCHEMA_VERSION).keys()].sort(), [
       'app_ports',
       'batches',
+      'daemon_state',
       'jobs',
     ]);
     assert.ok(schemaTablesAt(SQL, SCHEMA_VERSION).get('jobs')?.has('legacy_key'));
   });
 
-  for (const table of ['jobs', 'batches', 'app_ports']) {
+  for (const table of ['jobs', 'batches', 'app_ports', 'daemon_state']) {
     it(`moves a current file without the ${table} table aside, naming the table, byte for byte`, async () => {
       const bytes = writeDatabase(SCHEMA_VERSION, (db) => db.run(`DROP TABLE ${table}`));
       const opened = await openDatabaseFile(SQL, file, options);

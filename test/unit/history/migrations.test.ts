@@ -69,7 +69,7 @@ describe('history migrations', () => {
     assert.deepEqual([result.from, result.to], [0, SCHEMA_VERSION]);
     assert.equal(schemaVersion(db), SCHEMA_VERSION);
     const tables = column(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    assert.deepEqual(tables, ['app_ports', 'batches', 'jobs']);
+    assert.deepEqual(tables, ['app_ports', 'batches', 'daemon_state', 'jobs']);
     db.close();
   });
 

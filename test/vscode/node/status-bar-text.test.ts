@@ -17,5 +17,7 @@ describe('statusBarText while paused', () => {
     const reason = 'OpenRouter reports insufficient credits (HTTP 402): waiting jobs are paused, not failed.';
     assert.equal(statusBarText(0, 3, reason), '$(debug-pause) AppGen: paused (402), 3 waiting');
     assert.equal(statusBarText(0, 0, 'paused by the user'), '$(debug-pause) AppGen: paused');
+    const keyless = 'No OpenRouter API key is set, so waiting jobs are paused, not started.';
+    assert.equal(statusBarText(0, 2, keyless), '$(debug-pause) AppGen: paused (no key), 2 waiting');
   });
 });

@@ -65,6 +65,22 @@ describe('Compare', () => {
     );
   });
 
+  it("compares a batch from its report's editor button", async () => {
+    const report = vscode.Uri.joinPath(workspaceFolder().uri, '.appgen', 'reports', `${batch.batchId}.md`);
+    const data = await vscode.commands.executeCommand<CompareData>('appgen.compare', report);
+    assert.deepEqual(data?.models, ['sim/alpha', 'sim/beta'], 'the batch of that report');
+    const menus = (
+      vscode.extensions.getExtension('appgen.appgen')?.packageJSON as {
+        contributes: { menus: Record<string, Array<{ command: string; when?: string }>> };
+      }
+    ).contributes.menus['editor/title'];
+    const when = menus?.find((item) => item.command === 'appgen.compare')?.when ?? '';
+    const pattern = /^resourcePath =~ \/(.*)\/$/.exec(when)?.[1];
+    assert.ok(pattern, 'the report editor has a Compare button');
+    assert.ok(new RegExp(pattern).test(report.fsPath), 'shown on the report');
+    assert.ok(!new RegExp(pattern).test(join(workspaceFolder().uri.fsPath, 'README.md')), 'not elsewhere');
+  });
+
   it('opens the diff editor on the same file of two apps', async () => {
     const [a, b] = batch.jobs;
     const file = await vscode.commands.executeCommand<string>('appgen.compareDiff', {

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PickerSnapshot } from '../../../extension/commands/command-context';
 import type { Job } from '../../../shared/job';
-import { extensionApi, sharedSimulator, TEST_API_KEY, waitFor, workspaceFolder } from './helpers';
+import {
+  extensionApi,
+  generate,
+  sharedSimulator,
+  TEST_API_KEY,
+  updateSetting,
+  waitFor,
+  waitForJob,
+  workspaceFolder,
+} from './helpers';
 
 describe('Spending is chosen', () => {
   after(async () => {
@@ -35,6 +44,42 @@ describe('Spending is chosen', () => {
       assert.equal(api.jobs().length, before);
     } finally {
       subscription.dispose();
+    }
+  });
+
+  it('keeps a queue paused by a 402 paused when the daemon starts again, as after a reload, until resumed', async () => {
+    const api = await extensionApi();
+    const simulator = await sharedSimulator();
+    await updateSetting(api, 'maxConcurrent', 1);
+    try {
+      simulator.setModelBehavior('acme/broke', { faults: ['http402'] });
+      const [refused] = await generate('crud_todo_list', ['acme/broke']);
+      assert.equal((await waitForJob(api, refused!.id, ['failed'])).error?.code, 'insufficient_credits');
+      await waitFor(
+        api.onDidChangePause,
+        () => (api.statusBarText().includes('paused (402)') ? true : undefined),
+        'the pause',
+      );
+      const [waiting] = await generate('kanban_board', ['acme/broke']);
+      const before = (await api.status()).pid;
+      await vscode.commands.executeCommand('appgen.restartDaemon');
+      const status = await api.status();
+      assert.notEqual(status.pid, before, 'a new daemon');
+      assert.equal(status.pauseCause, 'insufficient_credits', 'the new daemon is paused too');
+      assert.equal(status.queued, 1);
+      await waitFor(
+        api.onDidChangePause,
+        () => (api.statusBarText().startsWith('$(debug-pause) AppGen: paused (402)') ? true : undefined),
+        'the status bar to say the queue is paused',
+      );
+      assert.equal(api.jobs().find((job) => job.id === waiting!.id)?.status, 'queued');
+      assert.equal(await vscode.commands.executeCommand('appgen.resumeQueue'), true);
+      assert.equal((await waitForJob(api, waiting!.id, ['succeeded', 'failed'])).status, 'succeeded');
+      assert.equal((await api.status()).paused, undefined);
+    } finally {
+      await vscode.workspace
+        .getConfiguration('appgen')
+        .update('maxConcurrent', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 
