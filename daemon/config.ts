@@ -1,49 +1,39 @@
 /**
  * The daemon's settings: read from the environment, overridden by `initialize` params, each value
- * validated with a message that names the variable and the bad value.
+ * validated with a message that names the variable and the bad value. Which settings there are,
+ * their names, defaults and rules come from shared/settings.ts.
  */
 import { availableParallelism } from 'node:os';
 import type { ConfigOverrides } from '../shared/protocol';
-import { DEFAULT_MAX_RESPONSE_BYTES } from './openrouter/response-budget';
+import {
+  DAEMON_SETTING_NAMES,
+  type DaemonSettingName,
+  type DaemonSettingSpec,
+  SETTINGS,
+  type SettingValue,
+} from '../shared/settings';
 import { checkOutputDir } from './output-dir';
 
-export interface DaemonConfig {
-  baseUrl: string;
-  useQueue: boolean;
-  maxConcurrent: number;
-  lockTimeoutMs: number;
-  maxRetries: number;
-  backoffBaseMs: number;
-  timeoutMs: number;
-  /** Most bytes of one model response held; past it the call fails with `response_too_large`. */
-  maxResponseBytes: number;
-  /** Workspace-relative root of generated apps. */
-  outputDir: string;
-  /** Check every successful job's app statically by itself. */
-  checksStatic: boolean;
-  /** The Python that compiles backends for checks; empty: python3 on PATH, else /usr/bin/python3. */
-  checksPython: string;
-  /** App checks running at once (apart from model calls). */
-  checksConcurrency: number;
-  /** The limit of one app's smoke check, from start to cleanup. */
-  checksTimeoutMs: number;
+/** Every daemon setting by its camelCase name, resolved (no `null`). */
+export type DaemonConfig = { [K in DaemonSettingName]: SettingValue<K> };
+
+type NullDefault = {
+  [K in DaemonSettingName]: (typeof SETTINGS)[K]['default'] extends null ? K : never;
+}[DaemonSettingName];
+
+/** What the daemon uses where a setting's default is `null` ("decided by the machine"). */
+const MACHINE_DEFAULTS: { [K in NullDefault]: () => DaemonConfig[K] } = {
+  checksConcurrency: availableParallelism,
+};
+
+function defaultOf<K extends DaemonSettingName>(name: K): DaemonConfig[K] {
+  const value = SETTINGS[name].default as DaemonConfig[K] | null;
+  return value ?? (MACHINE_DEFAULTS as unknown as Record<string, () => DaemonConfig[K]>)[name]!();
 }
 
-export const DEFAULT_CONFIG: DaemonConfig = {
-  baseUrl: 'https://openrouter.ai/api/v1',
-  useQueue: true,
-  maxConcurrent: 4,
-  lockTimeoutMs: 300_000,
-  maxRetries: 2,
-  backoffBaseMs: 1000,
-  timeoutMs: 300_000,
-  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
-  outputDir: 'generated/apps',
-  checksStatic: true,
-  checksPython: '',
-  checksConcurrency: availableParallelism(),
-  checksTimeoutMs: 30_000,
-};
+export const DEFAULT_CONFIG: DaemonConfig = Object.fromEntries(
+  DAEMON_SETTING_NAMES.map((name) => [name, defaultOf(name)]),
+) as DaemonConfig;
 
 type Parser<T> = (raw: unknown, name: string) => T;
 
@@ -99,27 +89,28 @@ const relativeDir: Parser<string> = (raw, name) => {
   return result.dir;
 };
 
-interface Field<K extends keyof DaemonConfig> {
-  key: K;
-  env: string;
-  parse: Parser<DaemonConfig[K]>;
+/** The parser a setting's type and rule call for. */
+function parserOf(spec: DaemonSettingSpec): Parser<unknown> {
+  switch (spec.type) {
+    case 'boolean':
+      return boolean;
+    case 'integer':
+      return integer(spec.min ?? Number.MIN_SAFE_INTEGER, spec.max);
+    case 'string':
+      return spec.format === 'url' ? url : spec.format === 'folder' ? relativeDir : text;
+  }
 }
 
-const FIELDS: { [K in keyof DaemonConfig]: Field<K> }[keyof DaemonConfig][] = [
-  { key: 'baseUrl', env: 'OPENROUTER_BASE_URL', parse: url },
-  { key: 'useQueue', env: 'GENERATION_USE_QUEUE', parse: boolean },
-  { key: 'maxConcurrent', env: 'GENERATION_MAX_CONCURRENT', parse: integer(1, 1000) },
-  { key: 'lockTimeoutMs', env: 'GENERATION_LOCK_TIMEOUT_MS', parse: integer(0) },
-  { key: 'maxRetries', env: 'OPENROUTER_MAX_RETRIES', parse: integer(0, 100) },
-  { key: 'backoffBaseMs', env: 'OPENROUTER_BACKOFF_BASE_MS', parse: integer(0) },
-  { key: 'timeoutMs', env: 'OPENROUTER_TIMEOUT_MS', parse: integer(1) },
-  { key: 'maxResponseBytes', env: 'OPENROUTER_MAX_RESPONSE_BYTES', parse: integer(1024) },
-  { key: 'outputDir', env: 'APPGEN_OUTPUT_DIR', parse: relativeDir },
-  { key: 'checksStatic', env: 'APPGEN_CHECKS_STATIC', parse: boolean },
-  { key: 'checksPython', env: 'APPGEN_PYTHON', parse: text },
-  { key: 'checksConcurrency', env: 'APPGEN_CHECKS_CONCURRENCY', parse: integer(1, 256) },
-  { key: 'checksTimeoutMs', env: 'APPGEN_CHECKS_TIMEOUT_MS', parse: integer(1000, 600_000) },
-];
+interface Field {
+  key: DaemonSettingName;
+  env: string;
+  parse: Parser<unknown>;
+}
+
+const FIELDS: Field[] = DAEMON_SETTING_NAMES.map((key) => {
+  const spec: DaemonSettingSpec = SETTINGS[key];
+  return { key, env: spec.env, parse: parserOf(spec) };
+});
 
 /** Environment variable names the daemon reads, for documentation and tests. */
 export const CONFIG_ENV_NAMES = FIELDS.map((f) => f.env);

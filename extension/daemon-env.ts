@@ -9,23 +9,12 @@
  * earlier daemon left only after its first `initialize`, which carries the key.
  */
 import type { InitializeParams } from '../shared/protocol';
+import { DAEMON_SETTING_NAMES, SETTINGS } from '../shared/settings';
 
-/** `initialize` config names and the environment variables of the same meaning (see CONTRACT). */
-export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = {
-  baseUrl: 'OPENROUTER_BASE_URL',
-  useQueue: 'GENERATION_USE_QUEUE',
-  maxConcurrent: 'GENERATION_MAX_CONCURRENT',
-  lockTimeoutMs: 'GENERATION_LOCK_TIMEOUT_MS',
-  maxRetries: 'OPENROUTER_MAX_RETRIES',
-  backoffBaseMs: 'OPENROUTER_BACKOFF_BASE_MS',
-  timeoutMs: 'OPENROUTER_TIMEOUT_MS',
-  maxResponseBytes: 'OPENROUTER_MAX_RESPONSE_BYTES',
-  outputDir: 'APPGEN_OUTPUT_DIR',
-  checksStatic: 'APPGEN_CHECKS_STATIC',
-  checksPython: 'APPGEN_PYTHON',
-  checksConcurrency: 'APPGEN_CHECKS_CONCURRENCY',
-  checksTimeoutMs: 'APPGEN_CHECKS_TIMEOUT_MS',
-};
+/** `initialize` config names and the environment variables of the same meaning. */
+export const CONFIG_ENV_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  DAEMON_SETTING_NAMES.map((name) => [name, SETTINGS[name].env]),
+);
 
 /** Environment variables that carry a key, never passed to the daemon. */
 export const KEY_ENV_NAMES: readonly string[] = ['OPENROUTER_API_KEY'];

@@ -1,5 +1,6 @@
 /** Reads `appgen.*` from VS Code's configuration into the typed settings of config-reader. */
 import * as vscode from 'vscode';
+import { SETTINGS_SECTION } from '../shared/settings';
 import { type AppGenSettings, readSettings, type SettingLookup } from './config-reader';
 
 /**
@@ -7,7 +8,7 @@ import { type AppGenSettings, readSettings, type SettingLookup } from './config-
  * so the daemon's own defaults and environment stay in force otherwise.
  */
 export function settingLookup(scope?: vscode.Uri): SettingLookup {
-  const config = vscode.workspace.getConfiguration('appgen', scope);
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   return (key) => {
     const inspected = config.inspect(key);
     if (!inspected) return undefined;

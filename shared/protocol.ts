@@ -4,33 +4,18 @@
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { CheckLevel, Component, GenerationOptions, HistoryEntry, Job, JobStatus } from './job';
+import type { DaemonSettingName, SettingWireValue } from './settings';
 
 export const PROTOCOL_VERSION = 1;
 
 /**
  * Settings a client may pass in `initialize`; each overrides the environment variable of the same
  * meaning. Keys may be given by their environment name (`GENERATION_MAX_CONCURRENT`) or by the
- * camelCase name below.
+ * camelCase name of shared/settings.ts, which declares every setting (`maxConcurrent`).
  */
-export interface ConfigOverrides {
-  baseUrl?: string;
-  useQueue?: boolean | string;
-  maxConcurrent?: number | string;
-  lockTimeoutMs?: number | string;
-  maxRetries?: number | string;
-  backoffBaseMs?: number | string;
-  timeoutMs?: number | string;
-  maxResponseBytes?: number | string;
-  /** Workspace-relative, outside `.appgen/` and `.git/`, not the workspace itself. */
-  outputDir?: string;
-  /** `appgen.checks.static`: check every successful job's app by itself (default true). */
-  checksStatic?: boolean | string;
-  /** `appgen.checks.python`: the interpreter that compiles backends for checks. */
-  checksPython?: string;
-  /** App checks at once (default: the number of cores). */
-  checksConcurrency?: number | string;
+export type ConfigOverrides = { [K in DaemonSettingName]?: SettingWireValue<K> } & {
   [envName: string]: unknown;
-}
+};
 
 export interface QueueInfo {
   enabled: boolean;

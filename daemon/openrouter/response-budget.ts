@@ -2,9 +2,10 @@
  * How much of one response the daemon holds, against a limit, so that an endless or huge body (or
  * keep-alives that never stop) ends the attempt instead of growing a string until the process dies.
  */
+import { SETTINGS } from '../../shared/settings';
 
 /** The default limit: far above any real answer, whose text is at most a few hundred kilobytes. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES: number = SETTINGS.maxResponseBytes.default;
 
 /**
  * Every byte of a body counts as it arrives. A streamed event's JSON is given back once its answer

@@ -54,4 +54,44 @@ describe('config reader', () => {
     assert.deepEqual(toGenerationOptions(settings), { temperature: 0.2, maxTokens: 800 });
     assert.equal(settings.groupBy, 'model');
   });
+
+  it('forwards every daemon setting under its section key, the checks ones included', () => {
+    const settings = readSettings(
+      lookup({
+        baseUrl: 'http://127.0.0.1:9/api/v1',
+        useQueue: true,
+        maxConcurrent: 3,
+        lockTimeoutMs: 10,
+        maxRetries: 0,
+        backoffBaseMs: 1,
+        timeoutMs: 2000,
+        maxResponseBytes: 4096,
+        outputDir: 'apps',
+        'checks.static': false,
+        'checks.python': ' /opt/venv/bin/python ',
+        'checks.concurrency': 2,
+        'checks.timeoutMs': 5000,
+        // Not the daemon's: never forwarded.
+        defaultModels: ['a/b', ' '],
+        temperature: 0.5,
+      }),
+    );
+    assert.deepEqual(toConfigOverrides(settings), {
+      baseUrl: 'http://127.0.0.1:9/api/v1',
+      useQueue: true,
+      maxConcurrent: 3,
+      lockTimeoutMs: 10,
+      maxRetries: 0,
+      backoffBaseMs: 1,
+      timeoutMs: 2000,
+      maxResponseBytes: 4096,
+      outputDir: 'apps',
+      checksStatic: false,
+      checksPython: '/opt/venv/bin/python',
+      checksConcurrency: 2,
+      checksTimeoutMs: 5000,
+    });
+    assert.deepEqual(settings.defaultModels, ['a/b']);
+    assert.equal(readSettings(lookup({ 'tree.groupBy': 'colour' })).groupBy, 'batch');
+  });
 });

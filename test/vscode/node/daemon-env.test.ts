@@ -44,4 +44,20 @@ describe('daemonEnv', () => {
       },
     );
   });
+
+  it('maps the checks settings to their environment names', () => {
+    const env = daemonEnv(
+      {},
+      {
+        config: { checksStatic: false, checksPython: '/opt/py', checksConcurrency: 2, checksTimeoutMs: 5000 },
+      },
+    );
+    assert.deepEqual(env, {
+      APPGEN_CHECKS_STATIC: 'false',
+      APPGEN_PYTHON: '/opt/py',
+      APPGEN_CHECKS_CONCURRENCY: '2',
+      APPGEN_CHECKS_TIMEOUT_MS: '5000',
+      ELECTRON_RUN_AS_NODE: '1',
+    });
+  });
 });
