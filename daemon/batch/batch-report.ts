@@ -1,12 +1,22 @@
 /**
- * The Markdown report of a finished batch: a models x templates matrix (status, duration, tokens,
- * cost, prompt hash, link to each app, and once apps are checked their check and each model's mean
- * score) and the failures with their errors. Pure: jobs in, text out.
+ * The Markdown report of a finished batch: a title naming its file and start (UTC), a models x
+ * templates matrix (status, duration,
+ * tokens, cost, prompt hash, link to each app, and once apps are checked their check and each
+ * model's mean score) and the failures with their errors. Every status emoji comes with its word.
+ * Pure: jobs in, text out.
  */
 import type { Job } from '../../shared/job';
 import { checkDetailsPath } from '../checks/check-details';
 import { checkEnded, describeCheck } from '../checks/check-text';
 import { shortPromptHash } from '../prompts/prompt-hash';
+import {
+  formatDuration,
+  formatUsd,
+  inlineText,
+  jobDurationMs,
+  STATUS_MARKS,
+  utcMinute,
+} from './report-format';
 
 export interface BatchReportInput {
   batchId: string;
@@ -16,14 +26,6 @@ export interface BatchReportInput {
   jobs: Job[];
   note?: string;
 }
-
-const ICONS: Record<Job['status'], string> = {
-  succeeded: '✅',
-  failed: '❌',
-  cancelled: '⏹',
-  queued: '⏳',
-  running: '🔄',
-};
 
 /**
  * A batch's jobs laid out for the report, built in one pass over them: models and templates each
@@ -93,15 +95,17 @@ export function renderBatchReport(input: BatchReportInput): string {
     cost += job.usage?.costUsd ?? 0;
     tokens += job.usage ? job.usage.promptTokens + job.usage.completionTokens : 0;
   }
+  const start = utcMinute(input.startedAt);
   const lines: string[] = [
-    `# Batch ${input.batchId}`,
+    `# Batch ${input.file ? inlineText(input.file) : '(file unknown)'}, ${start ?? 'start time unknown'}`,
     '',
+    `- Batch: ${input.batchId}`,
     `- File: \`${input.file || '(unknown)'}\``,
     `- Started: ${input.startedAt}`,
     `- Finished: ${input.finishedAt}`,
     `- Jobs: ${jobs.length} (${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.cancelled} cancelled)`,
     `- Tokens: ${tokens}`,
-    `- Cost: $${cost.toFixed(4)}`,
+    `- Cost: ${formatUsd(cost)}`,
   ];
   const checked = jobs.filter((j) => checkEnded(j.check));
   if (checked.length > 0) lines.push(`- Checks: ${checkCounts(checked)}; mean score ${meanScore(checked)}`);
@@ -175,11 +179,11 @@ function meanScore(jobs: Job[]): string {
 
 function cell(job: Job): string {
   // The report sits in .appgen/reports/; encoded so an outputDir with spaces still links.
-  const parts = [`${ICONS[job.status]} [app${job.appNum}](${encodeURI(`../../${job.appPath}`)})`];
-  const duration = durationOf(job);
-  if (duration !== undefined) parts.push(`${(duration / 1000).toFixed(1)} s`);
+  const parts = [`${STATUS_MARKS[job.status]} [app${job.appNum}](${encodeURI(`../../${job.appPath}`)})`];
+  const duration = jobDurationMs(job);
+  if (duration !== undefined) parts.push(formatDuration(duration));
   if (job.usage) parts.push(`${job.usage.promptTokens + job.usage.completionTokens} tok`);
-  if (job.usage?.costUsd !== undefined) parts.push(`$${job.usage.costUsd.toFixed(4)}`);
+  if (job.usage?.costUsd !== undefined) parts.push(formatUsd(job.usage.costUsd));
   if (job.error) parts.push(`\`${job.error.code}\``);
   // Which prompts the job sent: jobs asked the same thing share it.
   if (job.promptHash) parts.push(`prompt \`${shortPromptHash(job.promptHash)}\``);
@@ -188,11 +192,6 @@ function cell(job: Job): string {
   if (warned > 0) parts.push(`⚠ ${warned} ${warned === 1 ? 'warning' : 'warnings'}`);
   if (job.retries) parts.push(`${job.retries} ${job.retries === 1 ? 'retry' : 'retries'}`);
   return parts.join(' · ');
-}
-
-function durationOf(job: Job): number | undefined {
-  if (!job.startedAt || !job.finishedAt) return undefined;
-  return Date.parse(job.finishedAt) - Date.parse(job.startedAt);
 }
 
 function oneLine(text: string): string {

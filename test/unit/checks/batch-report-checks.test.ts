@@ -50,7 +50,8 @@ describe('the batch report of checked apps', () => {
   it('counts the verdicts, and gives each cell its check and each model its mean score', () => {
     const markdown = report();
     assert.match(markdown, /^- Checks: 1 passed, 1 partial, 1 failed; mean score 50%$/m);
-    const table = markdown.split('\n').filter((line) => line.startsWith('|'));
+    const results = markdown.split('\n## Results\n')[1]!.split('\n## ')[0]!;
+    const table = results.split('\n').filter((line) => line.startsWith('|'));
     assert.equal(table[0], '| model | crud_todo_list | score |');
     assert.equal(table[1], '| --- | --- | --- |');
     assert.match(
@@ -59,7 +60,7 @@ describe('the batch report of checked apps', () => {
     );
     assert.match(
       table[3]!,
-      /app3.* · check partial 3\/6<br>✅ \[app4\]\([^)]*\) \| 50% \|$/,
+      /app3.* · check partial 3\/6<br>✅ succeeded \[app4\]\([^)]*\) \| 50% \|$/,
       'a check under way shows nothing yet',
     );
   });
