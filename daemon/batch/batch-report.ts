@@ -1,6 +1,6 @@
 /**
- * The Markdown report of a finished batch: a title naming its file and start (UTC), a models x
- * templates matrix (status, duration,
+ * The Markdown report of a finished batch: a title naming its file and start (UTC), a table of
+ * models (counts, rates, cost, median duration), a models x templates matrix (status, duration,
  * tokens, cost, prompt hash, link to each app, and once apps are checked their check and each
  * model's mean score) and the failures with their errors. Every status emoji comes with its word.
  * Pure: jobs in, text out.
@@ -9,11 +9,13 @@ import type { Job } from '../../shared/job';
 import { checkDetailsPath } from '../checks/check-details';
 import { checkEnded, describeCheck } from '../checks/check-text';
 import { shortPromptHash } from '../prompts/prompt-hash';
+import { type JobsSummary, modelSummaryLines, summarizeJobs } from './model-summary';
 import {
   formatDuration,
   formatUsd,
   inlineText,
   jobDurationMs,
+  percent,
   STATUS_MARKS,
   utcMinute,
 } from './report-format';
@@ -37,6 +39,8 @@ export interface ReportGrid {
   templates: string[];
   /** The jobs of a model and template, by app number (in the order given for equal numbers). */
   cell: (model: string, template: string) => readonly Job[];
+  /** Every job of a model, by app number. */
+  jobsOf: (model: string) => readonly Job[];
   /** Every job, by model, then app number. */
   ordered: Job[];
 }
@@ -73,6 +77,7 @@ export function groupReportJobs(jobs: readonly Job[]): ReportGrid {
     models,
     templates: [...templateSet].sort(),
     cell: (model, template) => cells.get(model)?.get(template) ?? NONE,
+    jobsOf: (model) => byModel.get(model) ?? NONE,
     ordered,
   };
 }
@@ -108,11 +113,19 @@ export function renderBatchReport(input: BatchReportInput): string {
     `- Cost: ${formatUsd(cost)}`,
   ];
   const checked = jobs.filter((j) => checkEnded(j.check));
-  if (checked.length > 0) lines.push(`- Checks: ${checkCounts(checked)}; mean score ${meanScore(checked)}`);
+  if (checked.length > 0) {
+    const score = scoreOf(summarizeJobs(checked));
+    lines.push(`- Checks: ${checkCounts(checked)}${score ? `; mean score ${score}` : ''}`);
+  }
   if (input.note) lines.push(`- Note: ${input.note}`);
   const overrides = [...new Set(jobs.flatMap((j) => j.promptOverrides ?? []))].sort();
   if (overrides.length > 0) lines.push(`- Prompt files overridden: ${overrides.join(', ')}`);
   const scoreColumn = checked.length > 0;
+  // Each model's jobs are its own list in the grid: no pass over every job per model.
+  const summaries = models.map((model) => ({ model, summary: summarizeJobs(grid.jobsOf(model)) }));
+  lines.push('', '## Models', '');
+  // Line by line: a spread of one argument per model would overflow the stack for very many.
+  for (const line of modelSummaryLines(summaries, scoreColumn)) lines.push(line);
   lines.push(
     '',
     '## Results',
@@ -120,9 +133,9 @@ export function renderBatchReport(input: BatchReportInput): string {
     `| model | ${templates.join(' | ')} |${scoreColumn ? ' score |' : ''}`,
     `| --- |${templates.map(() => ' --- |').join('')}${scoreColumn ? ' --- |' : ''}`,
   );
-  for (const model of models) {
+  for (const { model, summary } of summaries) {
     const cells = templates.map((template) => grid.cell(model, template).map(cell).join('<br>'));
-    if (scoreColumn) cells.push(meanScore(checked.filter((j) => j.model === model)));
+    if (scoreColumn) cells.push(scoreOf(summary));
     lines.push(`| \`${model}\` | ${cells.join(' | ')} |`);
   }
   const failures = jobs.filter((j) => j.status === 'failed' || j.status === 'cancelled');
@@ -170,11 +183,9 @@ function checkCounts(jobs: Job[]): string {
     .join(', ');
 }
 
-/** The mean score of the jobs whose check scored their app, as a percentage; '' for none. */
-function meanScore(jobs: Job[]): string {
-  const scores = jobs.map((j) => j.check?.score).filter((score): score is number => score !== undefined);
-  if (scores.length === 0) return '';
-  return `${Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100)}%`;
+/** The mean score of the ended checks that scored their app, as a percentage; '' for none. */
+function scoreOf(summary: JobsSummary): string {
+  return summary.meanScore === undefined ? '' : percent(summary.meanScore);
 }
 
 function cell(job: Job): string {

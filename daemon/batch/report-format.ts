@@ -59,6 +59,7 @@ export function utcMinute(iso: string): string | undefined {
  * is (Date.parse would read it in the machine's zone).
  */
 function parseUtc(iso: string): number {
+  if (iso.endsWith('Z')) return Date.parse(iso);
   return Date.parse(/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(iso) ? `${iso}Z` : iso);
 }
 

@@ -97,6 +97,14 @@ describe('batch/start (daemon process)', function () {
     assert.match(report, new RegExp(`^- Batch: ${batchId}$`, 'm'));
     assert.match(report, /^- File: `appgen\.batch\.json`$/m);
     assert.match(report, /^- Jobs: 8 \(4 succeeded, 4 failed, 0 cancelled\)$/m);
+    assert.match(
+      report,
+      /^\| `sim\/alpha` \| 4 \| 4 \| 0 \| 0 \| 100% \| \$0\.\d{4} \| \d+\.\d s \| \d+ \| \d+ \|$/m,
+    );
+    assert.match(
+      report,
+      /^\| `sim\/fail-always` \| 4 \| 0 \| 4 \| 0 \| 0% \| \$\d\.\d{4} \| .+ \| \d+ \| \d+ \|$/m,
+    );
     assert.match(report, /^\| model \| api_url_shortener \| crud_todo_list \|$/m);
     assert.match(
       report,

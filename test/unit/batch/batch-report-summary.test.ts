@@ -64,6 +64,13 @@ const INPUT: BatchReportInput = {
   jobs: JOBS,
 };
 
+/** The lines of a section, its heading left out. */
+function section(markdown: string, name: string): string[] {
+  const body = markdown.split(`\n## ${name}\n`)[1];
+  assert.ok(body !== undefined, `the report has a section ${name}:\n${markdown}`);
+  return body.split('\n## ')[0]!.trim().split('\n');
+}
+
 describe('the batch report: title', () => {
   it('names the batch file and the minute the batch started, in UTC, and keeps the id on a line of its own', () => {
     const lines = renderBatchReport(INPUT).split('\n');
@@ -95,6 +102,67 @@ describe('the batch report: title', () => {
   it('says what it does not know: a batch rebuilt without its file, a start time that is not one', () => {
     const title = renderBatchReport({ ...INPUT, file: '', startedAt: 'yesterday' }).split('\n')[0];
     assert.equal(title, '# Batch (file unknown), start time unknown');
+  });
+});
+
+describe('the batch report: models', () => {
+  it('has a row per model with its jobs, rates, cost, median duration, tokens and retries', () => {
+    assert.deepEqual(section(renderBatchReport(INPUT), 'Models'), [
+      '| model | jobs | succeeded | failed | cancelled | success rate | cost | median duration | tokens | retries |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| `openai/gpt-4o` | 4 | 2 | 1 | 1 | 67% | $0.0125 | 20.0 s | 1150 | 3 |',
+      '| `sim/alpha` | 1 | 0 | 0 | 1 | – | $0.0000 | – | 0 | 0 |',
+      '',
+      'Success rate: succeeded of the jobs that succeeded or failed (cancelled ones are left out). Duration: from the start of a job to its end.',
+    ]);
+  });
+
+  it('comes before the matrix of results', () => {
+    const markdown = renderBatchReport(INPUT);
+    const [models, results] = [markdown.indexOf('\n## Models\n'), markdown.indexOf('\n## Results\n')];
+    assert.ok(models > 0 && models < results, markdown);
+  });
+
+  it("adds each model's mean check score once apps were checked, and a dash for a model none of whose apps scored", () => {
+    const checkedAt = '2026-12-06T14:06:00.000Z';
+    const jobs = [
+      {
+        ...JOBS[0]!,
+        check: { verdict: 'passed' as const, score: 1, endpointsOk: 6, endpointsTotal: 6, checkedAt },
+      },
+      {
+        ...JOBS[2]!,
+        check: { verdict: 'partial' as const, score: 0.5, endpointsOk: 3, endpointsTotal: 6, checkedAt },
+      },
+      // A check under way has no score yet, and one skipped has none at all.
+      { ...JOBS[3]!, check: { verdict: 'running' as const, score: 0, checkedAt } },
+      { ...JOBS[4]!, check: { verdict: 'skipped' as const, reason: 'no python3', checkedAt } },
+    ];
+    const lines = section(renderBatchReport({ ...INPUT, jobs: [...jobs, JOBS[1]!] }), 'Models');
+    assert.equal(
+      lines[0],
+      '| model | jobs | succeeded | failed | cancelled | success rate | mean check score | cost | median duration | tokens | retries |',
+    );
+    assert.equal(lines[2], '| `openai/gpt-4o` | 4 | 2 | 1 | 1 | 67% | 75% | $0.0125 | 20.0 s | 1150 | 3 |');
+    assert.equal(lines[3], '| `sim/alpha` | 1 | 0 | 0 | 1 | – | – | $0.0000 | – | 0 | 0 |');
+  });
+
+  it('shows no rate of 100% or 0% that is not exact, and long durations in minutes', () => {
+    const many = Array.from({ length: 200 }, (_, i) =>
+      job({
+        id: `m${i}`,
+        model: 'a/m',
+        appNum: i + 1,
+        status: i === 0 ? 'failed' : 'succeeded',
+        ...ran(125),
+      }),
+    );
+    const few = Array.from({ length: 200 }, (_, i) =>
+      job({ id: `f${i}`, model: 'b/m', appNum: i + 1, status: i === 0 ? 'succeeded' : 'failed' }),
+    );
+    const lines = section(renderBatchReport({ ...INPUT, jobs: [...many, ...few] }), 'Models');
+    assert.match(lines[2]!, /^\| `a\/m` \| 200 \| 199 \| 1 \| 0 \| 99% \| \$0\.0000 \| 2 min 5 s \|/);
+    assert.match(lines[3]!, /^\| `b\/m` \| 200 \| 1 \| 199 \| 0 \| 1% \|/);
   });
 });
 

@@ -231,6 +231,33 @@ describe('renderBatchReport', () => {
     );
     assert.match(markdown, /- Jobs: 20000 \(15000 succeeded, 5000 failed, 0 cancelled\)/);
   });
+
+  it("builds the report of thousands of checked models in one pass: each job's model is read at most twice", () => {
+    let reads = 0;
+    const models = 4000;
+    const jobs = Array.from({ length: models }, (_, i) => {
+      const plain = job({
+        id: `checked-${i}`,
+        model: `vendor/model-${String(i).padStart(5, '0')}`,
+        templateSlug: 'crud_todo_list',
+        appNum: 1,
+        status: 'succeeded',
+        check: { verdict: 'passed', score: 1, checkedAt: '2025-02-09T10:02:00.000Z' },
+      });
+      return new Proxy(plain, {
+        get(target, key, receiver) {
+          if (key === 'model') reads++;
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    });
+    const markdown = renderBatchReport({ ...INPUT, jobs });
+    assert.ok(reads <= 2 * jobs.length, `model read ${reads} times for ${jobs.length} jobs`);
+    const rows = tableLines(markdown).slice(2);
+    assert.equal(rows.length, models);
+    assert.match(rows[0]!, /^\| `vendor\/model-00000` \| .* \| 100% \|$/);
+    assert.equal(tableLines(markdown, 'Models').length, models + 2);
+  });
 });
 
 describe('groupReportJobs', () => {

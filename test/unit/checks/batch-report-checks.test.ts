@@ -73,6 +73,18 @@ describe('the batch report of checked apps', () => {
     ]);
   });
 
+  it('gives no mean score when no check scored its app', () => {
+    const skipped = JOBS.map((job) => ({ ...job, check: { verdict: 'skipped' as const, checkedAt: at } }));
+    const markdown = renderBatchReport({
+      batchId: 'b',
+      file: 'f',
+      startedAt: at,
+      finishedAt: at,
+      jobs: skipped,
+    });
+    assert.match(markdown, /^- Checks: 4 skipped$/m);
+  });
+
   it('is as before for a batch none of whose apps was checked', () => {
     const plain = JOBS.map(({ check: _check, ...job }) => job);
     const markdown = renderBatchReport({
