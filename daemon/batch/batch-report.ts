@@ -1,12 +1,24 @@
 /**
- * The Markdown report of a finished batch: a models x templates matrix (status, duration, tokens,
- * cost, prompt hash, link to each app, and once apps are checked their check and each model's mean
- * score) and the failures with their errors. Pure: jobs in, text out.
+ * The Markdown report of a finished batch: a title naming its file and start (UTC), a table of
+ * models (counts, rates, cost, median duration), a models x templates matrix (status, duration,
+ * tokens, cost, prompt hash, link to each app, and once apps are checked their check and each
+ * model's mean score) and the failures with their errors. Every status emoji comes with its word.
+ * Pure: jobs in, text out.
  */
 import type { Job } from '../../shared/job';
 import { checkDetailsPath } from '../checks/check-details';
 import { checkEnded, describeCheck } from '../checks/check-text';
 import { shortPromptHash } from '../prompts/prompt-hash';
+import { type JobsSummary, modelSummaryLines, summarizeJobs } from './model-summary';
+import {
+  formatDuration,
+  formatUsd,
+  inlineText,
+  jobDurationMs,
+  percent,
+  STATUS_MARKS,
+  utcMinute,
+} from './report-format';
 
 export interface BatchReportInput {
   batchId: string;
@@ -16,14 +28,6 @@ export interface BatchReportInput {
   jobs: Job[];
   note?: string;
 }
-
-const ICONS: Record<Job['status'], string> = {
-  succeeded: '✅',
-  failed: '❌',
-  cancelled: '⏹',
-  queued: '⏳',
-  running: '🔄',
-};
 
 /**
  * A batch's jobs laid out for the report, built in one pass over them: models and templates each
@@ -35,6 +39,8 @@ export interface ReportGrid {
   templates: string[];
   /** The jobs of a model and template, by app number (in the order given for equal numbers). */
   cell: (model: string, template: string) => readonly Job[];
+  /** Every job of a model, by app number. */
+  jobsOf: (model: string) => readonly Job[];
   /** Every job, by model, then app number. */
   ordered: Job[];
 }
@@ -71,6 +77,7 @@ export function groupReportJobs(jobs: readonly Job[]): ReportGrid {
     models,
     templates: [...templateSet].sort(),
     cell: (model, template) => cells.get(model)?.get(template) ?? NONE,
+    jobsOf: (model) => byModel.get(model) ?? NONE,
     ordered,
   };
 }
@@ -93,22 +100,32 @@ export function renderBatchReport(input: BatchReportInput): string {
     cost += job.usage?.costUsd ?? 0;
     tokens += job.usage ? job.usage.promptTokens + job.usage.completionTokens : 0;
   }
+  const start = utcMinute(input.startedAt);
   const lines: string[] = [
-    `# Batch ${input.batchId}`,
+    `# Batch ${input.file ? inlineText(input.file) : '(file unknown)'}, ${start ?? 'start time unknown'}`,
     '',
+    `- Batch: ${input.batchId}`,
     `- File: \`${input.file || '(unknown)'}\``,
     `- Started: ${input.startedAt}`,
     `- Finished: ${input.finishedAt}`,
     `- Jobs: ${jobs.length} (${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.cancelled} cancelled)`,
     `- Tokens: ${tokens}`,
-    `- Cost: $${cost.toFixed(4)}`,
+    `- Cost: ${formatUsd(cost)}`,
   ];
   const checked = jobs.filter((j) => checkEnded(j.check));
-  if (checked.length > 0) lines.push(`- Checks: ${checkCounts(checked)}; mean score ${meanScore(checked)}`);
+  if (checked.length > 0) {
+    const score = scoreOf(summarizeJobs(checked));
+    lines.push(`- Checks: ${checkCounts(checked)}${score ? `; mean score ${score}` : ''}`);
+  }
   if (input.note) lines.push(`- Note: ${input.note}`);
   const overrides = [...new Set(jobs.flatMap((j) => j.promptOverrides ?? []))].sort();
   if (overrides.length > 0) lines.push(`- Prompt files overridden: ${overrides.join(', ')}`);
   const scoreColumn = checked.length > 0;
+  // Each model's jobs are its own list in the grid: no pass over every job per model.
+  const summaries = models.map((model) => ({ model, summary: summarizeJobs(grid.jobsOf(model)) }));
+  lines.push('', '## Models', '');
+  // Line by line: a spread of one argument per model would overflow the stack for very many.
+  for (const line of modelSummaryLines(summaries, scoreColumn)) lines.push(line);
   lines.push(
     '',
     '## Results',
@@ -116,9 +133,9 @@ export function renderBatchReport(input: BatchReportInput): string {
     `| model | ${templates.join(' | ')} |${scoreColumn ? ' score |' : ''}`,
     `| --- |${templates.map(() => ' --- |').join('')}${scoreColumn ? ' --- |' : ''}`,
   );
-  for (const model of models) {
+  for (const { model, summary } of summaries) {
     const cells = templates.map((template) => grid.cell(model, template).map(cell).join('<br>'));
-    if (scoreColumn) cells.push(meanScore(checked.filter((j) => j.model === model)));
+    if (scoreColumn) cells.push(scoreOf(summary));
     lines.push(`| \`${model}\` | ${cells.join(' | ')} |`);
   }
   const failures = jobs.filter((j) => j.status === 'failed' || j.status === 'cancelled');
@@ -166,20 +183,18 @@ function checkCounts(jobs: Job[]): string {
     .join(', ');
 }
 
-/** The mean score of the jobs whose check scored their app, as a percentage; '' for none. */
-function meanScore(jobs: Job[]): string {
-  const scores = jobs.map((j) => j.check?.score).filter((score): score is number => score !== undefined);
-  if (scores.length === 0) return '';
-  return `${Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100)}%`;
+/** The mean score of the ended checks that scored their app, as a percentage; '' for none. */
+function scoreOf(summary: JobsSummary): string {
+  return summary.meanScore === undefined ? '' : percent(summary.meanScore);
 }
 
 function cell(job: Job): string {
   // The report sits in .appgen/reports/; encoded so an outputDir with spaces still links.
-  const parts = [`${ICONS[job.status]} [app${job.appNum}](${encodeURI(`../../${job.appPath}`)})`];
-  const duration = durationOf(job);
-  if (duration !== undefined) parts.push(`${(duration / 1000).toFixed(1)} s`);
+  const parts = [`${STATUS_MARKS[job.status]} [app${job.appNum}](${encodeURI(`../../${job.appPath}`)})`];
+  const duration = jobDurationMs(job);
+  if (duration !== undefined) parts.push(formatDuration(duration));
   if (job.usage) parts.push(`${job.usage.promptTokens + job.usage.completionTokens} tok`);
-  if (job.usage?.costUsd !== undefined) parts.push(`$${job.usage.costUsd.toFixed(4)}`);
+  if (job.usage?.costUsd !== undefined) parts.push(formatUsd(job.usage.costUsd));
   if (job.error) parts.push(`\`${job.error.code}\``);
   // Which prompts the job sent: jobs asked the same thing share it.
   if (job.promptHash) parts.push(`prompt \`${shortPromptHash(job.promptHash)}\``);
@@ -188,11 +203,6 @@ function cell(job: Job): string {
   if (warned > 0) parts.push(`⚠ ${warned} ${warned === 1 ? 'warning' : 'warnings'}`);
   if (job.retries) parts.push(`${job.retries} ${job.retries === 1 ? 'retry' : 'retries'}`);
   return parts.join(' · ');
-}
-
-function durationOf(job: Job): number | undefined {
-  if (!job.startedAt || !job.finishedAt) return undefined;
-  return Date.parse(job.finishedAt) - Date.parse(job.startedAt);
 }
 
 function oneLine(text: string): string {

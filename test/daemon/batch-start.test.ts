@@ -31,13 +31,15 @@ describe('batch/start (daemon process)', function () {
   });
 
   it('runs models x templates x repeat jobs, tracks the batch and writes a report with the failures', async () => {
-    const daemon = await start();
+    // A zone away from UTC by hours and minutes: the report's times are UTC all the same.
+    const daemon = await start({ TZ: 'Asia/Kolkata' });
     daemon.writeBatch(`{
       // two models, two templates, two apps each
       "models": ["sim/alpha", "sim/fail-always"],
       "templates": ["crud_todo_list", "api_url_shortener"],
       "repeat": 2,
     }`);
+    const before = Date.now();
     const { batchId, jobs } = await daemon.startBatch();
     assert.equal(jobs.length, 8);
     assert.ok(jobs.every((job) => job.batchId === batchId && job.status === 'queued'));
@@ -82,12 +84,36 @@ describe('batch/start (daemon process)', function () {
     assert.deepEqual(unbatched, []);
 
     const report = readFileSync(join(daemon.workspace, final.reportPath!), 'utf8');
-    assert.match(report, new RegExp(`^# Batch ${batchId}$`, 'm'));
+    // Titled by its file and the minute it started, in UTC; the id on a line of its own.
+    const started = /^- Started: (\S+)$/m.exec(report)![1]!;
+    assert.ok(
+      started.endsWith('Z') && Date.parse(started) >= before && Date.parse(started) <= Date.now(),
+      started,
+    );
+    assert.equal(
+      report.split('\n')[0],
+      `# Batch appgen.batch.json, ${started.slice(0, 10)} ${started.slice(11, 16)} UTC`,
+    );
+    assert.match(report, new RegExp(`^- Batch: ${batchId}$`, 'm'));
     assert.match(report, /^- File: `appgen\.batch\.json`$/m);
     assert.match(report, /^- Jobs: 8 \(4 succeeded, 4 failed, 0 cancelled\)$/m);
+    assert.match(
+      report,
+      /^\| `sim\/alpha` \| 4 \| 4 \| 0 \| 0 \| 100% \| \$0\.\d{4} \| \d+\.\d s \| \d+ \| \d+ \|$/m,
+    );
+    assert.match(
+      report,
+      /^\| `sim\/fail-always` \| 4 \| 0 \| 4 \| 0 \| 0% \| \$\d\.\d{4} \| .+ \| \d+ \| \d+ \|$/m,
+    );
     assert.match(report, /^\| model \| api_url_shortener \| crud_todo_list \|$/m);
-    assert.match(report, /^\| `sim\/alpha` \| ✅ .*<br>✅ .* \| ✅ .*<br>✅ .* \|$/m);
-    assert.match(report, /^\| `sim\/fail-always` \| ❌ .*`upstream`.* \| ❌ .*`upstream`.* \|$/m);
+    assert.match(
+      report,
+      /^\| `sim\/alpha` \| ✅ succeeded .*<br>✅ succeeded .* \| ✅ succeeded .*<br>✅ succeeded .* \|$/m,
+    );
+    assert.match(
+      report,
+      /^\| `sim\/fail-always` \| ❌ failed .*`upstream`.* \| ❌ failed .*`upstream`.* \|$/m,
+    );
     const failures = report.split('## Failures')[1]!.trim().split('\n');
     assert.equal(failures.length, 4);
     assert.ok(

@@ -64,15 +64,17 @@ const INPUT: BatchReportInput = {
   jobs: JOBS,
 };
 
-/** The lines of the results table, header first. */
-function tableLines(markdown: string): string[] {
-  return markdown.split('\n').filter((line) => line.startsWith('|'));
+/** The lines of a section's table, header first. */
+function tableLines(markdown: string, section = 'Results'): string[] {
+  const body = markdown.split(`\n## ${section}\n`)[1]?.split('\n## ')[0] ?? '';
+  return body.split('\n').filter((line) => line.startsWith('|'));
 }
 
 describe('renderBatchReport', () => {
   it('heads the report with the batch, file, times, counts, tokens and cost', () => {
     const lines = renderBatchReport(INPUT).split('\n');
-    assert.equal(lines[0], '# Batch batch-1');
+    assert.equal(lines[0], '# Batch appgen.batch.json, 2025-02-09 10:00 UTC');
+    assert.ok(lines.includes('- Batch: batch-1'));
     assert.ok(lines.includes('- File: `appgen.batch.json`'));
     assert.ok(lines.includes('- Started: 2025-02-09T10:00:00.000Z'));
     assert.ok(lines.includes('- Finished: 2025-02-09T10:01:00.000Z'));
@@ -95,11 +97,11 @@ describe('renderBatchReport', () => {
     const cells = rows.map((row) => row.split(' | ').slice(1));
     assert.equal(
       cells[0]![1],
-      '✅ [app1](../../generated/apps/openai_gpt-4o/app1) · 12.5 s · 1000 tok · $0.0125 |',
+      '✅ succeeded [app1](../../generated/apps/openai_gpt-4o/app1) · 12.5 s · 1000 tok · $0.0125 |',
     );
-    assert.equal(cells[0]![0], '⏹ [app2](../../generated/apps/openai_gpt-4o/app2) · `cancelled`');
-    assert.equal(cells[1]![1], '❌ [app1](../../generated/apps/sim_fail-always/app1) · `upstream` |');
-    assert.equal(cells[1]![0], '✅ [app2](../../generated/apps/sim_fail-always/app2) · 30 tok');
+    assert.equal(cells[0]![0], '⏹ cancelled [app2](../../generated/apps/openai_gpt-4o/app2) · `cancelled`');
+    assert.equal(cells[1]![1], '❌ failed [app1](../../generated/apps/sim_fail-always/app1) · `upstream` |');
+    assert.equal(cells[1]![0], '✅ succeeded [app2](../../generated/apps/sim_fail-always/app2) · 30 tok');
   });
 
   it('puts every app of a pair in its cell when a batch repeats', () => {
@@ -109,14 +111,14 @@ describe('renderBatchReport', () => {
     ];
     const rows = tableLines(renderBatchReport({ ...INPUT, jobs: repeated })).slice(2);
     assert.deepEqual(rows, [
-      '| `a/m` | ✅ [app1](../../generated/apps/a_m/app1)<br>❌ [app2](../../generated/apps/a_m/app2) |',
+      '| `a/m` | ✅ succeeded [app1](../../generated/apps/a_m/app1)<br>❌ failed [app2](../../generated/apps/a_m/app2) |',
     ]);
   });
 
   it('leaves a cell empty when a model has no job for a template', () => {
     const partial = [JOBS[0]!, JOBS[1]!, JOBS[2]!];
     const rows = tableLines(renderBatchReport({ ...INPUT, jobs: partial })).slice(2);
-    assert.match(rows[1]!, /^\| `sim\/fail-always` \| {2}\| ❌/);
+    assert.match(rows[1]!, /^\| `sim\/fail-always` \| {2}\| ❌ failed/);
   });
 
   it('lists failed and cancelled jobs with their error code, HTTP status and one-line message', () => {
@@ -154,8 +156,8 @@ describe('renderBatchReport', () => {
       .slice(2)
       .map((row) => row.split(' | ')[1]);
     assert.deepEqual(cells, [
-      '✅ [app1](../../generated/apps/openai_gpt-4o/app1) · 12.5 s · 1000 tok · $0.0125 · prompt `a1b2c3d4e5f6` |',
-      '❌ [app1](../../generated/apps/sim_fail-always/app1) · `upstream` · prompt `ffeeddccbbaa` |',
+      '✅ succeeded [app1](../../generated/apps/openai_gpt-4o/app1) · 12.5 s · 1000 tok · $0.0125 · prompt `a1b2c3d4e5f6` |',
+      '❌ failed [app1](../../generated/apps/sim_fail-always/app1) · `upstream` · prompt `ffeeddccbbaa` |',
     ]);
     assert.match(markdown, /^- Prompt files overridden: backend\.user\.hbs$/m);
     assert.doesNotMatch(renderBatchReport(INPUT), /Prompt files overridden/);
@@ -221,13 +223,40 @@ describe('renderBatchReport', () => {
     assert.equal(rows.length, 20_000);
     assert.equal(
       rows[0],
-      '| `vendor/model-00000` | ❌ [app1](../../generated/apps/vendor_model-00000/app1) |',
+      '| `vendor/model-00000` | ❌ failed [app1](../../generated/apps/vendor_model-00000/app1) |',
     );
     assert.equal(
       rows[19_999],
-      '| `vendor/model-19999` | ✅ [app1](../../generated/apps/vendor_model-19999/app1) |',
+      '| `vendor/model-19999` | ✅ succeeded [app1](../../generated/apps/vendor_model-19999/app1) |',
     );
     assert.match(markdown, /- Jobs: 20000 \(15000 succeeded, 5000 failed, 0 cancelled\)/);
+  });
+
+  it("builds the report of thousands of checked models in one pass: each job's model is read at most twice", () => {
+    let reads = 0;
+    const models = 4000;
+    const jobs = Array.from({ length: models }, (_, i) => {
+      const plain = job({
+        id: `checked-${i}`,
+        model: `vendor/model-${String(i).padStart(5, '0')}`,
+        templateSlug: 'crud_todo_list',
+        appNum: 1,
+        status: 'succeeded',
+        check: { verdict: 'passed', score: 1, checkedAt: '2025-02-09T10:02:00.000Z' },
+      });
+      return new Proxy(plain, {
+        get(target, key, receiver) {
+          if (key === 'model') reads++;
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    });
+    const markdown = renderBatchReport({ ...INPUT, jobs });
+    assert.ok(reads <= 2 * jobs.length, `model read ${reads} times for ${jobs.length} jobs`);
+    const rows = tableLines(markdown).slice(2);
+    assert.equal(rows.length, models);
+    assert.match(rows[0]!, /^\| `vendor\/model-00000` \| .* \| 100% \|$/);
+    assert.equal(tableLines(markdown, 'Models').length, models + 2);
   });
 });
 

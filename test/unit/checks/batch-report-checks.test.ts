@@ -50,7 +50,8 @@ describe('the batch report of checked apps', () => {
   it('counts the verdicts, and gives each cell its check and each model its mean score', () => {
     const markdown = report();
     assert.match(markdown, /^- Checks: 1 passed, 1 partial, 1 failed; mean score 50%$/m);
-    const table = markdown.split('\n').filter((line) => line.startsWith('|'));
+    const results = markdown.split('\n## Results\n')[1]!.split('\n## ')[0]!;
+    const table = results.split('\n').filter((line) => line.startsWith('|'));
     assert.equal(table[0], '| model | crud_todo_list | score |');
     assert.equal(table[1], '| --- | --- | --- |');
     assert.match(
@@ -59,7 +60,7 @@ describe('the batch report of checked apps', () => {
     );
     assert.match(
       table[3]!,
-      /app3.* · check partial 3\/6<br>✅ \[app4\]\([^)]*\) \| 50% \|$/,
+      /app3.* · check partial 3\/6<br>✅ succeeded \[app4\]\([^)]*\) \| 50% \|$/,
       'a check under way shows nothing yet',
     );
   });
@@ -70,6 +71,18 @@ describe('the batch report of checked apps', () => {
       "- `a/one` crud_todo_list app2: failed 0/6, 1 problem: backend/app.py:31: SyntaxError: expected ':' ([details](../../.appgen/checks/a_one/app2/a2.json))",
       '- `b/two` crud_todo_list app3: partial 3/6 ([details](../../.appgen/checks/b_two/app3/b1.json))',
     ]);
+  });
+
+  it('gives no mean score when no check scored its app', () => {
+    const skipped = JOBS.map((job) => ({ ...job, check: { verdict: 'skipped' as const, checkedAt: at } }));
+    const markdown = renderBatchReport({
+      batchId: 'b',
+      file: 'f',
+      startedAt: at,
+      finishedAt: at,
+      jobs: skipped,
+    });
+    assert.match(markdown, /^- Checks: 4 skipped$/m);
   });
 
   it('is as before for a batch none of whose apps was checked', () => {
