@@ -25,6 +25,7 @@ export const CommandIds = {
   openBatchReport: 'appgen.openBatchReport',
   cancelBatch: 'appgen.cancelBatch',
   retryFailed: 'appgen.retryFailed',
+  showPreviousVersions: 'appgen.showPreviousVersions',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

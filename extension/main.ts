@@ -15,6 +15,7 @@ import { registerDaemonCommands } from './commands/daemon-commands';
 import { registerGenerateCommands } from './commands/generate-commands';
 import { registerJobCommands } from './commands/job-commands';
 import { registerProvenanceCommands } from './commands/provenance-commands';
+import { registerVersionCommands } from './commands/version-commands';
 import type { CompareScope } from './compare/compare-model';
 import { COMPARE_VIEW_TYPE, ComparePanels } from './compare/compare-panel';
 import { DaemonPool } from './daemon-pool';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
     ...registerBatchCommands(ctx),
     ...registerBatchRowCommands(ctx),
     ...registerJobCommands(ctx),
+    ...registerVersionCommands(ctx),
     ...registerProvenanceCommands(ctx),
     ...registerCheckCommands(ctx, context.workspaceState),
     comparePanels,

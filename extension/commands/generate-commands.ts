@@ -20,6 +20,7 @@ import {
   type PickerSnapshot,
   showError,
 } from './command-context';
+import { confirmTemplateChanges, templateChanges } from './template-change';
 
 /** Arguments that let scripts and tests skip the pickers. */
 export interface GenerateAppArgs {
@@ -28,6 +29,11 @@ export interface GenerateAppArgs {
   models?: string[];
   appNum?: number;
   options?: GenerationOptions;
+  /**
+   * Whether to replace an existing app of another template at `appNum` (see template-change.ts):
+   * asked when absent.
+   */
+  replaceTemplate?: boolean;
 }
 
 const OTHER_MODEL = '$(edit) Other model id…';
@@ -67,6 +73,14 @@ async function generateApp(ctx: CommandContext, args: GenerateAppArgs = {}): Pro
       const answer = await askAppNumber();
       if (answer === null) return undefined;
       appNum = answer;
+    }
+    if (appNum !== undefined) {
+      const outputDir = client.initializeResult?.outputDir ?? 'generated/apps';
+      const changes = await templateChanges(folder.uri, outputDir, models, appNum, templateSlug);
+      const replace =
+        changes.length === 0 ||
+        (args.replaceTemplate ?? (await confirmTemplateChanges(changes, templateSlug)));
+      if (!replace) return undefined;
     }
     const options = args.options ?? toGenerationOptions(settings);
     const jobs: Job[] = [];

@@ -16,6 +16,7 @@ export function run(): Promise<void> {
   require('./batch.test');
   require('./spend.test');
   require('./compare.test');
+  require('./versions.test');
   require('./settings.test');
   require('./daemon-restart.test');
   return new Promise((resolve, reject) => {

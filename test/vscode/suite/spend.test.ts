@@ -52,15 +52,15 @@ describe('Spending is chosen', () => {
     const simulator = await sharedSimulator();
     await updateSetting(api, 'maxConcurrent', 1);
     try {
-      simulator.setModelBehavior('acme/broke', { faults: ['http402'] });
-      const [refused] = await generate('crud_todo_list', ['acme/broke']);
+      simulator.setModelBehavior('sim/free:free', { faults: ['http402'] });
+      const [refused] = await generate('crud_todo_list', ['sim/free:free']);
       assert.equal((await waitForJob(api, refused!.id, ['failed'])).error?.code, 'insufficient_credits');
       await waitFor(
         api.onDidChangePause,
         () => (api.statusBarText().includes('paused (402)') ? true : undefined),
         'the pause',
       );
-      const [waiting] = await generate('kanban_board', ['acme/broke']);
+      const [waiting] = await generate('kanban_board', ['sim/free:free']);
       const before = (await api.status()).pid;
       await vscode.commands.executeCommand('appgen.restartDaemon');
       const status = await api.status();
