@@ -12,8 +12,8 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
-import type { Job } from '../../shared/job';
-import * as P from '../../shared/protocol';
+import type { Job } from '../shared/job';
+import * as P from '../shared/protocol';
 import { DaemonExitedError, whatTheDaemonSaid } from './cli-failure';
 
 export interface DaemonLink {

@@ -3,7 +3,7 @@
  * the daemon is what failed) and the exit code (2 invalid input, 130 interrupted, else 1).
  */
 import { ResponseError } from 'vscode-jsonrpc';
-import { RpcErrorCodes } from '../../shared/errors';
+import { RpcErrorCodes } from '../shared/errors';
 
 /** Arguments or input the command cannot work with. */
 export class UsageError extends Error {}
