@@ -1,26 +1,21 @@
 /**
  * The command line is a client of the daemon like the extension: it starts `daemon.js` (which
- * relays to a daemon already serving the workspace) and speaks JSON-RPC to it over stdio.
+ * relays to a daemon already serving the workspace) through the same DaemonProcess, and adds what
+ * is its own: the key from its environment, no settings unless asked, a process group of its own
+ * for Ctrl-C, and the daemon's last words when it went away.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import {
-  createMessageConnection,
-  ErrorCodes,
-  type MessageConnection,
-  ResponseError,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { DaemonExitError } from '../client/daemon-exit';
+import { DaemonProcess } from '../client/daemon-process';
 import type { Job } from '../shared/job';
-import * as P from '../shared/protocol';
+import type * as P from '../shared/protocol';
 import { DaemonExitedError, whatTheDaemonSaid } from './cli-failure';
 
 export interface DaemonLink {
   connection: MessageConnection;
-  child: ChildProcess;
   initialized: P.InitializeResult;
-  /** Resolves when the daemon process has exited. */
+  /** Resolves with the exit code when the daemon process has exited. */
   exited: Promise<number | null>;
   /**
    * Ends this command's use of the daemon. A daemon that serves no other client stops (unfinished
@@ -34,10 +29,7 @@ export interface DaemonLink {
   explain: (error: unknown) => Promise<unknown>;
   /** The last lines the daemon logged, for error messages. */
   recentLog: () => string[];
-  /**
-   * Subscribes to `generation/changed`. A connection holds one handler per notification, so every
-   * listener goes through this one.
-   */
+  /** Subscribes to `generation/changed`; the returned function unsubscribes. */
   onJobChanged: (listener: (job: Job) => void) => () => void;
   /** Subscribes to `batch/changed`. */
   onBatchChanged: (listener: (progress: P.BatchProgress) => void) => () => void;
@@ -50,122 +42,57 @@ export async function openDaemon(
   env: NodeJS.ProcessEnv,
   config?: P.ConfigOverrides,
 ): Promise<DaemonLink> {
-  const child = spawn(process.execPath, [join(__dirname, 'daemon.js'), '--stdio', '--workspace', workspace], {
+  const daemon = DaemonProcess.start({
+    workspace,
+    daemonPath: join(__dirname, 'daemon.js'),
     env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    // Its own process group: Ctrl-C in a terminal reaches only the command line, which then stops
-    // the daemon in order (unfinished jobs recorded) instead of both dying mid-write.
-    detached: process.platform !== 'win32',
+    // Ctrl-C in a terminal reaches only the command line, which then stops the daemon in order
+    // (unfinished jobs recorded) instead of both dying mid-write.
+    ownProcessGroup: true,
+    ...(env.APPGEN_DEBUG ? { onLogLine: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   });
-  const recent: string[] = [];
-  let buffered = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    recent.push(...lines.filter((l) => l.trim() !== ''));
-    if (recent.length > 50) recent.splice(0, recent.length - 50);
-    if (env.APPGEN_DEBUG) for (const line of lines) process.stderr.write(`${line}\n`);
-  });
-  // Writing to a daemon that has exited raises EPIPE; its exit is handled where it is awaited.
-  child.stdin!.on('error', () => undefined);
-  const connection = createMessageConnection(
-    new StreamMessageReader(child.stdout!),
-    new StreamMessageWriter(child.stdin!),
-  );
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => {
-      connection.dispose();
-      resolve(code);
-    });
-  });
-  // 'close' comes once stderr has been read to its end too: everything the daemon said is in.
-  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const gone = async () => {
-    const code = await closed;
-    const said = whatTheDaemonSaid([...recent, buffered]);
+  const explain = async (error: unknown): Promise<unknown> => {
+    const reason = await daemon.explain(error);
+    if (!(reason instanceof DaemonExitError)) return reason;
+    const { code } = reason.exit;
+    const said = whatTheDaemonSaid(reason.lines);
     // Exit code 2 is the daemon refusing its input (a setting, the workspace): its words say it all.
     return new DaemonExitedError(
       code,
       code === 2 ? said : `the AppGen daemon stopped (exit code ${code}): ${said}`,
     );
   };
-  const explain = async (error: unknown): Promise<unknown> => {
-    const connectionLost =
-      error instanceof ResponseError &&
-      (error.code === ErrorCodes.PendingResponseRejected || error.code === ErrorCodes.ConnectionInactive);
-    return connectionLost || child.exitCode !== null ? gone() : error;
-  };
-  const listeners = new Set<(job: Job) => void>();
-  connection.onNotification(P.GenerationChangedNotification, (job) => {
-    for (const listener of [...listeners]) listener(job);
-  });
-  const batchListeners = new Set<(progress: P.BatchProgress) => void>();
-  connection.onNotification(P.BatchChangedNotification, (progress) => {
-    for (const listener of [...batchListeners]) listener(progress);
-  });
-  const pauseListeners = new Set<(reason: string) => void>();
-  connection.onNotification(P.PausedNotification, ({ reason }) => {
-    for (const listener of [...pauseListeners]) listener(reason);
-  });
-  connection.listen();
-  // The key goes in `initialize` as well as in the environment: when a daemon started by someone
-  // else (VS Code) serves the workspace, this daemon only relays and the owner never sees our env.
-  // No `config` unless asked for: settings the owner was given stay as they are.
+  // The key travels in `initialize` only: when a daemon started by someone else (VS Code) serves
+  // the workspace, this daemon only relays, and the owner learns the key from it. No `config`
+  // unless asked for: settings the owner was given stay as they are.
   const apiKey = env.OPENROUTER_API_KEY;
   let initialized: P.InitializeResult;
   try {
-    initialized = await Promise.race([
-      connection.sendRequest(P.InitializeRequest, {
-        clientName: 'appgen-cli',
-        ...(apiKey ? { apiKey } : {}),
-        ...(config ? { config } : {}),
-      }),
-      closed.then(async () => {
-        throw await gone();
-      }),
-    ]);
+    initialized = await daemon.initialize({
+      clientName: 'appgen-cli',
+      ...(apiKey ? { apiKey } : {}),
+      ...(config ? { config } : {}),
+    });
   } catch (error) {
     throw await explain(error);
   }
-  let released = false;
+  const subscribe =
+    <T>(event: (listener: (value: T) => void) => { dispose(): void }) =>
+    (listener: (value: T) => void) => {
+      const subscription = event(listener);
+      return () => subscription.dispose();
+    };
   return {
-    connection,
-    child,
+    connection: daemon.connection,
     initialized,
-    exited,
-    recentLog: () => [...recent],
-    onJobChanged: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    onBatchChanged: (listener) => {
-      batchListeners.add(listener);
-      return () => batchListeners.delete(listener);
-    },
-    onPaused: (listener) => {
-      pauseListeners.add(listener);
-      return () => pauseListeners.delete(listener);
-    },
+    exited: daemon.exited.then((exit) => exit.code),
+    recentLog: () => daemon.recentLog(),
+    onJobChanged: subscribe(daemon.onJobChanged),
+    onBatchChanged: subscribe(daemon.onBatchChanged),
+    onPaused: subscribe(daemon.onPaused),
     explain,
     shutdown: async () => {
-      if (child.exitCode !== null || released) return;
-      const reply = await connection.sendRequest(P.ShutdownRequest, {}).catch(() => undefined);
-      if (reply?.otherClients) {
-        // The daemon goes on serving other clients and running their jobs: let it go, without
-        // waiting for an exit that comes only once they have left too.
-        released = true;
-        connection.dispose();
-        child.stdin!.end();
-        child.stdout!.destroy();
-        child.stderr!.destroy();
-        child.unref();
-        return;
-      }
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+      await daemon.shutdown();
     },
   };
 }
