@@ -72,7 +72,7 @@ const builds = [
   { ...common, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', plugins: [copyWasm, copyPrompts] },
   {
     ...common,
-    entryPoints: { cli: 'daemon/cli/main.ts' },
+    entryPoints: { cli: 'cli/main.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
   },

@@ -1,36 +1,29 @@
 /**
- * Owns one daemon process for one workspace folder: spawns it on first use, speaks JSON-RPC over
- * its stdio, re-sends `initialize` when the key or settings change, restarts it with backoff after
- * a crash and gives up after repeated crashes. Knows nothing of VS Code, so it can be driven by
- * tests and by other clients alike.
+ * The extension's daemon for one workspace folder: starts it on first use (a DaemonProcess, the
+ * start, connection and stop both clients share), re-sends `initialize` when the key or settings
+ * change, restarts it with backoff after a crash, gives up after repeated crashes, and reports its
+ * state and log lines. Knows nothing of VS Code, so tests drive it in plain Node.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import {
-  createMessageConnection,
   Emitter,
   type Event,
   type MessageConnection,
   type RequestParam,
   type RequestType,
   ResponseError,
-  StreamMessageReader,
-  StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
+import { type DaemonExit, describeExit } from '../client/daemon-exit';
+import { daemonLogLine } from '../client/daemon-log-line';
+import { DaemonProcess } from '../client/daemon-process';
 import type { Job } from '../shared/job';
 import {
-  BatchChangedNotification,
   type BatchProgress,
-  GenerationChangedNotification,
   type InitializeParams,
   InitializeRequest,
   type InitializeResult,
-  PausedNotification,
-  ShutdownRequest,
 } from '../shared/protocol';
 import { daemonEnv } from './daemon-env';
-import { daemonLogLine } from './daemon-log-line';
 import { RestartPolicy } from './restart-policy';
 
 export type DaemonState = 'stopped' | 'starting' | 'running' | 'restarting' | 'failed';
@@ -56,16 +49,14 @@ export interface DaemonClientOptions {
   initializeParams: () => Promise<InitializeParams>;
   log: DaemonLog;
   restartPolicy?: RestartPolicy;
-  /** How long `daemon/shutdown` may take before the process is killed. */
+  /** How long a stop may take before the process is killed; SHUTDOWN_GRACE_MS unless a test says. */
   shutdownGraceMs?: number;
 }
 
 /** The one object that starts, talks to, restarts and stops a folder's daemon. */
 export class DaemonClient {
-  private child: ChildProcess | undefined;
-  private connection: MessageConnection | undefined;
+  private daemon: DaemonProcess | undefined;
   private starting: Promise<MessageConnection> | undefined;
-  private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private currentState: DaemonState = 'stopped';
   private lastInit: InitializeResult | undefined;
@@ -108,7 +99,7 @@ export class DaemonClient {
 
   /** Process id of the running daemon, if any. */
   get pid(): number | undefined {
-    return this.child?.exitCode === null ? this.child.pid : undefined;
+    return this.daemon?.pid;
   }
 
   /** The reply to the latest `initialize`. */
@@ -131,7 +122,7 @@ export class DaemonClient {
         ),
       );
     }
-    if (this.connection && this.currentState === 'running') return Promise.resolve(this.connection);
+    if (this.daemon && this.currentState === 'running') return Promise.resolve(this.daemon.connection);
     if (!this.starting) {
       this.clearRestartTimer();
       this.starting = this.start();
@@ -146,9 +137,12 @@ export class DaemonClient {
   /** Re-sends `initialize` with the current key and settings, if the daemon is running. */
   async reinitialize(): Promise<InitializeResult | undefined> {
     if (this.starting) await this.starting.catch(() => undefined);
-    const connection = this.connection;
-    if (!connection || this.currentState !== 'running') return undefined;
-    this.lastInit = await connection.sendRequest(InitializeRequest, await this.options.initializeParams());
+    const daemon = this.daemon;
+    if (!daemon || this.currentState !== 'running') return undefined;
+    this.lastInit = await daemon.connection.sendRequest(
+      InitializeRequest,
+      await this.options.initializeParams(),
+    );
     this.initializedEmitter.fire(this.lastInit);
     return this.lastInit;
   }
@@ -162,45 +156,24 @@ export class DaemonClient {
     return this.lastInit!;
   }
 
-  /** Asks the daemon to shut down; kills it if it has not exited after the grace period. */
+  /**
+   * Asks the daemon to shut down and kills it if it has not exited within the grace period; a
+   * daemon that other clients (a command line) still use goes on for them, since killing it would
+   * end their jobs.
+   */
   async stop(): Promise<void> {
     this.clearRestartTimer();
-    const child = this.child;
-    if (!child) {
+    const daemon = this.daemon;
+    if (!daemon) {
       if (this.currentState !== 'failed') this.setState('stopped');
       return;
     }
-    this.stopping = true;
-    const exited = new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once('exit', () => resolve());
-    });
-    const grace = this.options.shutdownGraceMs ?? 2000;
-    const connection = this.connection;
-    const reply = connection
-      ? await withTimeout(connection.sendRequest(ShutdownRequest, {}), grace).catch(() => undefined)
-      : undefined;
-    child.stdin?.end();
-    if (reply?.otherClients && this.child === child) {
-      // Other clients (a command line) use this daemon and its jobs: it goes on for them, and exits
-      // once they have left. Killing it would end their jobs.
-      this.options.log.info(`daemon goes on serving ${reply.otherClients} other client(s)`);
-      this.child = undefined;
-      this.connection = undefined;
-      connection?.dispose();
-      this.stopping = false;
+    const outcome = await daemon.shutdown(this.options.shutdownGraceMs);
+    if (outcome.kind === 'serving-others' && this.daemon === daemon) {
+      this.options.log.info(`daemon goes on serving ${outcome.otherClients} other client(s)`);
+      this.daemon = undefined;
+      daemon.dispose();
       this.setState('stopped');
-      return;
-    }
-    // The daemon exits by itself after `daemon/shutdown` or when stdin closes; give it a moment.
-    if (
-      !(await withTimeout(exited, grace).then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      child.kill('SIGKILL');
-      await exited;
     }
   }
 
@@ -220,11 +193,10 @@ export class DaemonClient {
   }
 
   private async start(): Promise<MessageConnection> {
-    const { daemonPath, folder } = this.options;
+    const { daemonPath, folder, log } = this.options;
     if (!existsSync(daemonPath)) {
       throw new Error(`The AppGen daemon is missing at ${daemonPath}; reinstall the extension.`);
     }
-    this.stopping = false;
     this.setState('starting');
     let params: InitializeParams;
     try {
@@ -233,80 +205,52 @@ export class DaemonClient {
       this.setState('stopped');
       throw error;
     }
-    const child = spawn(
-      this.options.execPath ?? process.execPath,
-      [daemonPath, '--stdio', '--workspace', folder],
-      {
-        cwd: folder,
-        // The key goes in `initialize` below, never in the environment (see daemon-env.ts).
-        env: daemonEnv(this.options.env ?? process.env, params),
-        stdio: ['pipe', 'pipe', 'pipe'],
+    const daemon = DaemonProcess.start({
+      workspace: folder,
+      daemonPath,
+      ...(this.options.execPath ? { execPath: this.options.execPath } : {}),
+      // Settings go in the environment too, the key only in `initialize` (see daemon-env.ts).
+      env: daemonEnv(this.options.env ?? process.env, params),
+      onLogLine: (line) => {
+        const parsed = daemonLogLine(line);
+        if (parsed) log[parsed.level](parsed.text);
       },
-    );
-    this.child = child;
-    const connection = createMessageConnection(
-      new StreamMessageReader(child.stdout!),
-      new StreamMessageWriter(child.stdin!),
-    );
-    this.connection = connection;
-    connection.onNotification(GenerationChangedNotification, (job) => this.jobEmitter.fire(job));
-    connection.onNotification(BatchChangedNotification, (progress) => this.batchEmitter.fire(progress));
-    connection.onNotification(PausedNotification, ({ reason }) => this.pausedEmitter.fire(reason));
-    connection.onError(([error]) => this.options.log.debug(`connection error: ${error.message}`));
-    this.forwardLog(child);
-    child.on('error', (error) => this.options.log.error(`daemon process error: ${error.message}`));
-    child.once('exit', (code, signal) => this.onExit(child, connection, code, signal));
-    // Writing to a dead child's stdin raises EPIPE; the exit handler deals with the death.
-    child.stdin?.on('error', () => undefined);
-    connection.listen();
+      onProcessError: (error) => log.error(`daemon process error: ${error.message}`),
+    });
+    this.daemon = daemon;
+    daemon.onJobChanged((job) => this.jobEmitter.fire(job));
+    daemon.onBatchChanged((progress) => this.batchEmitter.fire(progress));
+    daemon.onPaused((reason) => this.pausedEmitter.fire(reason));
+    daemon.connection.onError(([error]) => log.debug(`connection error: ${error.message}`));
+    void daemon.exited.then((exit) => this.onExit(daemon, exit));
 
     try {
-      this.lastInit = await connection.sendRequest(InitializeRequest, params);
+      this.lastInit = await daemon.initialize(params);
     } catch (error) {
-      if (error instanceof ResponseError && this.child === child && child.exitCode === null) {
-        // A daemon that refuses `initialize` (bad settings) is of no use; stop it and report why.
-        this.stopping = true;
-        child.kill();
-      }
+      // A daemon that refuses `initialize` (bad settings) is of no use; stop it and report why.
+      if (error instanceof ResponseError && this.daemon === daemon) daemon.kill();
       throw error;
     }
-    if (this.child !== child) throw new Error('The AppGen daemon exited while starting.');
+    if (this.daemon !== daemon) throw new Error('The AppGen daemon exited while starting.');
     this.starting = undefined;
     this.setState('running');
     this.readyEmitter.fire(this.lastInit);
     this.initializedEmitter.fire(this.lastInit);
-    this.options.log.info(`daemon started (pid ${child.pid}) for ${folder}`);
-    return connection;
+    log.info(`daemon started (pid ${daemon.pid}) for ${folder}`);
+    return daemon.connection;
   }
 
-  private forwardLog(child: ChildProcess): void {
-    if (!child.stderr) return;
-    const lines = createInterface({ input: child.stderr });
-    const log = this.options.log;
-    lines.on('line', (line) => {
-      const parsed = daemonLogLine(line);
-      if (parsed) log[parsed.level](parsed.text);
-    });
-  }
-
-  private onExit(
-    child: ChildProcess,
-    connection: MessageConnection,
-    code: number | null,
-    signal: NodeJS.Signals | null,
-  ): void {
-    // Pending requests must fail now rather than hang until a timeout.
-    connection.dispose();
-    if (this.child !== child) return;
-    this.child = undefined;
-    this.connection = undefined;
+  /** The restart hook: an exit nobody asked for is a crash, restarted by the policy. */
+  private onExit(daemon: DaemonProcess, exit: DaemonExit): void {
+    daemon.dispose();
+    if (this.daemon !== daemon) return;
+    this.daemon = undefined;
     this.starting = undefined;
-    if (this.stopping) {
-      this.stopping = false;
+    if (exit.expected) {
       if (this.currentState !== 'failed') this.setState('stopped');
       return;
     }
-    const how = signal ? `signal ${signal}` : `code ${code}`;
+    const how = describeExit(exit);
     const decision = this.policy.recordCrash();
     if (decision.giveUp) {
       const reason = `The AppGen daemon exited with ${how} ${this.policy.recentCrashes} times in a short time.`;
@@ -335,20 +279,4 @@ export class DaemonClient {
     this.currentState = state;
     this.stateEmitter.fire(state);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TemplateSummary } from '../../shared/protocol';
-import { cliEnv, cliWorkspace, historyOf, runCli } from '../support/cli-process';
+import { cliEnv, cliWorkspace, historyOf, runCli, spawnCli } from '../support/cli-process';
+import { readLock } from '../support/lock-holders';
+import { TEST_API_KEY } from '../support/sim-env';
 import { sqlJs } from '../support/sql-js';
 import { suiteSimulator } from '../support/suite-simulator';
 
@@ -48,6 +50,24 @@ describe('appgen commands (command line process)', function () {
       });
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stdout, /into generated\/apps\/sim_alpha\/app5 /);
+    });
+
+    it("gives its daemon the key in initialize only: never in the daemon's argv or environment", async function () {
+      if (process.platform !== 'linux') this.skip();
+      const cwd = cliWorkspace();
+      const env = cliEnv(simulator());
+      assert.equal(env.OPENROUTER_API_KEY, TEST_API_KEY);
+      simulator().pause();
+      const run = spawnCli(['generate', '--template', 'quiz_app', '--model', 'sim/alpha'], { cwd, env });
+      const [call] = await simulator().waitForRequests(1);
+      assert.equal(call?.headers.authorization, `Bearer ${TEST_API_KEY}`, 'the daemon has the key');
+      const { pid } = readLock(cwd);
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      simulator().resume();
+      assert.equal((await run.result).code, 0);
+      assert.ok(!argv.includes(TEST_API_KEY), 'not in argv');
+      assert.ok(!environ.includes(TEST_API_KEY), 'not in the environment');
     });
 
     it('exits 1 when the model fails', async () => {

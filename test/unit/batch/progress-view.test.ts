@@ -5,7 +5,7 @@ import {
   type ProgressCounts,
   ProgressView,
   progressLine,
-} from '../../../daemon/cli/progress-view';
+} from '../../../cli/progress-view';
 import type { Job } from '../../../shared/job';
 import { minimalJob } from '../../support/job-fixtures';
 

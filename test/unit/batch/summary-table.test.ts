@@ -5,7 +5,7 @@ import {
   formatDuration,
   jobSummaryTable,
   renderTable,
-} from '../../../daemon/cli/summary-table';
+} from '../../../cli/summary-table';
 import type { Job } from '../../../shared/job';
 
 function job(fields: Partial<Job> & Pick<Job, 'id' | 'model' | 'templateSlug' | 'appNum' | 'status'>): Job {

@@ -7,7 +7,7 @@ import {
   lastMessages,
   UsageError,
   whatTheDaemonSaid,
-} from '../../../daemon/cli/cli-failure';
+} from '../../../cli/cli-failure';
 
 const logLine = (fields: Record<string, unknown>) =>
   JSON.stringify({ time: '2025-02-09T10:00:00.000Z', level: 'info', ...fields });

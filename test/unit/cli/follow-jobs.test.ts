@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import type { DaemonLink } from '../../../daemon/cli/daemon-link';
-import { type FollowOutcome, followJobs, waitForJobs } from '../../../daemon/cli/follow-jobs';
-import type { Interrupt } from '../../../daemon/cli/interrupt';
-import { ProgressView } from '../../../daemon/cli/progress-view';
+import type { DaemonLink } from '../../../cli/daemon-link';
+import { type FollowOutcome, followJobs, waitForJobs } from '../../../cli/follow-jobs';
+import type { Interrupt } from '../../../cli/interrupt';
+import { ProgressView } from '../../../cli/progress-view';
 import type { Job } from '../../../shared/job';
 import * as P from '../../../shared/protocol';
 import { minimalJob } from '../../support/job-fixtures';

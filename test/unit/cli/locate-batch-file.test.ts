@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { locateBatchFile } from '../../../daemon/cli/commands';
+import { locateBatchFile } from '../../../cli/commands';
 
 describe('locateBatchFile', () => {
   let root: string;

@@ -4,10 +4,10 @@
  * prints a line per app as its check ends, and exits 0 only when every app checked passed.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { CHECK_LEVELS, type CheckLevel, type Job } from '../../shared/job';
-import * as P from '../../shared/protocol';
-import { checkDetailsPath } from '../checks/check-details';
-import { checkEnded, describeCheck } from '../checks/check-text';
+import { checkDetailsPath } from '../daemon/checks/check-details';
+import { checkEnded, describeCheck } from '../daemon/checks/check-text';
+import { CHECK_LEVELS, type CheckLevel, type Job } from '../shared/job';
+import * as P from '../shared/protocol';
 import { lastMessages } from './cli-failure';
 import { type CliContext, describeError, UsageError, withDaemon } from './commands';
 import type { DaemonLink } from './daemon-link';

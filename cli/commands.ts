@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
-import type { Job } from '../../shared/job';
-import * as P from '../../shared/protocol';
-import { describeCheck } from '../checks/check-text';
+import { describeCheck } from '../daemon/checks/check-text';
+import type { Job } from '../shared/job';
+import * as P from '../shared/protocol';
 import { DaemonExitedError, InterruptedError, lastMessages, UsageError } from './cli-failure';
 import { type DaemonLink, openDaemon } from './daemon-link';
 import { followJobs, waitForJobs } from './follow-jobs';

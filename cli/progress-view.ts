@@ -2,8 +2,8 @@
  * Live progress of a run on a terminal: a bar with counts and the jobs running (with retry waits),
  * redrawn in place. When the output is not a terminal, one plain line per job change instead.
  */
-import type { Job } from '../../shared/job';
-import type { BatchProgress } from '../../shared/protocol';
+import type { Job } from '../shared/job';
+import type { BatchProgress } from '../shared/protocol';
 
 /** The counts a batch reports, worked out here from the jobs this run follows. */
 export type ProgressCounts = Pick<

@@ -1,6 +1,6 @@
 /** Plain-text tables for the terminal, and the human forms of durations, costs and times. */
 import { formatDistanceStrict } from 'date-fns';
-import type { Job } from '../../shared/job';
+import type { Job } from '../shared/job';
 
 export function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

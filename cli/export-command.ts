@@ -3,8 +3,8 @@
  * error code, tokens, cost, duration, calls and retries, check), oldest first, on stdout. The rows
  * and the CSV are the same as AppGen: Export Results writes (shared/export-rows.ts).
  */
-import { EXPORT_COLUMNS, exportRow, toCsv } from '../../shared/export-rows';
-import * as P from '../../shared/protocol';
+import { EXPORT_COLUMNS, exportRow, toCsv } from '../shared/export-rows';
+import * as P from '../shared/protocol';
 import { type CliContext, UsageError, withDaemon } from './commands';
 
 export async function exportResults(

@@ -4,8 +4,8 @@
  * of them running any more. A paused queue starts nothing until someone resumes it, so waiting on
  * would hang; the command stops instead and says how to continue.
  */
-import type { Job } from '../../shared/job';
-import * as P from '../../shared/protocol';
+import type { Job } from '../shared/job';
+import * as P from '../shared/protocol';
 import type { DaemonLink } from './daemon-link';
 import type { Interrupt } from './interrupt';
 import type { ProgressView } from './progress-view';

@@ -3,8 +3,8 @@
  * job of the template would send, exactly (system then user, per component), with their hash, so a
  * researcher can read what a changed prompt file does before spending anything on it.
  */
-import type * as P from '../../shared/protocol';
-import { PromptsRenderRequest } from '../../shared/protocol';
+import type * as P from '../shared/protocol';
+import { PromptsRenderRequest } from '../shared/protocol';
 import { type CliContext, describeError, withDaemon } from './commands';
 
 /** The line that opens each text; the text follows it exactly, then a line break. */

@@ -3,7 +3,8 @@
  * the daemon is what failed) and the exit code (2 invalid input, 130 interrupted, else 1).
  */
 import { ResponseError } from 'vscode-jsonrpc';
-import { RpcErrorCodes } from '../../shared/errors';
+import { type DaemonLogEntry, describeLogEntry, readDaemonLogLine } from '../client/daemon-log-line';
+import { RpcErrorCodes } from '../shared/errors';
 
 /** Arguments or input the command cannot work with. */
 export class UsageError extends Error {}
@@ -53,8 +54,10 @@ export function whatTheDaemonSaid(lines: string[]): string {
     .filter((line) => line.startsWith('appgen daemon: '))
     .map((line) => line.slice('appgen daemon: '.length));
   if (own.length > 0) return own.join('\n');
-  const errors = lines.map(parseLogLine).filter((entry) => entry?.level === 'error');
-  if (errors.length > 0) return errors.map((entry) => describeEntry(entry!)).join('\n');
+  const errors = lines
+    .map(readDaemonLogLine)
+    .filter((entry): entry is DaemonLogEntry => entry?.structured === true && entry.level === 'error');
+  if (errors.length > 0) return errors.map(describeLogEntry).join('\n');
   return lastMessages(lines);
 }
 
@@ -63,31 +66,8 @@ export function lastMessages(lines: string[], count = 5): string {
   return lines
     .slice(-count)
     .map((line) => {
-      const entry = parseLogLine(line);
-      return `  ${entry ? describeEntry(entry) : line}`;
+      const entry = readDaemonLogLine(line);
+      return `  ${entry?.structured ? describeLogEntry(entry) : line}`;
     })
     .join('\n');
-}
-
-interface LogEntry {
-  level?: string;
-  message?: string;
-  error?: unknown;
-}
-
-function parseLogLine(line: string): LogEntry | undefined {
-  try {
-    const entry = JSON.parse(line) as unknown;
-    return typeof entry === 'object' && entry !== null ? (entry as LogEntry) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** "message: the error's first line", without a stack or the error's class name. */
-function describeEntry(entry: LogEntry): string {
-  const message = entry.message ?? '';
-  if (typeof entry.error !== 'string') return message;
-  const first = entry.error.split('\n')[0]!.replace(/^\w*Error: /, '');
-  return message ? `${message}: ${first}` : first;
 }

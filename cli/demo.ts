@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join, relative } from 'node:path';
-import { startSimulator } from '../simulator/simulator';
+import { startSimulator } from '../daemon/simulator/simulator';
 import { type CliContext, runBatch, UsageError } from './commands';
 
 export const DEMO_MODELS = ['sim/alpha', 'sim/beta', 'sim/flaky', 'sim/fail-always'];
