@@ -69,11 +69,12 @@ describe('Compare', () => {
     const report = vscode.Uri.joinPath(workspaceFolder().uri, '.appgen', 'reports', `${batch.batchId}.md`);
     const data = await vscode.commands.executeCommand<CompareData>('appgen.compare', report);
     assert.deepEqual(data?.models, ['sim/alpha', 'sim/beta'], 'the batch of that report');
-    const menus = (
-      vscode.extensions.getExtension('appgen.appgen')?.packageJSON as {
-        contributes: { menus: Record<string, Array<{ command: string; when?: string }>> };
-      }
-    ).contributes.menus['editor/title'];
+    const extension = vscode.extensions.getExtension('appgen.appgen');
+    assert.ok(extension);
+    const manifest = extension.packageJSON as {
+      contributes: { menus: Record<string, Array<{ command: string; when?: string }>> };
+    };
+    const menus = manifest.contributes.menus['editor/title'];
     const when = menus?.find((item) => item.command === 'appgen.compare')?.when ?? '';
     const pattern = /^resourcePath =~ \/(.*)\/$/.exec(when)?.[1];
     assert.ok(pattern, 'the report editor has a Compare button');
