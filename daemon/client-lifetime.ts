@@ -46,9 +46,11 @@ export class ClientLifetime {
    */
   shutdownRequested(client: ClientConnection): ShutdownResult {
     const others = [...this.clients].filter((other) => other !== client).length;
-    // Answer first, then act: the reply must reach the client before its connection ends.
+    // Answer first, then act: the reply must reach the client before its connection ends. By then
+    // the client may have gone by itself; what counts is whether others are still connected.
     setImmediate(() => {
-      if (others > 0 && this.clients.size > 1) {
+      const stillOthers = [...this.clients].some((other) => other !== client);
+      if (others > 0 && stillOthers) {
         this.leave(client, 'asked to end its connection');
         client.end();
       } else {

@@ -62,6 +62,29 @@ describe('ClientLifetime (how long the daemon lives for its clients)', () => {
     assert.deepEqual(second.sent, [{ reason: 'r' }]);
   });
 
+  it('keeps serving the others when the asking client disconnects before its shutdown is carried out', async () => {
+    const editor = fakeClient('stdio');
+    const cli = fakeClient();
+    lifetime.add(editor.client);
+    lifetime.add(cli.client);
+    busy = true; // a paused queue's waiting jobs, say
+    assert.deepEqual(lifetime.shutdownRequested(cli.client), { otherClients: 1 });
+    cli.close(); // it had its reply and went
+    await turn();
+    assert.equal(stops, 0, 'the editor is still connected');
+    assert.equal(lifetime.size, 1);
+  });
+
+  it('still stops on daemon/shutdown from the last client when it disconnects at once', async () => {
+    const only = fakeClient();
+    lifetime.add(only.client);
+    busy = true;
+    assert.deepEqual(lifetime.shutdownRequested(only.client), {});
+    only.close();
+    await turn();
+    assert.equal(stops, 1, 'asked to stop, not to wait for the jobs');
+  });
+
   it('stops the daemon on daemon/shutdown from the last client, even with jobs running', async () => {
     const only = fakeClient();
     lifetime.add(only.client);
