@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './api-key-store';
+import { BatchFileAssist } from './batch-file-assist';
 import { JOBS_VIEW_ID } from './command-ids';
 import { registerBatchCommands } from './commands/batch-commands';
 import { registerBatchRowCommands } from './commands/batch-row-commands';
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
   void updateKeyContext();
 
   const comparePanels = new ComparePanels(context.extensionUri, store);
+  const batchFileAssist = new BatchFileAssist(daemons);
   const api = createTestApi(daemons, store, tree, statusBar, pickerShown.event);
   context.subscriptions.push(
     log,
@@ -78,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): AppGenApi {
     ...registerProvenanceCommands(ctx),
     ...registerCheckCommands(ctx, context.workspaceState),
     comparePanels,
+    batchFileAssist,
     ...registerCompareCommands(ctx, comparePanels),
     vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: { scope?: CompareScope } | undefined) => {

@@ -83,4 +83,42 @@ describe('Run Batch', () => {
     );
     assert.equal(api.jobs().length, before);
   });
+  it('completes template slugs in the batch file and puts a squiggle on an unknown one only', async () => {
+    const file = join(workspaceFolder().uri.fsPath, 'typo.appgen.batch.json');
+    writeFileSync(file, '{\n  "models": ["sim/alpha"],\n  "templates": ["crud_todo_list", "quiz_ap"]\n}\n');
+    const uri = vscode.Uri.file(file);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const [problem] = await waitFor(
+      vscode.languages.onDidChangeDiagnostics,
+      () => {
+        const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'AppGen');
+        return found.length > 0 ? found : undefined;
+      },
+      'the unknown template to be flagged',
+    );
+    assert.equal(document.getText(problem!.range), '"quiz_ap"', 'the squiggle is on the value');
+    assert.match(problem!.message, /Unknown template "quiz_ap": did you mean "quiz_app"\?/);
+    assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'AppGen').length, 1);
+
+    const inside = document.positionAt(document.getText().indexOf('"quiz_ap"') + 1);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      uri,
+      inside,
+    );
+    const labels = list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+    for (const slug of ['crud_todo_list', 'quiz_app', 'api_url_shortener'])
+      assert.ok(labels.includes(slug), slug);
+
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.replace(problem!.range, '"quiz_app"'));
+    await waitFor(
+      vscode.languages.onDidChangeDiagnostics,
+      () => (vscode.languages.getDiagnostics(uri).some((d) => d.source === 'AppGen') ? undefined : true),
+      'the squiggle to go once the slug is right',
+    );
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    rmSync(file, { force: true });
+  });
 });
