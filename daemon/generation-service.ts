@@ -5,9 +5,15 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addUsage, COMPONENTS, type Component, type Job, type JobStatus } from '../shared/job';
-import { appRelativePath, modelIdProblem, modelSlug } from '../shared/model-slug';
+import { modelIdProblem, modelSlug } from '../shared/model-slug';
 import type { GenerationListParams, GenerationStartParams, HistoryListParams } from '../shared/protocol';
-import { COMMIT_RECORD_FILE } from '../shared/workspace-layout';
+import {
+  appRelativePath,
+  COMMIT_RECORD_FILE,
+  modelFolder,
+  parseAppFolderName,
+  parseAppPath,
+} from '../shared/workspace-layout';
 import { replacedVersionOf } from './app-versions';
 import { type CommitEntry, findCommit } from './commit-record';
 import { asDaemonError, DaemonError } from './daemon-error';
@@ -243,6 +249,12 @@ export class GenerationService {
 
   async retry(jobId: unknown): Promise<Job> {
     const old = this.get(jobId);
+    const outputDir = parseAppPath(old.appPath)?.outputDir;
+    if (outputDir === undefined) {
+      throw invalid(
+        `Job "${old.id}" cannot be retried: its app path ${JSON.stringify(old.appPath)} is no app folder`,
+      );
+    }
     const job = await this.prepare(
       {
         templateSlug: old.templateSlug,
@@ -254,7 +266,7 @@ export class GenerationService {
       },
       {
         ...(old.batchId ? { batchId: old.batchId } : {}),
-        outputDir: old.appPath.split('/').slice(0, -2).join('/'),
+        outputDir,
       },
     );
     job.retryOf = old.id;
@@ -484,8 +496,8 @@ export class GenerationService {
   /** Apps already on disk count too, so a number is never reused for a folder someone made by hand. */
   private highestFolder(slug: string, outputDir: string): number {
     try {
-      const names = readdirSync(join(this.deps.workspace, outputDir, slug));
-      return Math.max(0, ...names.map((n) => /^app(\d+)$/.exec(n)).map((m) => (m ? Number(m[1]) : 0)));
+      const names = readdirSync(join(this.deps.workspace, ...modelFolder(outputDir, slug).split('/')));
+      return Math.max(0, ...names.map((name) => parseAppFolderName(name) ?? 0));
     } catch {
       return 0;
     }

@@ -170,6 +170,14 @@ describe('AppStore', () => {
     assert.equal(await store.readFile('generated/apps/none/app9', 'backend/app.py'), undefined);
   });
 
+  it('refuses a state folder other than the one the workspace layout names', () => {
+    assert.throws(
+      () => new AppStore(workspace, join(workspace, 'state')),
+      /The state folder of .* is \.appgen/,
+    );
+    assert.throws(() => new AppStore(workspace, join(base, '.appgen')), /The state folder of .* is \.appgen/);
+  });
+
   it('never reads a file of the app through a link, nor a path that leaves the workspace', async () => {
     await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
     rmSync(join(workspace, APP, 'backend', 'app.py'));
