@@ -15,11 +15,13 @@
  * when a rename there says EXDEV. What the daemon keeps for itself (journals, the commit's folder,
  * versions) is readable by the user only; the app itself gets ordinary modes.
  */
-import { promises as fs, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { promises as fs, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import {
   COMMITS_FOLDER,
   commitJournalName,
+  modelFolder,
+  parseAppFolderName,
   STATE_FOLDER,
   versionFolderName,
 } from '../shared/workspace-layout';
@@ -95,6 +97,28 @@ export class AppStore {
         `The state folder of ${workspace} is ${STATE_FOLDER}, not ${stateDir}.`,
       );
     }
+  }
+
+  /**
+   * The numbers of a model's apps on disk in an output folder, ascending: every entry named
+   * `app<N>`, so that a number is never reused for a folder someone made by hand.
+   */
+  appNums(outputDir: string, slug: string): number[] {
+    let names: string[];
+    try {
+      names = readdirSync(join(this.workspace, ...modelFolder(outputDir, slug).split('/')));
+    } catch {
+      return [];
+    }
+    return names
+      .map(parseAppFolderName)
+      .filter((num) => num !== undefined)
+      .sort((a, b) => a - b);
+  }
+
+  /** The highest number of a model's apps on disk in an output folder; 0 when it has none. */
+  highestAppNum(outputDir: string, slug: string): number {
+    return this.appNums(outputDir, slug).at(-1) ?? 0;
   }
 
   /** Reads one file of an app as committed, or undefined; never through a link. */

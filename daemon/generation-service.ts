@@ -2,18 +2,12 @@
  * Owns the jobs of one workspace: validates and records requests, reserves app numbers, schedules
  * jobs on the queue, runs them, records every change and announces it. Knows nothing of JSON-RPC.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addUsage, COMPONENTS, type Component, type Job, type JobStatus } from '../shared/job';
 import { modelIdProblem, modelSlug } from '../shared/model-slug';
 import type { GenerationListParams, GenerationStartParams, HistoryListParams } from '../shared/protocol';
-import {
-  appRelativePath,
-  COMMIT_RECORD_FILE,
-  modelFolder,
-  parseAppFolderName,
-  parseAppPath,
-} from '../shared/workspace-layout';
+import { appRelativePath, COMMIT_RECORD_FILE, parseAppPath } from '../shared/workspace-layout';
 import { replacedVersionOf } from './app-versions';
 import { type CommitEntry, findCommit } from './commit-record';
 import { asDaemonError, DaemonError } from './daemon-error';
@@ -486,21 +480,13 @@ export class GenerationService {
   private reserveAppNum(slug: string, outputDir: string, found?: Map<string, number>): number {
     const key = `${outputDir}\0${slug}`;
     const highest =
-      found?.get(key) ?? Math.max(this.deps.store.maxAppNum(slug), this.highestFolder(slug, outputDir));
+      found?.get(key) ??
+      // Apps already on disk count too, so a number is never reused for a folder someone made by hand.
+      Math.max(this.deps.store.maxAppNum(slug), this.deps.appStore.highestAppNum(outputDir, slug));
     found?.set(key, highest);
     const next = Math.max(this.reserved.get(slug) ?? 0, highest) + 1;
     this.reserved.set(slug, next);
     return next;
-  }
-
-  /** Apps already on disk count too, so a number is never reused for a folder someone made by hand. */
-  private highestFolder(slug: string, outputDir: string): number {
-    try {
-      const names = readdirSync(join(this.deps.workspace, ...modelFolder(outputDir, slug).split('/')));
-      return Math.max(0, ...names.map((name) => parseAppFolderName(name) ?? 0));
-    } catch {
-      return 0;
-    }
   }
 
   /**
