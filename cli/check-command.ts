@@ -4,10 +4,10 @@
  * prints a line per app as its check ends, and exits 0 only when every app checked passed.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { checkDetailsPath } from '../daemon/checks/check-details';
 import { checkEnded, describeCheck } from '../daemon/checks/check-text';
 import { CHECK_LEVELS, type CheckLevel, type Job } from '../shared/job';
 import * as P from '../shared/protocol';
+import { CHECKS_FOLDER, checkDetailsFile } from '../shared/workspace-layout';
 import { lastMessages } from './cli-failure';
 import { type CliContext, describeError, UsageError, withDaemon } from './commands';
 import type { DaemonLink } from './daemon-link';
@@ -100,8 +100,9 @@ export async function check(ctx: CliContext, options: CheckOptions): Promise<num
     }
     const results = jobIds.map((id) => ended.get(id)!);
     const passed = results.filter((job) => job.check?.verdict === 'passed').length;
+    const first = results[0]!;
     ctx.out.write(
-      `\n${passed} of ${results.length} passed. Details: .appgen/checks/ (e.g. ${checkDetailsPath(results[0]!)})\n`,
+      `\n${passed} of ${results.length} passed. Details: ${CHECKS_FOLDER}/ (e.g. ${checkDetailsFile(first.modelSlug, first.appNum, first.id)})\n`,
     );
     return passed === results.length ? EXIT_OK : EXIT_FAILED;
   });

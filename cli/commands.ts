@@ -8,6 +8,7 @@ import { ResponseError } from 'vscode-jsonrpc';
 import { describeCheck } from '../daemon/checks/check-text';
 import type { Job } from '../shared/job';
 import * as P from '../shared/protocol';
+import { parseAppPath, reportFile } from '../shared/workspace-layout';
 import { DaemonExitedError, InterruptedError, lastMessages, UsageError } from './cli-failure';
 import { type DaemonLink, openDaemon } from './daemon-link';
 import { followJobs, waitForJobs } from './follow-jobs';
@@ -178,7 +179,7 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
     ctx.out.write(`\n${jobSummaryTable(view.all())}\n\n${countsLine(view)}\n`);
     const counts = view.counts();
     if (status?.paused) ctx.out.write(`Note: ${status.paused}\n`);
-    const report = status?.reportPath ?? `.appgen/reports/${started.batchId}.md`;
+    const report = status?.reportPath ?? reportFile(started.batchId);
     ctx.out.write(`Apps: ${outputDirOf(started.jobs) ?? link.initialized.outputDir}/   Report: ${report}\n`);
     return counts.succeeded === counts.total ? EXIT_OK : EXIT_FAILED;
   });
@@ -214,7 +215,7 @@ async function reportWritten(
 
 /** The output folder the jobs write to, when they share one (a batch file may set its own). */
 function outputDirOf(jobs: Job[]): string | undefined {
-  const dirs = new Set(jobs.map((j) => j.appPath.split('/').slice(0, -2).join('/')));
+  const dirs = new Set(jobs.map((j) => parseAppPath(j.appPath)?.outputDir));
   return dirs.size === 1 ? [...dirs][0] : undefined;
 }
 

@@ -6,10 +6,15 @@
 import { promises as fs } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startSimulator } from '../daemon/simulator/simulator';
+import { modelSlug } from '../shared/model-slug';
+import { SETTINGS } from '../shared/settings';
+import { BATCH_FILE, HISTORY_FILE, modelFolder, REPORTS_FOLDER } from '../shared/workspace-layout';
 import { type CliContext, runBatch, UsageError } from './commands';
 
 export const DEMO_MODELS = ['sim/alpha', 'sim/beta', 'sim/flaky', 'sim/fail-always'];
 export const DEMO_TEMPLATES = ['crud_todo_list', 'api_url_shortener', 'kanban_board'];
+/** The demo's daemon writes apps where it does by default. */
+const OUTPUT_DIR = SETTINGS.outputDir.default;
 
 const DEMO_BATCH = `{
   // The demo batch: every model builds every template once.
@@ -33,10 +38,10 @@ export async function runDemo(ctx: CliContext): Promise<number> {
   try {
     await fs.rm(ctx.workspace, { recursive: true, force: true });
     await fs.mkdir(ctx.workspace, { recursive: true });
-    await fs.writeFile(join(ctx.workspace, 'appgen.batch.json'), DEMO_BATCH);
+    await fs.writeFile(join(ctx.workspace, BATCH_FILE), DEMO_BATCH);
     const shown = relative(process.cwd(), ctx.workspace) || '.';
     ctx.out.write(
-      `AppGen demo: OpenRouter simulator at ${simulator.url}\nWorkspace: ${shown}/ (batch file appgen.batch.json)\n\n`,
+      `AppGen demo: OpenRouter simulator at ${simulator.url}\nWorkspace: ${shown}/ (batch file ${BATCH_FILE})\n\n`,
     );
     const code = await runBatch(
       {
@@ -55,8 +60,8 @@ export async function runDemo(ctx: CliContext): Promise<number> {
     const failing = DEMO_MODELS.filter((m) => m.includes('fail-always')).length * DEMO_TEMPLATES.length;
     ctx.out.write(
       `\nThe ${failing} failures of sim/fail-always are expected: it answers HTTP 500 to every attempt.\n` +
-        `Generated apps: ${shown}/generated/apps/<model>/app<N>/\n` +
-        `History: ${shown}/.appgen/history.sqlite   Reports: ${shown}/.appgen/reports/\n`,
+        `Generated apps: ${shown}/${modelFolder(OUTPUT_DIR, '<model>')}/app<N>/\n` +
+        `History: ${shown}/${HISTORY_FILE}   Reports: ${shown}/${REPORTS_FOLDER}/\n`,
     );
     // The demo worked when exactly the always-failing model failed.
     return code === 1 || code === 0 ? await demoVerdict(ctx.workspace) : code;
@@ -74,14 +79,12 @@ async function isDemoWorkspace(workspace: string): Promise<boolean> {
     return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
   if (entries.length === 0) return true;
-  const batch = await fs.readFile(join(workspace, 'appgen.batch.json'), 'utf8').catch(() => '');
+  const batch = await fs.readFile(join(workspace, BATCH_FILE), 'utf8').catch(() => '');
   return batch === DEMO_BATCH;
 }
 
 async function demoVerdict(workspace: string): Promise<number> {
-  const apps = await fs.readdir(join(workspace, 'generated', 'apps')).catch(() => [] as string[]);
-  const expected = DEMO_MODELS.filter((m) => !m.includes('fail-always')).map((m) =>
-    m.replace(/[^A-Za-z0-9._-]/g, '_'),
-  );
+  const apps = await fs.readdir(join(workspace, ...OUTPUT_DIR.split('/'))).catch(() => [] as string[]);
+  const expected = DEMO_MODELS.filter((m) => !m.includes('fail-always')).map(modelSlug);
   return expected.every((slug) => apps.includes(slug)) ? 0 : 1;
 }

@@ -7,6 +7,7 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMMITS_FOLDER, LEGACY_STAGING_FOLDER } from '../shared/workspace-layout';
 import { appPlace } from './app-place';
 import type { AppStoreFs } from './app-store';
 import { type CommitJournal, parseJournal } from './commit-journal';
@@ -15,17 +16,14 @@ import { existingFolders, lstatOrUndefined } from './workspace-folder';
 
 export interface RecoveryContext {
   workspace: string;
-  /** Workspace-relative state folder (`.appgen`). */
-  stateRel: string;
   fs: Pick<AppStoreFs, 'rename'>;
 }
 
 /** Returns what it did and what it refused, one line each, for the log. */
 export async function recoverCommits(ctx: RecoveryContext): Promise<string[]> {
   const actions: string[] = [];
-  const commitsRel = `${ctx.stateRel}/commits`;
-  for (const name of ownFolderEntries(ctx, commitsRel, actions)) {
-    const rel = `${commitsRel}/${name}`;
+  for (const name of ownFolderEntries(ctx, COMMITS_FOLDER, actions)) {
+    const rel = `${COMMITS_FOLDER}/${name}`;
     const file = absolute(ctx.workspace, rel);
     if (!lstatOrUndefined(file)?.isFile()) {
       actions.push(`ignored "${rel}": not a file`);
@@ -51,9 +49,8 @@ export async function recoverCommits(ctx: RecoveryContext): Promise<string[]> {
     rmSync(file, { force: true });
   }
   // Older versions staged under `.appgen/staging/`; `rmSync` removes a link there, never its target.
-  const legacyRel = `${ctx.stateRel}/staging`;
-  for (const name of ownFolderEntries(ctx, legacyRel, actions)) {
-    rmSync(absolute(ctx.workspace, `${legacyRel}/${name}`), { recursive: true, force: true });
+  for (const name of ownFolderEntries(ctx, LEGACY_STAGING_FOLDER, actions)) {
+    rmSync(absolute(ctx.workspace, `${LEGACY_STAGING_FOLDER}/${name}`), { recursive: true, force: true });
     actions.push(`removed staging folder ${name}`);
   }
   return actions;
@@ -61,28 +58,26 @@ export async function recoverCommits(ctx: RecoveryContext): Promise<string[]> {
 
 /** One journal's commit: puts the right app in place, then removes the commit's folder. */
 function recoverCommit(ctx: RecoveryContext, journal: CommitJournal): string[] {
-  const place = appPlace(ctx.workspace, ctx.stateRel, journal.appPath, journal.jobId);
+  const place = appPlace(ctx.workspace, journal.appPath, journal.jobId);
   // Each check throws on a link or a file on the way, which refuses the whole journal.
   const present = (rel: string) => existingFolders(ctx.workspace, rel) === rel.split('/').length;
   const actions: string[] = [];
-  const container = place.containerRel;
-  if (!present(container)) return actions; // the crash came before the commit made its folder
+  if (!present(place.containerRel)) return actions; // the crash came before the commit made its folder
   if (!present(place.appPath)) {
-    if (present(`${container}/ready`)) {
+    if (present(place.readyRel)) {
       // The old app had been moved away (kept as a version): the new one, built whole, goes in.
       ctx.fs.rename(place.ready, place.app);
       actions.push(`completed an interrupted commit of ${place.appPath}`);
-    } else if (present(`${container}/previous`)) {
+    } else if (present(place.previousRel)) {
       ctx.fs.rename(place.previous, place.app);
       actions.push(`put back ${place.appPath} as it was before an interrupted commit`);
     }
   }
-  const copying = `${place.versionsRel}/.copying-${place.jobId}`;
-  if (present(place.versionsRel) && present(copying)) {
+  if (present(place.versionsRel) && present(place.copyingRel)) {
     rmSync(place.copying, { recursive: true, force: true });
     actions.push(`removed an unfinished copy of a version of ${place.appPath}`);
   }
-  const unfinished = present(`${container}/next`) || present(`${container}/ready`);
+  const unfinished = present(place.nextRel) || present(place.readyRel);
   rmSync(place.container, { recursive: true, force: true });
   actions.push(
     unfinished

@@ -15,12 +15,20 @@
  * when a rename there says EXDEV. What the daemon keeps for itself (journals, the commit's folder,
  * versions) is readable by the user only; the app itself gets ordinary modes.
  */
-import { promises as fs, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { promises as fs, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
+import {
+  COMMITS_FOLDER,
+  commitJournalName,
+  modelFolder,
+  parseAppFolderName,
+  STATE_FOLDER,
+  versionFolderName,
+} from '../shared/workspace-layout';
 import { type AppPlace, appPlace } from './app-place';
 import { recoverCommits } from './app-recovery';
 import { commitError } from './commit-error';
-import { journalFileName, journalText } from './commit-journal';
+import { journalText } from './commit-journal';
 import { DaemonError } from './daemon-error';
 import type { FileWrite } from './merger/file-write';
 import { normaliseRelativePath, unsafePath } from './merger/safe-app-path';
@@ -74,16 +82,43 @@ export interface AppStoreFs {
 const NODE_FS: AppStoreFs = { rename: renameSync, mkdir: mkdirSync };
 
 export class AppStore {
-  /** Workspace-relative, posix: `.appgen`. */
-  private readonly stateRel: string;
-
+  /** `stateDir`: the workspace's state folder, as `prepareStateFolder` made it. */
   constructor(
     private readonly workspace: string,
     stateDir: string,
     private readonly now: () => Date = () => new Date(),
     private readonly fs: AppStoreFs = NODE_FS,
   ) {
-    this.stateRel = relative(workspace, stateDir).split(sep).join('/');
+    // Versions and journals go where the workspace layout says: a state folder anywhere else would
+    // be prepared and checked in one place and written in another.
+    if (relative(workspace, stateDir).split(sep).join('/') !== STATE_FOLDER) {
+      throw new DaemonError(
+        'internal',
+        `The state folder of ${workspace} is ${STATE_FOLDER}, not ${stateDir}.`,
+      );
+    }
+  }
+
+  /**
+   * The numbers of a model's apps on disk in an output folder, ascending: every entry named
+   * `app<N>`, so that a number is never reused for a folder someone made by hand.
+   */
+  appNums(outputDir: string, slug: string): number[] {
+    let names: string[];
+    try {
+      names = readdirSync(join(this.workspace, ...modelFolder(outputDir, slug).split('/')));
+    } catch {
+      return [];
+    }
+    return names
+      .map(parseAppFolderName)
+      .filter((num) => num !== undefined)
+      .sort((a, b) => a - b);
+  }
+
+  /** The highest number of a model's apps on disk in an output folder; 0 when it has none. */
+  highestAppNum(outputDir: string, slug: string): number {
+    return this.appNums(outputDir, slug).at(-1) ?? 0;
   }
 
   /** Reads one file of an app as committed, or undefined; never through a link. */
@@ -104,7 +139,7 @@ export class AppStore {
   async commit(request: CommitRequest): Promise<CommitResult> {
     let place: AppPlace | undefined;
     try {
-      place = appPlace(this.workspace, this.stateRel, request.appPath, request.jobId);
+      place = appPlace(this.workspace, request.appPath, request.jobId);
       return await this.commitAt(place, request);
     } catch (error) {
       throw place ? commitError(error, place, this.workspace) : error;
@@ -113,7 +148,7 @@ export class AppStore {
 
   /** Finishes or rolls back commits a crash interrupted; returns what it did and refused, for the log. */
   recover(): Promise<string[]> {
-    return recoverCommits({ workspace: this.workspace, stateRel: this.stateRel, fs: this.fs });
+    return recoverCommits({ workspace: this.workspace, fs: this.fs });
   }
 
   private async commitAt(place: AppPlace, request: CommitRequest): Promise<CommitResult> {
@@ -125,7 +160,7 @@ export class AppStore {
     if (replacing) this.privateFolder(place.versionsRel);
     if (existing < depth - 1)
       ensureWorkspaceFolder(this.workspace, place.parentRel, { mkdir: this.fs.mkdir });
-    const journal = join(this.privateFolder(`${this.stateRel}/commits`), journalFileName(place.jobId));
+    const journal = join(this.privateFolder(COMMITS_FOLDER), commitJournalName(place.jobId));
     // Before the first folder is made, so that recovery finds it. Flushed to disk only when it
     // guards a swap: a new app goes in with one rename, and at worst a crash leaves its folder.
     const text = journalText({ jobId: place.jobId, appPath: place.appPath });
@@ -196,7 +231,7 @@ export class AppStore {
    * within its own, so the swap itself stays two renames on one file system.
    */
   private async swap(place: AppPlace): Promise<string> {
-    const name = `${this.now().toISOString().replace(/[:.]/g, '-')}-${place.jobId}`;
+    const name = versionFolderName(this.now(), place.jobId);
     const kept = join(this.workspace, ...place.versionsRel.split('/'), name);
     let aside = kept;
     try {

@@ -4,20 +4,21 @@
  * commit-record.ts) learns from here where the version it replaced went.
  */
 import { readdirSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
+import { parseAppPath, parseVersionFolderName, versionsFolder } from '../shared/workspace-layout';
 
 /** Workspace-relative folder of the version job `jobId` replaced in the app at `appPath`, if any. */
 export function replacedVersionOf(workspace: string, appPath: string, jobId: string): string | undefined {
-  // generated/apps/<slug>/app<N> -> <slug>/app<N>, whatever the output folder is.
-  const key = appPath.split('/').slice(-2).join('/');
-  const folder = posix.join('.appgen', 'versions', key);
+  const app = parseAppPath(appPath);
+  if (!app) return undefined;
+  const folder = versionsFolder(app.modelSlug, app.appNum);
   let names: string[];
   try {
     names = readdirSync(join(workspace, ...folder.split('/')));
   } catch {
     return undefined;
   }
-  // A name starting with a dot is a version still being copied, not a kept one.
-  const name = names.find((entry) => !entry.startsWith('.') && entry.endsWith(`-${jobId}`));
-  return name === undefined ? undefined : posix.join(folder, name);
+  // A version still being copied has another name (`.copying-<jobId>`), and is not a kept one.
+  const name = names.find((entry) => parseVersionFolderName(entry)?.jobId === jobId);
+  return name === undefined ? undefined : `${folder}/${name}`;
 }

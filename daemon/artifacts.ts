@@ -4,7 +4,8 @@
  * The request is the JSON body only: headers (and so the key) are never part of it. The files are
  * readable by the user only, in folders reached through no link (`workspace-folder.ts`).
  */
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
+import { type ArtifactPart, artifactFileName, artifactsFolder } from '../shared/workspace-layout';
 import { DaemonError } from './daemon-error';
 import { unsafePath } from './merger/safe-app-path';
 import { PRIVATE_FOLDER_MODE, writePrivateFileSync } from './private-file';
@@ -26,7 +27,7 @@ export class ArtifactStore {
 
   /** Workspace-relative folder of one app's artifacts. */
   folderOf(modelSlug: string, appNum: number): string {
-    return posix.join('.appgen', 'artifacts', modelSlug, `app${appNum}`);
+    return artifactsFolder(modelSlug, appNum);
   }
 
   /**
@@ -35,22 +36,19 @@ export class ArtifactStore {
    */
   async save(modelSlug: string, appNum: number, call: CallArtifacts): Promise<string> {
     const folder = this.folderOf(modelSlug, appNum);
-    const base = `${call.jobId}.${call.component}`;
+    const file = (part: ArtifactPart) => artifactFileName(call.jobId, call.component, part);
     try {
       // Checked on every save, which costs a few lstat calls: a folder removed or replaced by a
       // link while the daemon runs is made again or refused.
       const dir = ensureWorkspaceFolder(this.workspace, folder, { mode: PRIVATE_FOLDER_MODE });
       // Three small files: written synchronously, which costs less than three asynchronous round trips.
-      writePrivateFileSync(
-        join(dir, `${base}.request.json`),
-        this.scrub(JSON.stringify(call.request, null, 2)),
-      );
-      writePrivateFileSync(join(dir, `${base}.response.txt`), this.scrub(call.rawResponse));
-      writePrivateFileSync(join(dir, `${base}.meta.json`), this.scrub(JSON.stringify(call.meta, null, 2)));
+      writePrivateFileSync(join(dir, file('request')), this.scrub(JSON.stringify(call.request, null, 2)));
+      writePrivateFileSync(join(dir, file('response')), this.scrub(call.rawResponse));
+      writePrivateFileSync(join(dir, file('meta')), this.scrub(JSON.stringify(call.meta, null, 2)));
     } catch (error) {
       throw artifactError(error, folder);
     }
-    return posix.join(folder, `${base}.response.txt`);
+    return `${folder}/${file('response')}`;
   }
 }
 

@@ -3,13 +3,11 @@
  * workspace-relative path, nothing else (see `app-place.ts` for what recovery derives from them).
  * It is written before the commit makes any folder, so recovery finds every folder a crash left.
  */
+import { commitJournalName } from '../shared/workspace-layout';
+
 export interface CommitJournal {
   jobId: string;
   appPath: string;
-}
-
-export function journalFileName(jobId: string): string {
-  return `${jobId}.json`;
 }
 
 export function journalText(journal: CommitJournal): string {
@@ -34,6 +32,6 @@ export function parseJournal(fileName: string, text: string): CommitJournal | st
   }
   const extra = Object.keys(rest);
   if (extra.length > 0) return `it holds fields a journal never has (${extra.join(', ')})`;
-  if (journalFileName(jobId) !== fileName) return `its job id "${jobId}" is not its file's name`;
+  if (commitJournalName(jobId) !== fileName) return `its job id "${jobId}" is not its file's name`;
   return { jobId, appPath };
 }

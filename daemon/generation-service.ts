@@ -2,80 +2,18 @@
  * Owns the jobs of one workspace: validates and records requests, reserves app numbers, schedules
  * jobs on the queue, runs them, records every change and announces it. Knows nothing of JSON-RPC.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { addUsage, COMPONENTS, type Component, type Job, type JobStatus } from '../shared/job';
-import { appRelativePath, modelIdProblem, modelSlug } from '../shared/model-slug';
-import type { GenerationListParams, GenerationStartParams, HistoryListParams } from '../shared/protocol';
-import { COMMIT_RECORD_FILE } from '../shared/workspace-layout';
-import { replacedVersionOf } from './app-versions';
-import { type CommitEntry, findCommit } from './commit-record';
+import { addUsage, type Job, type JobStatus } from '../shared/job';
+import { modelIdProblem, modelSlug } from '../shared/model-slug';
+import type { GenerationListParams, GenerationStartParams } from '../shared/protocol';
+import { appRelativePath, parseAppPath } from '../shared/workspace-layout';
+import { AppNumbers } from './app-numbers';
+import { committedJob } from './committed-job';
 import { asDaemonError, DaemonError } from './daemon-error';
-import type { JobQueue } from './job-queue';
+import type { GenerationServiceDeps, JobContext } from './generation-deps';
+import { checkJobFields, invalid, requiredText } from './generation-params';
 import { type JobRunnerDeps, runJob } from './job-runner';
 import { readKeptCall } from './kept-call-files';
-import type { Logger } from './logger';
-import { lookupModel, type ModelNames } from './model-catalog-lookup';
-import type { ProbeOutcome } from './probe-gate';
-import type { Template } from './templates/template';
-
-/** The parts of the history store the service needs. */
-export interface JobStore {
-  upsertJob(job: Job): void;
-  getJob(id: string): Job | undefined;
-  listJobs(filter: HistoryListParams & { batchId?: string }): Job[];
-  listUnfinished(): Job[];
-  maxAppNum(modelSlug: string): number;
-  portsFor(modelSlug: string, appNum: number): { backend: number; frontend: number };
-  /** Saves every change so far at once (grouped with other waiting callers); fails if it cannot. */
-  flush(): Promise<void>;
-  /** Saves once the spacing between saves allows, retrying a failure until it succeeds. */
-  saveSoon(): Promise<void>;
-  /** Takes back jobs recorded but never saved. */
-  forgetJobs(ids: readonly string[]): void;
-}
-
-export interface GenerationServiceDeps extends JobRunnerDeps {
-  workspace: string;
-  store: JobStore;
-  queue: JobQueue;
-  log: Logger;
-  outputDir: () => string;
-  findTemplate: (slug: string) => Promise<Template | undefined>;
-  newId: () => string;
-  onChanged: (job: Job) => void;
-  /**
-   * The server's model names to check a requested model against, or undefined when the list cannot
-   * be had; without it (or without this dependency) any model id is taken.
-   */
-  modelNames?: (name: string) => Promise<ModelNames | undefined>;
-  /** Throws (`invalid_params`, naming the file and line) when the prompt files cannot render the template. */
-  checkPrompts?: (template: Template) => Promise<void>;
-  /**
-   * Asked before each job starts, and told how each job that passed it ended: after a pause for
-   * credits it lets one job go first (see `QueuePause`). Without it every job starts when queued.
-   */
-  startGate?: StartGate;
-}
-
-/** See `GenerationServiceDeps.startGate`. */
-export interface StartGate {
-  pass(jobId: string): Promise<void>;
-  ended(jobId: string, outcome: ProbeOutcome): void;
-  /** Lets every job through (the daemon is stopping). */
-  open(): void;
-}
-
-/** Where a job belongs: its batch, and the batch's output folder when it has its own. */
-export interface JobContext {
-  batchId?: string;
-  outputDir?: string;
-  /**
-   * Shared by the jobs of one batch while they are prepared: the highest app number found in the
-   * history and on disk per model slug, so that a batch of thousands reads them once, not per job.
-   */
-  foundAppNums?: Map<string, number>;
-}
+import { lookupModel } from './model-catalog-lookup';
 
 const SHUTDOWN = Symbol('shutdown');
 /** Jobs a batch announces and queues per turn of the event loop. */
@@ -88,8 +26,10 @@ export class GenerationService {
   /** Jobs whose commit has begun: a cancel can no longer stop them. */
   private readonly committing = new Set<string>();
   private readonly revisions = new Map<string, number>();
-  /** Highest app number handed out per model slug, so concurrent starts never share one. */
-  private readonly reserved = new Map<string, number>();
+  /** Apps already on disk count too, so a number is never reused for a folder someone made by hand. */
+  private readonly appNums = new AppNumbers((slug, outputDir) =>
+    Math.max(this.deps.store.maxAppNum(slug), this.deps.appStore.highestAppNum(outputDir, slug)),
+  );
   private stopping = false;
 
   /** What a job's run needs: the service's own deps, and the calls an earlier run kept. */
@@ -115,29 +55,19 @@ export class GenerationService {
     const { batchId } = context;
     const outputDir = context.outputDir ?? this.deps.outputDir();
     const p = (params ?? {}) as Partial<GenerationStartParams>;
-    if (typeof p.templateSlug !== 'string' || p.templateSlug.trim() === '') {
-      throw invalid('templateSlug is required');
-    }
-    const template = await this.deps.findTemplate(p.templateSlug);
-    if (!template) throw invalid(`Unknown template "${p.templateSlug}"`);
+    const templateSlug = requiredText(p.templateSlug, 'templateSlug');
+    const template = await this.deps.findTemplate(templateSlug);
+    if (!template) throw invalid(`Unknown template "${templateSlug}"`);
     await this.deps.checkPrompts?.(template);
-    if (typeof p.model !== 'string' || p.model.trim() === '') throw invalid('model is required');
-    if (p.appNum !== undefined && (!Number.isInteger(p.appNum) || p.appNum < 1)) {
-      throw invalid(`appNum must be a positive integer, got ${JSON.stringify(p.appNum)}`);
-    }
-    if (p.priority !== undefined && (typeof p.priority !== 'number' || !Number.isFinite(p.priority))) {
-      throw invalid(`priority must be a number, got ${JSON.stringify(p.priority)}`);
-    }
-    const components = validateComponents(p.components);
-    const options = validateOptions(p.options);
+    const { components, options, priority, ...fields } = checkJobFields(p);
     // Last: it may ask the server for its model list, which a request refused anyway need not wait for.
-    const model = await this.resolveModel(p.model.trim());
+    const model = await this.resolveModel(fields.model.trim());
     // Also for a retry, whose model comes from the history rather than from a checked request.
     const unsafe = modelIdProblem(model);
     if (unsafe !== undefined) throw invalid(unsafe);
     const slug = modelSlug(model);
-    const appNum = p.appNum ?? this.reserveAppNum(slug, outputDir, context.foundAppNums);
-    if (p.appNum !== undefined) this.reserved.set(slug, Math.max(this.reserved.get(slug) ?? 0, p.appNum));
+    const appNum = fields.appNum ?? this.appNums.next(slug, outputDir, context.foundAppNums);
+    if (fields.appNum !== undefined) this.appNums.taken(slug, fields.appNum);
     const job: Job = {
       id: this.deps.newId(),
       ...(batchId ? { batchId } : {}),
@@ -151,7 +81,7 @@ export class GenerationService {
       attempts: 0,
       retries: 0,
       createdAt: this.deps.now().toISOString(),
-      ...(p.priority ? { priority: p.priority } : {}),
+      ...(priority ? { priority } : {}),
       ...(components ? { components } : {}),
       ...(options ? { options } : {}),
       artifactsPath: this.deps.artifacts.folderOf(slug, appNum),
@@ -243,6 +173,12 @@ export class GenerationService {
 
   async retry(jobId: unknown): Promise<Job> {
     const old = this.get(jobId);
+    const outputDir = parseAppPath(old.appPath)?.outputDir;
+    if (outputDir === undefined) {
+      throw invalid(
+        `Job "${old.id}" cannot be retried: its app path ${JSON.stringify(old.appPath)} is no app folder`,
+      );
+    }
     const job = await this.prepare(
       {
         templateSlug: old.templateSlug,
@@ -254,7 +190,7 @@ export class GenerationService {
       },
       {
         ...(old.batchId ? { batchId: old.batchId } : {}),
-        outputDir: old.appPath.split('/').slice(0, -2).join('/'),
+        outputDir,
       },
     );
     job.retryOf = old.id;
@@ -279,13 +215,14 @@ export class GenerationService {
   resumeUnfinished(): number {
     const jobs = this.deps.store.listUnfinished();
     for (const job of jobs) {
-      const commit = this.commitOf(job);
-      if (commit) {
+      const committed = committedJob(this.deps.workspace, job);
+      if (committed) {
         this.deps.log.info('job found committed; recorded as succeeded without running it again', {
           jobId: job.id,
           appPath: job.appPath,
         });
-        this.finishCommitted(job, commit);
+        this.record(committed);
+        void this.deps.store.saveSoon().catch(() => undefined); // the store logs and retries a failure
         continue;
       }
       const resumed: Job = { ...job, status: 'queued', phase: 'waiting' };
@@ -295,38 +232,6 @@ export class GenerationService {
       this.schedule(resumed);
     }
     return jobs.length;
-  }
-
-  /** The job's entry in its app's commit record, if the app holds its commit. */
-  private commitOf(job: Job): CommitEntry | undefined {
-    const file = join(this.deps.workspace, job.appPath, COMMIT_RECORD_FILE);
-    try {
-      // A link is never followed: the record is a file the commit itself wrote.
-      if (!lstatSync(file).isFile()) return undefined;
-      return findCommit(readFileSync(file, 'utf8'), job.id);
-    } catch {
-      return undefined;
-    }
-  }
-
-  private finishCommitted(job: Job, commit: CommitEntry): void {
-    const previousVersionPath = replacedVersionOf(this.deps.workspace, job.appPath, job.id);
-    const finished: Job = {
-      ...job,
-      status: 'succeeded',
-      phase: 'succeeded',
-      attempts: Math.max(job.attempts, commit.attempts),
-      files: commit.files,
-      finishedAt: commit.committedAt,
-      ...(commit.usage ? { usage: commit.usage } : {}),
-      ...(commit.generationIds ? { generationIds: commit.generationIds } : {}),
-      ...(commit.provider ? { provider: commit.provider } : {}),
-      ...(previousVersionPath ? { previousVersionPath } : {}),
-    };
-    delete finished.retryAt;
-    delete finished.error;
-    this.record(finished);
-    void this.deps.store.saveSoon().catch(() => undefined); // the store logs and retries a failure
   }
 
   counts(): { queued: number; running: number } {
@@ -471,26 +376,6 @@ export class GenerationService {
     return stamped;
   }
 
-  private reserveAppNum(slug: string, outputDir: string, found?: Map<string, number>): number {
-    const key = `${outputDir}\0${slug}`;
-    const highest =
-      found?.get(key) ?? Math.max(this.deps.store.maxAppNum(slug), this.highestFolder(slug, outputDir));
-    found?.set(key, highest);
-    const next = Math.max(this.reserved.get(slug) ?? 0, highest) + 1;
-    this.reserved.set(slug, next);
-    return next;
-  }
-
-  /** Apps already on disk count too, so a number is never reused for a folder someone made by hand. */
-  private highestFolder(slug: string, outputDir: string): number {
-    try {
-      const names = readdirSync(join(this.deps.workspace, outputDir, slug));
-      return Math.max(0, ...names.map((n) => /^app(\d+)$/.exec(n)).map((m) => (m ? Number(m[1]) : 0)));
-    } catch {
-      return 0;
-    }
-  }
-
   /**
    * The model id a requested name means: checked against the server's model list when it can be
    * read, a slug resolved when exactly one model has it (from the list, else from this workspace's
@@ -504,34 +389,4 @@ export class GenerationService {
     if (!found.ok) throw invalid(found.problem);
     return found.model;
   }
-}
-
-function invalid(message: string): DaemonError {
-  return new DaemonError('invalid_params', message);
-}
-
-function validateComponents(raw: unknown): Component[] | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (!Array.isArray(raw) || raw.length === 0 || raw.some((c) => !COMPONENTS.includes(c))) {
-    throw invalid(
-      `components must be a non-empty list of "backend" and "frontend", got ${JSON.stringify(raw)}`,
-    );
-  }
-  return COMPONENTS.filter((c) => raw.includes(c));
-}
-
-function validateOptions(raw: unknown): Job['options'] | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('options must be an object');
-  const { temperature, maxTokens } = raw as Record<string, unknown>;
-  if (temperature !== undefined && (typeof temperature !== 'number' || temperature < 0 || temperature > 2)) {
-    throw invalid(`options.temperature must be a number from 0 to 2, got ${JSON.stringify(temperature)}`);
-  }
-  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || (maxTokens as number) < 1)) {
-    throw invalid(`options.maxTokens must be a positive integer, got ${JSON.stringify(maxTokens)}`);
-  }
-  return {
-    ...(temperature !== undefined ? { temperature: temperature as number } : {}),
-    ...(maxTokens !== undefined ? { maxTokens: maxTokens as number } : {}),
-  };
 }

@@ -3,8 +3,14 @@
  * the frontend prompt can see the API the backend really has), then merge and commit under the app's
  * lock. Model calls run outside any lock. Knows nothing of queues, JSON-RPC or the store.
  */
-import { addUsage, type Component, type Job, type JobWarning, MAIN_FILES, type Usage } from '../shared/job';
-import { APP_BOOKKEEPING_FILES, APP_MANIFEST_FILE, COMMIT_RECORD_FILE } from '../shared/workspace-layout';
+import { addUsage, type Component, type Job, type JobWarning, type Usage } from '../shared/job';
+import {
+  APP_BOOKKEEPING_FILES,
+  APP_MANIFEST_FILE,
+  appKey,
+  COMMIT_RECORD_FILE,
+  MAIN_FILES,
+} from '../shared/workspace-layout';
 import type { AppLocks } from './app-locks';
 import { manifestText } from './app-manifest';
 import type { AppStore, FileWrite } from './app-store';
@@ -141,7 +147,7 @@ export async function runJob(
   const projectName = `${job.modelSlug}-app${job.appNum}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   // The wait for the lock ends at once on a cancel; the commit, once begun, is not stopped.
   return deps.locks.runExclusive(
-    `${job.modelSlug}/app${job.appNum}`,
+    appKey(job.modelSlug, job.appNum),
     async () => {
       // A cancel that came just as the lock was had still keeps this job out of the app.
       if (signal.aborted) throw new DaemonError('cancelled', 'Cancelled before the app was written');

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ArtifactPart, artifactFileName } from '../shared/workspace-layout';
 import type { KeptCall } from './kept-answer';
 
 /**
@@ -16,14 +17,15 @@ export function readKeptCall(
   jobId: string,
   component: string,
 ): KeptCall | undefined {
-  const base = join(workspace, ...folder.split('/'), `${jobId}.${component}`);
+  const file = (part: ArtifactPart) =>
+    join(workspace, ...folder.split('/'), artifactFileName(jobId, component, part));
   // Asked before every call, and a new job has none: a stat costs less than a failed read.
-  if (!existsSync(`${base}.meta.json`)) return undefined;
+  if (!existsSync(file('meta'))) return undefined;
   try {
     return {
-      meta: readFileSync(`${base}.meta.json`, 'utf8'),
-      request: readFileSync(`${base}.request.json`, 'utf8'),
-      rawResponse: readFileSync(`${base}.response.txt`, 'utf8'),
+      meta: readFileSync(file('meta'), 'utf8'),
+      request: readFileSync(file('request'), 'utf8'),
+      rawResponse: readFileSync(file('response'), 'utf8'),
     };
   } catch {
     return undefined;

@@ -5,13 +5,15 @@
  * too. One check and one message for every source.
  */
 
+import { STATE_FOLDER } from '../shared/workspace-layout';
+
 /** `problem` follows the name of the setting: `APPGEN_OUTPUT_DIR must be a folder ...`. */
 export type OutputDirResult = { ok: true; dir: string } | { ok: false; problem: string };
 
 // Compared case-insensitively and without trailing dots or spaces, as Windows and macOS file
 // systems compare names: `.APPGEN` and `.git.` are the same folders there.
 const RESERVED: Record<string, string> = {
-  '.appgen': 'is inside .appgen/, which AppGen cleans at start-up',
+  [STATE_FOLDER]: `is inside ${STATE_FOLDER}/, which AppGen cleans at start-up`,
   '.git': "is inside .git/, Git's own folder",
 };
 
@@ -22,7 +24,7 @@ const RESERVED: Record<string, string> = {
 export function checkOutputDir(raw: unknown): OutputDirResult {
   const refuse = (reason: string): OutputDirResult => ({
     ok: false,
-    problem: `must be a folder inside the workspace, outside .appgen/ and .git/: ${JSON.stringify(raw)} ${reason}`,
+    problem: `must be a folder inside the workspace, outside ${STATE_FOLDER}/ and .git/: ${JSON.stringify(raw)} ${reason}`,
   });
   if (typeof raw !== 'string') return refuse('is not a string');
   const text = raw.trim().replace(/\\/g, '/');
@@ -30,7 +32,7 @@ export function checkOutputDir(raw: unknown): OutputDirResult {
   const segments = text.split('/').filter((segment) => segment !== '' && segment !== '.');
   // Windows drops a name's trailing dots and spaces (`... ` is `..` there): no segment may be only those.
   if (segments.some((segment) => /^[. ]+$/.test(segment))) return refuse('leaves the workspace');
-  if (segments.length === 0) return refuse('is the workspace itself, which holds .appgen/');
+  if (segments.length === 0) return refuse(`is the workspace itself, which holds ${STATE_FOLDER}/`);
   for (const segment of segments) {
     const reason = RESERVED[segment.toLowerCase().replace(/[. ]+$/, '')];
     if (reason !== undefined) return refuse(reason);

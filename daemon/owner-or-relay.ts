@@ -6,10 +6,11 @@
  */
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import { LOCK_FILE_NAME } from '../shared/workspace-layout';
 import type { Logger } from './logger';
 import { greetOwner } from './owner-handshake';
 import { connectWithRetry, ownerPatienceMs } from './relay';
-import { acquireWorkspaceLock, LOCK_FILE, type LockInfo, processAlive } from './workspace-lock';
+import { acquireWorkspaceLock, type LockInfo, processAlive } from './workspace-lock';
 
 export type Ownership =
   | { kind: 'owner'; release: () => Promise<void> }
@@ -84,7 +85,7 @@ export async function ownOrRelay(options: OwnershipOptions): Promise<Ownership> 
       case 'foreign':
         return {
           kind: 'refused',
-          message: `workspace ${workspace} is locked by pid ${holder.pid}, and ${holder.socket} answers, but not as an AppGen daemon (it said ${JSON.stringify(reached.said)}); stop that process or remove ${join(stateDir, LOCK_FILE)}`,
+          message: `workspace ${workspace} is locked by pid ${holder.pid}, and ${holder.socket} answers, but not as an AppGen daemon (it said ${JSON.stringify(reached.said)}); stop that process or remove ${join(stateDir, LOCK_FILE_NAME)}`,
         };
     }
   }

@@ -4,10 +4,9 @@
  * readable by the user only, since what it holds is prompts and answers.
  */
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { STATE_FOLDER } from '../shared/workspace-layout';
 import { PRIVATE_FOLDER_MODE } from './private-file';
 import { ensureWorkspaceFolder } from './workspace-folder';
-
-export const STATE_FOLDER = '.appgen';
 
 /**
  * Makes the workspace's state folder, or checks the one there; returns its absolute path. One

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOCK_FILE_NAME } from '../shared/workspace-layout';
 
 export interface LockInfo {
   pid: number;
@@ -24,8 +25,6 @@ export type LockOutcome =
       /** Removes this lock, unless it has changed since: for a holder found not to be a daemon. */
       takeOver: () => Promise<void>;
     };
-
-export const LOCK_FILE = 'daemon.lock';
 
 /** A socket path short enough for every platform's limit, derived from the workspace path. */
 export function socketPathFor(workspace: string, platform = process.platform): string {
@@ -56,7 +55,7 @@ export async function acquireWorkspaceLock(
   info: LockInfo,
   isAlive: (pid: number) => boolean = processAlive,
 ): Promise<LockOutcome> {
-  const file = join(stateDir, LOCK_FILE);
+  const file = join(stateDir, LOCK_FILE_NAME);
   for (let attempt = 0; attempt < 200; attempt++) {
     if (await createLock(file, info)) {
       return {

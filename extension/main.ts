@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { HISTORY_FILE } from '../shared/workspace-layout';
 import { ApiKeyStore } from './api-key-store';
 import { BatchFileAssist } from './batch-file-assist';
 import { JOBS_VIEW_ID } from './command-ids';
@@ -112,7 +113,7 @@ async function loadFoldersWithHistory(daemons: DaemonPool): Promise<void> {
   if (!vscode.workspace.isTrusted) return;
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     try {
-      await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, '.appgen', 'history.sqlite'));
+      await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, ...HISTORY_FILE.split('/')));
     } catch {
       continue;
     }

@@ -8,12 +8,6 @@ export const FINISHED_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', '
 export type Component = 'backend' | 'frontend';
 export const COMPONENTS: readonly Component[] = ['backend', 'frontend'];
 
-/** Each component's main file, app-relative: what an unannotated block writes and a click opens. */
-export const MAIN_FILES: Readonly<Record<Component, string>> = {
-  backend: 'backend/app.py',
-  frontend: 'frontend/src/App.jsx',
-};
-
 export interface Usage {
   promptTokens: number;
   completionTokens: number;

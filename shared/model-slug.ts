@@ -37,13 +37,3 @@ function describeModelId(modelId: string): string {
 
 /** The highest app number; `app<N>` folders beyond it are never made. */
 export const MAX_APP_NUM = 100_000;
-
-/** Workspace-relative folder of one app, posix separators. */
-export function appRelativePath(outputDir: string, slug: string, appNum: number): string {
-  return `${outputDir}/${slug}/app${appNum}`;
-}
-
-/** The lock key and display name of one app. */
-export function appKey(slug: string, appNum: number): string {
-  return `${slug}/app${appNum}`;
-}

@@ -6,7 +6,7 @@
  * Pure: jobs in, text out.
  */
 import type { Job } from '../../shared/job';
-import { checkDetailsPath } from '../checks/check-details';
+import { checkDetailsFile, linkFromReport } from '../../shared/workspace-layout';
 import { checkEnded, describeCheck } from '../checks/check-text';
 import { shortPromptHash } from '../prompts/prompt-hash';
 import { type JobsSummary, modelSummaryLines, summarizeJobs } from './model-summary';
@@ -165,7 +165,7 @@ export function renderBatchReport(input: BatchReportInput): string {
     for (const job of checkFailures) {
       const reason = job.check!.reason ? `: ${oneLine(job.check!.reason)}` : '';
       lines.push(
-        `- \`${job.model}\` ${job.templateSlug} app${job.appNum}: ${describeCheck(job.check)}${reason} ([details](../../${encodeURI(checkDetailsPath(job))}))`,
+        `- \`${job.model}\` ${job.templateSlug} app${job.appNum}: ${describeCheck(job.check)}${reason} ([details](${encodeURI(linkFromReport(checkDetailsFile(job.modelSlug, job.appNum, job.id)))}))`,
       );
     }
   }
@@ -189,8 +189,8 @@ function scoreOf(summary: JobsSummary): string {
 }
 
 function cell(job: Job): string {
-  // The report sits in .appgen/reports/; encoded so an outputDir with spaces still links.
-  const parts = [`${STATUS_MARKS[job.status]} [app${job.appNum}](${encodeURI(`../../${job.appPath}`)})`];
+  // Encoded so an outputDir with spaces still links.
+  const parts = [`${STATUS_MARKS[job.status]} [app${job.appNum}](${encodeURI(linkFromReport(job.appPath))})`];
   const duration = jobDurationMs(job);
   if (duration !== undefined) parts.push(formatDuration(duration));
   if (job.usage) parts.push(`${job.usage.promptTokens + job.usage.completionTokens} tok`);

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Job } from '../../shared/job';
 import type { BatchProgress, BatchStartResult, CostEstimate } from '../../shared/protocol';
+import { BATCH_FILE, reportFile } from '../../shared/workspace-layout';
 import { DaemonError } from '../daemon-error';
 import type { GenerationService } from '../generation-service';
 import type { BatchRecord } from '../history/batch-record';
@@ -17,10 +18,8 @@ import { type BatchProblem, formatProblems, MAX_BATCH_FILE_BYTES, parseBatchFile
 import { renderBatchReport } from './batch-report';
 import { BatchTally } from './batch-tally';
 import { JOBS_PER_TURN, nextTurn } from './next-turn';
-import { reportPathOf, writeReportFile } from './report-file';
+import { writeReportFile } from './report-file';
 import { type ModelPrices, usageCostUsd } from './usage-cost';
-
-export const DEFAULT_BATCH_FILE = 'appgen.batch.json';
 
 export interface BatchServiceDeps {
   workspace: string;
@@ -74,7 +73,7 @@ export class BatchService {
     if (configPath !== undefined && (typeof configPath !== 'string' || configPath.trim() === '')) {
       throw new DaemonError('invalid_params', 'configPath must be a file path');
     }
-    const rel = (configPath as string | undefined) ?? DEFAULT_BATCH_FILE;
+    const rel = (configPath as string | undefined) ?? BATCH_FILE;
     const file = isAbsolute(rel) ? rel : join(this.deps.workspace, rel);
     const shown = relative(this.deps.workspace, file) || rel;
     let text: string;
@@ -276,7 +275,7 @@ export class BatchService {
     if (this.progressOf(batch).finished) {
       // Ended under an earlier daemon, which wrote its report then.
       batch.ended = true;
-      const reportPath = reportPathOf(batchId);
+      const reportPath = reportFile(batchId);
       if (existsSync(join(this.deps.workspace, reportPath))) batch.reportPath = reportPath;
     }
     this.batches.set(batchId, batch);

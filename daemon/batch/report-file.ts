@@ -5,24 +5,19 @@
  * is refused rather than allowed to place the report elsewhere.
  */
 import { join } from 'node:path';
+import { REPORTS_FOLDER, reportFile, reportFileName } from '../../shared/workspace-layout';
 import { atomicWriteFile } from '../history/atomic-write-file';
 import { unsafePath } from '../merger/safe-app-path';
 import { PRIVATE_FOLDER_MODE } from '../private-file';
 import { ensureWorkspaceFolder } from '../workspace-folder';
 
-const REPORTS_FOLDER = '.appgen/reports';
 const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-
-/** Workspace-relative path of a batch's report. */
-export function reportPathOf(batchId: string): string {
-  return `${REPORTS_FOLDER}/${batchId}.md`;
-}
 
 /** Writes the report; returns its workspace-relative path. Throws `unsafe_path` for a link or a bad id. */
 export async function writeReportFile(workspace: string, batchId: string, markdown: string): Promise<string> {
   if (!PLAIN_NAME.test(batchId))
-    throw unsafePath(reportPathOf(batchId), 'has a batch id that is not a plain name');
+    throw unsafePath(reportFile(batchId), 'has a batch id that is not a plain name');
   const folder = ensureWorkspaceFolder(workspace, REPORTS_FOLDER, { mode: PRIVATE_FOLDER_MODE });
-  await atomicWriteFile(join(folder, `${batchId}.md`), Buffer.from(markdown, 'utf8'));
-  return reportPathOf(batchId);
+  await atomicWriteFile(join(folder, reportFileName(batchId)), Buffer.from(markdown, 'utf8'));
+  return reportFile(batchId);
 }

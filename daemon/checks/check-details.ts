@@ -9,12 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckLevel, Job, JobCheck } from '../../shared/job';
+import { checkDetailsFile, checksFolder } from '../../shared/workspace-layout';
 import { unsafePath } from '../merger/safe-app-path';
 import { PRIVATE_FOLDER_MODE, writePrivateFileSync } from '../private-file';
 import { ensureWorkspaceFolder } from '../workspace-folder';
 import type { CheckFinding, EndpointResult, LevelResult, SkippedPart } from './level-result';
-
-export const CHECKS_FOLDER = '.appgen/checks';
 
 export interface CheckDetails {
   jobId: string;
@@ -69,14 +68,9 @@ export function checkDetails(
   };
 }
 
-/** Workspace-relative path of a job's check details. */
-export function checkDetailsPath(job: Pick<Job, 'id' | 'modelSlug' | 'appNum'>): string {
-  return `${CHECKS_FOLDER}/${job.modelSlug}/app${job.appNum}/${job.id}.json`;
-}
-
 /** Writes the details; returns their workspace-relative path. Throws `unsafe_path` for a link or a bad name. */
 export function writeCheckDetails(workspace: string, job: Job, details: CheckDetails): string {
-  const rel = checkDetailsPath(job);
+  const rel = checkDetailsFile(job.modelSlug, job.appNum, job.id);
   if (
     !PLAIN_NAME.test(job.modelSlug) ||
     !PLAIN_NAME.test(job.id) ||
@@ -85,13 +79,13 @@ export function writeCheckDetails(workspace: string, job: Job, details: CheckDet
   ) {
     throw unsafePath(rel, 'is not made of plain names');
   }
-  const folder = ensureWorkspaceFolder(workspace, `${CHECKS_FOLDER}/${job.modelSlug}/app${job.appNum}`, {
+  const folder = ensureWorkspaceFolder(workspace, checksFolder(job.modelSlug, job.appNum), {
     mode: PRIVATE_FOLDER_MODE,
   });
   const temp = join(folder, `.${job.id}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     writePrivateFileSync(temp, `${JSON.stringify(details, null, 2)}\n`);
-    renameSync(temp, join(folder, `${job.id}.json`));
+    renameSync(temp, join(workspace, ...rel.split('/')));
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;

@@ -5,8 +5,7 @@
  */
 import { join } from 'node:path';
 import type { CheckLevel, Job, JobCheck } from '../../shared/job';
-import { appKey } from '../../shared/model-slug';
-import { APP_MANIFEST_FILE } from '../../shared/workspace-layout';
+import { APP_MANIFEST_FILE, appKey } from '../../shared/workspace-layout';
 import { updateAppFile } from '../app-file-update';
 import { manifestWithCheck } from '../app-manifest';
 import type { Template } from '../templates/template';

@@ -1,17 +1,12 @@
 import type { Component } from '../../shared/job';
+import { COMPONENT_FOLDERS, MAIN_FILES } from '../../shared/workspace-layout';
 import { DaemonError } from '../daemon-error';
 import { type CodeBlock, scanFences } from './fence-scanner';
 import type { FileWrite } from './file-write';
 import { extensionOf, parseInfoString } from './info-string';
 import { readPathComment } from './path-comment';
 import { fitsBlock, readProsePath } from './prose-path';
-import { COMPONENT_FOLDERS, normaliseRelativePath, safeAppPath } from './safe-app-path';
-
-/** The file an unannotated block in the component's language becomes. */
-export const MAIN_FILES: Readonly<Record<Component, string>> = {
-  backend: 'backend/app.py',
-  frontend: 'frontend/src/App.jsx',
-};
+import { normaliseRelativePath, safeAppPath } from './safe-app-path';
 
 const MAIN_LANGUAGES: Readonly<Record<Component, ReadonlySet<string>>> = {
   backend: new Set(['python', 'py', 'python3', 'py3']),

@@ -20,7 +20,7 @@
  */
 import { posix } from 'node:path';
 import type { JobWarning } from '../../shared/job';
-import { MAIN_FILES } from './extract-files';
+import { MAIN_FILES } from '../../shared/workspace-layout';
 import type { FileWrite } from './file-write';
 import { jsImportSpecifiers, packageOfSpecifier } from './js-imports';
 import { PACKAGE_JSON_PATH, REQUIREMENTS_PATH } from './plan-app-merge';

@@ -1,11 +1,6 @@
 import type { Component } from '../../shared/job';
+import { COMPONENT_FOLDERS, STATE_FOLDER } from '../../shared/workspace-layout';
 import { DaemonError } from '../daemon-error';
-
-/** The app folder each component's files live in. */
-export const COMPONENT_FOLDERS: Readonly<Record<Component, string>> = {
-  backend: 'backend',
-  frontend: 'frontend',
-};
 
 /**
  * Limits in UTF-8 bytes, as file systems count: a name may have 255 bytes (ext4, APFS, NTFS in
@@ -24,7 +19,7 @@ const DRIVE_LETTER = /^[A-Za-z]:/;
 const DOTS_AND_SPACES = /^[. ]+$/;
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 // Folders that belong to version control and to the tool itself, never to generated code.
-const RESERVED_SEGMENTS = new Set(['.git', '.appgen']);
+const RESERVED_SEGMENTS = new Set(['.git', STATE_FOLDER]);
 
 /**
  * Normalises a path a model named into safe relative segments, or throws `unsafe_path`.

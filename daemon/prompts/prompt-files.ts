@@ -13,9 +13,6 @@ export const PROMPT_FILE_NAMES = [
 
 export type PromptFileName = (typeof PROMPT_FILE_NAMES)[number];
 
-/** Workspace overrides live here, relative to the workspace folder. */
-export const WORKSPACE_PROMPTS_DIR = '.appgen/prompts';
-
 /** An override larger than this is refused: a prompt is a few kilobytes, not a data file. */
 export const MAX_PROMPT_FILE_BYTES = 256 * 1024;
 

@@ -5,13 +5,9 @@
  */
 import { constants, promises as nodeFs } from 'node:fs';
 import { join } from 'node:path';
+import { PROMPTS_FOLDER, promptOverrideFile } from '../../shared/workspace-layout';
 import type { PromptFileProblem } from './prompt-file-error';
-import {
-  isPromptFileName,
-  MAX_PROMPT_FILE_BYTES,
-  PROMPT_FILE_NAMES,
-  WORKSPACE_PROMPTS_DIR,
-} from './prompt-files';
+import { isPromptFileName, MAX_PROMPT_FILE_BYTES, PROMPT_FILE_NAMES } from './prompt-files';
 import type { PromptSource } from './prompt-set';
 
 // Windows has no O_NOFOLLOW; O_NONBLOCK keeps a named pipe from holding the open until a writer comes.
@@ -27,35 +23,35 @@ export async function readPromptOverrides(
   workspaceDir: string,
   fs: typeof nodeFs = nodeFs,
 ): Promise<OverrideReadResult> {
-  const dir = join(workspaceDir, WORKSPACE_PROMPTS_DIR);
+  const dir = join(workspaceDir, PROMPTS_FOLDER);
   const problems: PromptFileProblem[] = [];
   try {
     const stat = await fs.lstat(dir);
     if (stat.isSymbolicLink()) {
-      return fail(WORKSPACE_PROMPTS_DIR, 'is a link; prompt overrides are read from a real folder only');
+      return fail(PROMPTS_FOLDER, 'is a link; prompt overrides are read from a real folder only');
     }
-    if (!stat.isDirectory()) return fail(WORKSPACE_PROMPTS_DIR, 'is not a folder');
+    if (!stat.isDirectory()) return fail(PROMPTS_FOLDER, 'is not a folder');
   } catch (error) {
     if (codeOf(error) === 'ENOENT') return { sources: [], problems };
-    return fail(WORKSPACE_PROMPTS_DIR, `cannot be read: ${messageOf(error)}`);
+    return fail(PROMPTS_FOLDER, `cannot be read: ${messageOf(error)}`);
   }
   let names: string[];
   try {
     names = await fs.readdir(dir);
   } catch (error) {
-    return fail(WORKSPACE_PROMPTS_DIR, `cannot be listed: ${messageOf(error)}`);
+    return fail(PROMPTS_FOLDER, `cannot be listed: ${messageOf(error)}`);
   }
   // A misspelt name would otherwise be ignored, and the shipped prompt sent in its place.
   for (const name of names.filter((n) => n.endsWith('.hbs') && !isPromptFileName(n)).sort()) {
     problems.push({
-      file: `${WORKSPACE_PROMPTS_DIR}/${name}`,
+      file: promptOverrideFile(name),
       message: `is not a prompt file name; the names are ${PROMPT_FILE_NAMES.join(', ')}`,
     });
   }
   const sources: PromptSource[] = [];
   for (const name of PROMPT_FILE_NAMES) {
     if (!names.includes(name)) continue;
-    const file = `${WORKSPACE_PROMPTS_DIR}/${name}`;
+    const file = promptOverrideFile(name);
     const read = await readRegularFile(fs, join(dir, name));
     if (typeof read === 'string') sources.push({ name, text: read, file, overridden: true });
     else if (read.problem !== undefined) problems.push({ file, message: read.problem });

@@ -1,5 +1,6 @@
 import * as nodeFs from 'node:fs/promises';
 import { join } from 'node:path';
+import { TEMPLATES_FOLDER, workspaceTemplateFile } from '../../shared/workspace-layout';
 import { FileRefusedError, readRegularText } from '../read-regular-file';
 import { type BuiltinTemplateFile, builtinTemplates } from './builtin-templates';
 import { parseTemplate, type Template } from './template';
@@ -62,9 +63,6 @@ export interface LoadTemplatesOptions {
   builtins?: readonly BuiltinTemplateFile[];
 }
 
-/** Workspace templates live here, relative to the workspace folder. */
-export const WORKSPACE_TEMPLATES_DIR = '.appgen/templates';
-
 /**
  * Loads the built-in templates and the workspace's `.appgen/templates/*.json`, which add to and
  * override the built-ins by slug. A broken file is reported in `problems` and skipped; it never
@@ -97,7 +95,7 @@ async function loadWorkspaceTemplates(
   workspaceDir: string,
   fs: TemplateFileSystem,
 ): Promise<TemplateCatalog> {
-  const dir = join(workspaceDir, WORKSPACE_TEMPLATES_DIR);
+  const dir = join(workspaceDir, TEMPLATES_FOLDER);
   let names: string[];
   try {
     names = await fs.readdir(dir);
@@ -105,7 +103,7 @@ async function loadWorkspaceTemplates(
     const code = errorCode(error);
     if (code === 'ENOENT') return { templates: [], problems: [] };
     const reason = code === 'ENOTDIR' ? 'is not a folder' : `cannot be listed: ${errorMessage(error)}`;
-    return { templates: [], problems: [{ file: WORKSPACE_TEMPLATES_DIR, reason }] };
+    return { templates: [], problems: [{ file: TEMPLATES_FOLDER, reason }] };
   }
 
   const templates: LoadedTemplate[] = [];
@@ -113,7 +111,7 @@ async function loadWorkspaceTemplates(
   const fileBySlug = new Map<string, string>();
   const jsonFiles = names.filter((name) => name.toLowerCase().endsWith('.json')).sort(compare);
   for (const name of jsonFiles) {
-    const file = `${WORKSPACE_TEMPLATES_DIR}/${name}`;
+    const file = workspaceTemplateFile(name);
     let text: string;
     try {
       text = await fs.readText(join(dir, name), { maxBytes: MAX_TEMPLATE_BYTES, workspaceDir });

@@ -12,6 +12,12 @@ import {
   ModelsListRequest,
   TemplatesListRequest,
 } from '../../shared/protocol';
+import {
+  BATCH_FILE,
+  parseReportFileName,
+  REPORTS_FOLDER,
+  reportFileName,
+} from '../../shared/workspace-layout';
 import { BatchFollower, type BatchProgressSource } from '../batch-follower';
 import { type BatchPlan, describeBatchPlan, type ModelPrice, readBatchPlan } from '../batch-plan';
 import { batchDone, batchFinishedText, batchProgressText } from '../batch-progress-text';
@@ -22,8 +28,6 @@ import { folderSettings } from '../settings';
 import type { TreeNode } from '../tree-model';
 import { ensureApiKey, NoApiKeyError } from './api-key-gate';
 import { type CommandContext, checkTrusted, exists, showError } from './command-context';
-
-export const BATCH_FILE = 'appgen.batch.json';
 
 /** Arguments that let scripts and tests skip the pickers and the confirmation. */
 export interface RunBatchArgs {
@@ -65,8 +69,6 @@ export function registerBatchCommands(ctx: CommandContext): vscode.Disposable[] 
   ];
 }
 
-const REPORTS_DIR = '.appgen/reports';
-
 /** Opens a batch's Markdown report: the given batch's, or one picked from the newest first. */
 async function openBatchReport(
   ctx: CommandContext,
@@ -74,13 +76,16 @@ async function openBatchReport(
 ): Promise<vscode.Uri | undefined> {
   const folder = await ctx.pool.pickFolder(args.folder, 'Open a batch report of which folder?');
   if (!folder) return undefined;
-  const dir = vscode.Uri.joinPath(folder.uri, ...REPORTS_DIR.split('/'));
+  const dir = vscode.Uri.joinPath(folder.uri, ...REPORTS_FOLDER.split('/'));
   let uri: vscode.Uri | undefined;
   if (args.batchId) {
-    uri = vscode.Uri.joinPath(dir, `${args.batchId}.md`);
+    uri = vscode.Uri.joinPath(dir, reportFileName(args.batchId));
   } else {
     const entries = await vscode.workspace.fs.readDirectory(dir).then(
-      (list) => list.filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.md')),
+      (list) =>
+        list.filter(
+          ([name, type]) => type === vscode.FileType.File && parseReportFileName(name) !== undefined,
+        ),
       () => [] as [string, vscode.FileType][],
     );
     if (entries.length === 0) {
@@ -96,7 +101,7 @@ async function openBatchReport(
     withTimes.sort((a, b) => b.mtime - a.mtime);
     const picked = await vscode.window.showQuickPick(
       withTimes.map((entry) => ({
-        label: entry.name.replace(/\.md$/, ''),
+        label: parseReportFileName(entry.name)!,
         description: new Date(entry.mtime).toLocaleString(),
         file: entry.file,
       })),

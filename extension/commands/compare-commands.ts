@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { EXPORT_COLUMNS, exportRow, toCsv } from '../../shared/export-rows';
-import { type Job, MAIN_FILES } from '../../shared/job';
-import { APP_BOOKKEEPING_FILES } from '../../shared/workspace-layout';
+import type { Job } from '../../shared/job';
+import { APP_BOOKKEEPING_FILES, MAIN_FILES, reportBatchId } from '../../shared/workspace-layout';
 import { CommandIds } from '../command-ids';
 import type { CompareScope } from '../compare/compare-model';
 import type { ComparePanels } from '../compare/compare-panel';
@@ -43,7 +43,7 @@ async function scopeOf(
 ): Promise<CompareScope | undefined> {
   // The button of a batch report (`.appgen/reports/<batchId>.md`) compares that batch.
   if (arg instanceof vscode.Uri) {
-    const batchId = /[\\/]\.appgen[\\/]reports[\\/]([^\\/]+)\.md$/.exec(arg.fsPath)?.[1];
+    const batchId = reportBatchId(arg.fsPath);
     return batchId ? { batchId } : undefined;
   }
   if (arg && 'kind' in arg)

@@ -8,6 +8,7 @@ import {
   type TemplateSummary,
   TemplatesListRequest,
 } from '../../shared/protocol';
+import { SETTINGS } from '../../shared/settings';
 import { CommandIds, JOBS_VIEW_ID } from '../command-ids';
 import { toGenerationOptions } from '../config-reader';
 import type { DaemonClient } from '../daemon-client';
@@ -75,7 +76,7 @@ async function generateApp(ctx: CommandContext, args: GenerateAppArgs = {}): Pro
       appNum = answer;
     }
     if (appNum !== undefined) {
-      const outputDir = client.initializeResult?.outputDir ?? 'generated/apps';
+      const outputDir = client.initializeResult?.outputDir ?? SETTINGS.outputDir.default;
       const changes = await templateChanges(folder.uri, outputDir, models, appNum, templateSlug);
       const replace =
         changes.length === 0 ||

@@ -1,7 +1,8 @@
 /** Commands on one job: cancel, retry, open its app, reveal it. */
 import * as vscode from 'vscode';
-import { type Job, MAIN_FILES as SHARED_MAIN_FILES } from '../../shared/job';
+import type { Job } from '../../shared/job';
 import { GenerationCancelRequest, GenerationRetryRequest } from '../../shared/protocol';
+import { MAIN_FILES as SHARED_MAIN_FILES } from '../../shared/workspace-layout';
 import { CommandIds } from '../command-ids';
 import { JOB_FILTERS } from '../job-context-keys';
 import {

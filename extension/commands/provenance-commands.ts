@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Job } from '../../shared/job';
+import { artifactFileName, artifactsFolder, parseArtifactAnswerName } from '../../shared/workspace-layout';
 import { answerMarkdown, promptMarkdown } from '../artifact-text';
 import { CommandIds } from '../command-ids';
 import { JOB_FILTERS } from '../job-context-keys';
@@ -19,9 +20,8 @@ import {
 
 /** One model call's artifact files. */
 interface CallFiles {
+  jobId: string;
   component: string;
-  /** `<jobId>.<component>`: the files are `<base>.request.json`, `.response.txt`, `.meta.json`. */
-  base: string;
   modified: number;
 }
 
@@ -49,7 +49,7 @@ export function registerProvenanceCommands(ctx: CommandContext): vscode.Disposab
 
 function artifactsOf(found: JobTarget): vscode.Uri {
   const { job, folder } = found;
-  return folderUri(folder, job.artifactsPath ?? `.appgen/artifacts/${job.modelSlug}/app${job.appNum}`);
+  return folderUri(folder, job.artifactsPath ?? artifactsFolder(job.modelSlug, job.appNum));
 }
 
 /** The job's calls, oldest first; an older job's of the same app when this one left none. */
@@ -61,16 +61,21 @@ async function callsOf(found: JobTarget): Promise<CallFiles[] | undefined> {
   } catch {
     return undefined;
   }
-  const bases = entries
-    .filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.response.txt'))
-    .map(([name]) => name.slice(0, -'.response.txt'.length));
-  const own = bases.filter((base) => base.startsWith(`${found.job.id}.`));
-  const chosen = own.length > 0 ? own : bases;
+  const answers = entries
+    .filter(([, type]) => type === vscode.FileType.File)
+    .map(([name]) => parseArtifactAnswerName(name))
+    .filter((call) => call !== undefined);
+  const own = answers.filter((call) => call.jobId === found.job.id);
+  const chosen = own.length > 0 ? own : answers;
   const calls = await Promise.all(
-    chosen.map(async (base) => ({
-      base,
-      component: base.slice(base.lastIndexOf('.') + 1),
-      modified: (await vscode.workspace.fs.stat(vscode.Uri.joinPath(dir, `${base}.response.txt`))).mtime,
+    chosen.map(async ({ jobId, component }) => ({
+      jobId,
+      component,
+      modified: (
+        await vscode.workspace.fs.stat(
+          vscode.Uri.joinPath(dir, artifactFileName(jobId, component, 'response')),
+        )
+      ).mtime,
     })),
   );
   return calls.sort((a, b) => a.modified - b.modified);
@@ -100,13 +105,13 @@ async function show(found: JobTarget, shown: Shown, component?: string): Promise
   if (!call) return undefined;
   const dir = artifactsOf(found);
   if (shown === 'raw') {
-    const uri = vscode.Uri.joinPath(dir, `${call.base}.response.txt`);
+    const uri = vscode.Uri.joinPath(dir, artifactFileName(call.jobId, call.component, 'response'));
     await vscode.window.showTextDocument(uri, { preview: true });
     return uri;
   }
   const file = vscode.Uri.joinPath(
     dir,
-    `${call.base}.${shown === 'prompt' ? 'request.json' : 'response.txt'}`,
+    artifactFileName(call.jobId, call.component, shown === 'prompt' ? 'request' : 'response'),
   );
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
   const title = `${shown === 'prompt' ? 'Prompt' : 'Answer'}: ${describe(found.job)}, ${call.component}`;

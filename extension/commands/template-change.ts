@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { modelSlug } from '../../shared/model-slug';
-import { APP_MANIFEST_FILE } from '../../shared/workspace-layout';
+import { APP_MANIFEST_FILE, appRelativePath } from '../../shared/workspace-layout';
 
 /** An existing app that a generation would replace with one of another template. */
 export interface TemplateChange {
@@ -36,13 +36,8 @@ export async function templateChanges(
 ): Promise<TemplateChange[]> {
   const changes: TemplateChange[] = [];
   for (const model of models) {
-    const manifest = vscode.Uri.joinPath(
-      folder,
-      ...outputDir.split('/'),
-      modelSlug(model),
-      `app${appNum}`,
-      APP_MANIFEST_FILE,
-    );
+    const app = appRelativePath(outputDir, modelSlug(model), appNum);
+    const manifest = vscode.Uri.joinPath(folder, ...app.split('/'), APP_MANIFEST_FILE);
     let text: string;
     try {
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(manifest));

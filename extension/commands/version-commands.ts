@@ -5,8 +5,14 @@
  * opens its main file.
  */
 import * as vscode from 'vscode';
-import { type Job, MAIN_FILES } from '../../shared/job';
-import { APP_MANIFEST_FILE, COMMIT_RECORD_FILE } from '../../shared/workspace-layout';
+import type { Job } from '../../shared/job';
+import {
+  APP_MANIFEST_FILE,
+  COMMIT_RECORD_FILE,
+  MAIN_FILES,
+  parseVersionFolderName,
+  versionsFolder,
+} from '../../shared/workspace-layout';
 import { CommandIds } from '../command-ids';
 import { JOB_FILTERS } from '../job-context-keys';
 import {
@@ -78,7 +84,7 @@ export function registerVersionCommands(ctx: CommandContext): vscode.Disposable[
 /** The kept versions of the job's app, newest first. */
 async function previousVersions(ctx: CommandContext, found: JobTarget): Promise<AppVersion[]> {
   const { job } = found;
-  const base = `.appgen/versions/${job.modelSlug}/app${job.appNum}`;
+  const base = versionsFolder(job.modelSlug, job.appNum);
   let entries: [string, vscode.FileType][];
   try {
     entries = await vscode.workspace.fs.readDirectory(folderUri(found.folder, base));
@@ -88,18 +94,12 @@ async function previousVersions(ctx: CommandContext, found: JobTarget): Promise<
   const versions: AppVersion[] = [];
   for (const [name, type] of entries) {
     if (type !== vscode.FileType.Directory) continue;
-    const replacedAt = versionTime(name);
+    const replacedAt = parseVersionFolderName(name)?.replacedAt;
     if (!replacedAt) continue;
     const path = `${base}/${name}`;
     versions.push({ path, replacedAt, ...(await madeBy(ctx, found, path)) });
   }
   return versions.sort((a, b) => b.replacedAt.localeCompare(a.replacedAt));
-}
-
-/** When a version was replaced, from its folder name (`2026-12-06T14-03-22-123Z-<jobId>`). */
-export function versionTime(name: string): string | undefined {
-  const match = /^(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)-(\d\d)-(\d{3})Z-/.exec(name);
-  return match ? `${match[1]}T${match[2]}:${match[3]}:${match[4]}.${match[5]}Z` : undefined;
 }
 
 /** The template a version held and the job that made it: from its manifest, else its commit record. */

@@ -170,6 +170,30 @@ describe('AppStore', () => {
     assert.equal(await store.readFile('generated/apps/none/app9', 'backend/app.py'), undefined);
   });
 
+  it('answers which apps of a model are on disk, whoever made them, and the highest number', async () => {
+    assert.deepEqual(store.appNums('generated/apps', 'sim_alpha'), [], 'no model folder yet');
+    assert.equal(store.highestAppNum('generated/apps', 'sim_alpha'), 0);
+    await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
+    mkdirSync(join(workspace, PARENT, 'app12'));
+    write(join(workspace, PARENT), 'app3', 'a file by that name blocks the number too\n');
+    // Not apps: a commit under way, hand-made names AppGen never gives, another model's apps.
+    for (const other of ['.appgen-staging-job-9', 'app0', 'app007', 'app', 'app5.bak', 'notes'])
+      mkdirSync(join(workspace, PARENT, other));
+    mkdirSync(join(workspace, 'generated/apps/sim_beta/app40'), { recursive: true });
+    assert.deepEqual(store.appNums('generated/apps', 'sim_alpha'), [1, 3, 12]);
+    assert.equal(store.highestAppNum('generated/apps', 'sim_alpha'), 12);
+    assert.equal(store.highestAppNum('generated/apps', 'sim_beta'), 40);
+    assert.equal(store.highestAppNum('elsewhere', 'sim_alpha'), 0, 'per output folder');
+  });
+
+  it('refuses a state folder other than the one the workspace layout names', () => {
+    assert.throws(
+      () => new AppStore(workspace, join(workspace, 'state')),
+      /The state folder of .* is \.appgen/,
+    );
+    assert.throws(() => new AppStore(workspace, join(base, '.appgen')), /The state folder of .* is \.appgen/);
+  });
+
   it('never reads a file of the app through a link, nor a path that leaves the workspace', async () => {
     await store.commit(request('job-1', [{ path: 'backend/app.py', content: 'v1\n' }]));
     rmSync(join(workspace, APP, 'backend', 'app.py'));

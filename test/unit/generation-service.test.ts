@@ -139,4 +139,20 @@ describe('GenerationService', () => {
       db.close();
     }
   });
+
+  it('numbers a new app after the highest app on disk, never reusing a folder made by hand', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const models = join(dir, 'generated', 'apps', 'openai_gpt-4o');
+    // app4 made by hand; the others are no app numbers (a commit under way, a name AppGen never gives).
+    for (const name of ['app4', '.appgen-staging-job-0', 'app007', 'app4.old'])
+      mkdirSync(join(models, name), { recursive: true });
+    mkdirSync(join(dir, 'generated', 'apps', 'anthropic_claude', 'app9'), { recursive: true });
+    const { service } = await serviceOnDisk({ full: false });
+    const prepare = () => service.prepare({ templateSlug: 'crud_todo_list', model: 'openai/gpt-4o' });
+    const first = await prepare();
+    assert.equal(first.appNum, 5);
+    assert.equal(first.appPath, 'generated/apps/openai_gpt-4o/app5');
+    assert.equal(first.artifactsPath, '.appgen/artifacts/openai_gpt-4o/app5');
+    assert.equal((await prepare()).appNum, 6, 'numbers handed out count before their folders exist');
+  });
 });

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { ownerPatienceMs } from '../../daemon/relay';
 import {
   acquireWorkspaceLock,
-  LOCK_FILE,
   type LockInfo,
   type LockOutcome,
   processAlive,
   socketPathFor,
 } from '../../daemon/workspace-lock';
+import { LOCK_FILE_NAME } from '../../shared/workspace-layout';
 
 const alive = () => true;
 const dead = () => false;
@@ -27,7 +27,7 @@ function owner(outcome: LockOutcome): Extract<LockOutcome, { kind: 'owner' }> {
 
 describe('acquireWorkspaceLock', () => {
   let dir: string;
-  const lockFile = () => join(dir, LOCK_FILE);
+  const lockFile = () => join(dir, LOCK_FILE_NAME);
   const onDisk = () => JSON.parse(readFileSync(lockFile(), 'utf8')) as LockInfo;
 
   beforeEach(() => {
