@@ -1,8 +1,7 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
-import type { Job, JobStatus } from '../../shared/job';
-import { modelSlug } from '../../shared/model-slug';
+import type { SqlJsStatic, SqlValue } from 'sql.js';
+import type { Job } from '../../shared/job';
 import { DaemonError } from '../daemon-error';
 import { PRIVATE_FOLDER_MODE } from '../private-file';
 import {
@@ -30,13 +29,31 @@ import {
   ESTIMATED_CHECKPOINT_MS_PER_BYTE,
   foldDelayMs,
 } from './checkpoint-policy';
-import { JOB_COLUMNS, type JobColumn, type JobOrigin, jobToRow, rowToJob } from './job-row';
+import { HistoryDatabase } from './history-database';
+import {
+  DELETE_JOB,
+  INSERT_LEGACY_JOB,
+  jobRowValues,
+  MAX_APP_NUM,
+  REPLAY_PORTS,
+  SELECT_BATCH,
+  SELECT_JOB,
+  SELECT_STATE,
+  SELECT_UNFINISHED_JOBS,
+  UPSERT_BATCH,
+  UPSERT_JOB,
+  UPSERT_STATE,
+} from './history-sql';
+import { type JobFilter, jobListQuery } from './job-list-query';
+import { JOB_COLUMNS, type JobOrigin, jobToRow, rowToJob } from './job-row';
 import { readLegacyJobs } from './legacy-import';
 import { loadSqlJs } from './load-sql-js';
 import { type MigrationResult, migrateDatabase } from './migrations';
 import { type HistoryLog, openDatabaseFile } from './open-database-file';
 import { SaveScheduler, type SaveTimers } from './save-scheduler';
 import { type Clock, normalizeTimestamp, nowIso } from './timestamps';
+
+export type { JobFilter } from './job-list-query';
 
 export interface HistoryStoreOptions {
   /** The database file, normally `<workspace>/.appgen/history.sqlite`. */
@@ -78,40 +95,9 @@ export interface HistoryStats {
   pendingRows: number;
 }
 
-/** Which jobs `listJobs` returns. */
-export interface JobFilter {
-  /** At most this many, newest first. */
-  limit?: number;
-  /** A model id or its slug. */
-  model?: string;
-  templateSlug?: string;
-  status?: JobStatus;
-  batchId?: string;
-}
-
 const DEFAULT_SAVE_DELAY_MS = 250;
 /** Job rows a save applies between two turns of the event loop: tens of milliseconds of work. */
 const ROWS_PER_TURN = 1000;
-const READ_COLUMNS = JOB_COLUMNS.filter(
-  (column) => !['source', 'legacy_key', 'legacy_data'].includes(column),
-);
-const SELECT_JOBS = `SELECT ${READ_COLUMNS.join(', ')} FROM jobs`;
-// A job's origin is fixed when it is first recorded; later updates never change it.
-const FIXED_ON_UPDATE = new Set<JobColumn>(['id', 'source', 'legacy_key', 'legacy_data']);
-const UPSERT_JOB = `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})
-  ON CONFLICT (id) DO UPDATE SET ${JOB_COLUMNS.filter((column) => !FIXED_ON_UPDATE.has(column))
-    .map((column) => `${column} = excluded.${column}`)
-    .join(', ')}`;
-const INSERT_LEGACY_JOB = `INSERT OR IGNORE INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})`;
-const UPSERT_BATCH = `INSERT INTO batches (id, config_path, created_at, finished_at, options) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (id) DO UPDATE SET config_path = excluded.config_path, created_at = excluded.created_at,
-    finished_at = excluded.finished_at, options = excluded.options`;
-const UPSERT_STATE = `INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?)
-  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
-// A replayed line may already be in the file (a crash after a whole write, before the log went).
-const REPLAY_PORTS =
-  'INSERT OR IGNORE INTO app_ports (model_slug, app_num, backend_port, frontend_port) VALUES (?, ?, ?, ?)';
-
 /**
  * The workspace's job history: an in-memory SQLite database (sql.js) written back to its file
  * atomically. Changes are grouped: each marks the store dirty and one timer saves them together;
@@ -125,7 +111,6 @@ export class HistoryStore {
   /** Where an unreadable file was moved on open, if it was. */
   readonly movedAside: string | undefined;
 
-  private readonly statements = new Map<string, Statement>();
   /**
    * Job rows recorded but not yet in the database. A running job changes many times (phase,
    * attempts, usage) between two saves; only its last state needs a statement, so rows wait here
@@ -160,7 +145,7 @@ export class HistoryStore {
   private foldTimer: unknown;
 
   private constructor(
-    private readonly db: Database,
+    private readonly db: HistoryDatabase,
     private readonly sql: SqlJsStatic,
     private readonly options: HistoryStoreOptions,
     opened: { migration: MigrationResult; movedAside: string | undefined },
@@ -208,8 +193,10 @@ export class HistoryStore {
       if (report.changed === 0 && report.unparseable === 0) continue;
       log('history timestamps normalised', { file: options.file, ...report });
     }
-    tuneConnection(opened.db);
-    const store = new HistoryStore(opened.db, sql, options, { migration, movedAside: opened.movedAside });
+    const store = new HistoryStore(new HistoryDatabase(opened.db), sql, options, {
+      migration,
+      movedAside: opened.movedAside,
+    });
     store.fileBytes = await fileSize(options.file);
     store.lastCheckpointMs = store.fileBytes * ESTIMATED_CHECKPOINT_MS_PER_BYTE;
     await store.replayChangeLog();
@@ -239,18 +226,17 @@ export class HistoryStore {
     }
     if (entries.length === 0) return;
     let applied = 0;
-    this.db.exec('BEGIN');
-    try {
+    this.db.transaction(() => {
       for (const [index, entry] of entries.entries()) {
         try {
           if (entry.s === 'job') {
-            this.run(
+            this.db.run(
               UPSERT_JOB,
               JOB_COLUMNS.map((column) => entry.r[column] ?? null),
             );
           } else {
             const sql = { batch: UPSERT_BATCH, ports: REPLAY_PORTS, state: UPSERT_STATE }[entry.s];
-            this.run(sql, entry.p);
+            this.db.run(sql, entry.p);
           }
           applied++;
         } catch (error) {
@@ -262,11 +248,7 @@ export class HistoryStore {
           });
         }
       }
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    });
     this.log('history change log replayed', { file: this.logFile, changes: applied });
   }
 
@@ -288,7 +270,7 @@ export class HistoryStore {
     const pending = this.pendingRows.get(id);
     if (pending) return rowToJob(jobToRow(pending.job, pending.updatedAt));
     this.applyPending();
-    const [row] = this.all(`${SELECT_JOBS} WHERE id = ?`, [id]);
+    const [row] = this.db.all(SELECT_JOB, [id]);
     return row && rowToJob(row);
   }
 
@@ -296,56 +278,22 @@ export class HistoryStore {
   listJobs(filter: JobFilter = {}): Job[] {
     this.ensureOpen();
     this.applyPending();
-    const where: string[] = [];
-    const params: SqlValue[] = [];
-    if (filter.model !== undefined) {
-      // A slug matches every model with that slug; an id narrows to that exact model.
-      const slug = modelSlug(filter.model);
-      where.push('model_slug = ?');
-      params.push(slug);
-      if (slug !== filter.model) {
-        where.push('model = ?');
-        params.push(filter.model);
-      }
-    }
-    for (const [column, value] of [
-      ['template_slug', filter.templateSlug],
-      ['status', filter.status],
-      ['batch_id', filter.batchId],
-    ] as const) {
-      if (value === undefined) continue;
-      where.push(`${column} = ?`);
-      params.push(value);
-    }
-    let query = `${SELECT_JOBS}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC`;
-    if (filter.limit !== undefined) {
-      if (!Number.isInteger(filter.limit) || filter.limit < 0) {
-        throw new DaemonError(
-          'invalid_params',
-          `limit must be a whole number of 0 or more, not ${filter.limit}`,
-        );
-      }
-      query += ' LIMIT ?';
-      params.push(filter.limit);
-    }
-    return this.all(query, params).map(rowToJob);
+    const { sql, params } = jobListQuery(filter);
+    return this.db.all(sql, params).map(rowToJob);
   }
 
   /** Jobs an earlier run left queued or running, oldest first, to be queued again. */
   listUnfinished(): Job[] {
     this.ensureOpen();
     this.applyPending();
-    return this.all(
-      `${SELECT_JOBS} WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`,
-      [],
-    ).map(rowToJob);
+    return this.db.all(SELECT_UNFINISHED_JOBS, []).map(rowToJob);
   }
 
   /** The highest app number recorded for a model slug; 0 when there is none. */
   maxAppNum(modelSlug: string): number {
     this.ensureOpen();
     this.applyPending();
-    const [row] = this.all('SELECT MAX(app_num) AS n FROM jobs WHERE model_slug = ?', [modelSlug]);
+    const [row] = this.db.all(MAX_APP_NUM, [modelSlug]);
     return Number(row?.n ?? 0);
   }
 
@@ -380,24 +328,21 @@ export class HistoryStore {
     if (batch.finishedAt !== undefined)
       normalized.finishedAt = normalizeTimestamp(batch.finishedAt) ?? batch.finishedAt;
     const values = batchToRow(normalized);
-    this.run(UPSERT_BATCH, values);
+    this.db.run(UPSERT_BATCH, values);
     this.unlogged.push({ s: 'batch', p: values });
     this.scheduler.markDirty();
   }
 
   getBatch(id: string): BatchRecord | undefined {
     this.ensureOpen();
-    const [row] = this.all(
-      'SELECT id, config_path, created_at, finished_at, options FROM batches WHERE id = ?',
-      [id],
-    );
+    const [row] = this.db.all(SELECT_BATCH, [id]);
     return row && rowToBatch(row);
   }
 
   /** A value the daemon keeps across restarts (see `setState`), or undefined. */
   getState(key: string): string | undefined {
     this.ensureOpen();
-    const [row] = this.all('SELECT value FROM daemon_state WHERE key = ?', [key]);
+    const [row] = this.db.all(SELECT_STATE, [key]);
     return typeof row?.value === 'string' ? row.value : undefined;
   }
 
@@ -405,7 +350,7 @@ export class HistoryStore {
   setState(key: string, value: string | undefined): void {
     this.ensureOpen();
     const values: SqlValue[] = [key, value ?? null, nowIso(this.now)];
-    this.run(UPSERT_STATE, values);
+    this.db.run(UPSERT_STATE, values);
     this.unlogged.push({ s: 'state', p: values });
     this.scheduler.markDirty();
   }
@@ -421,27 +366,19 @@ export class HistoryStore {
     this.applyPending();
     for (const problem of invalid) this.log('legacy row skipped', { dbPath, ...problem });
     const updatedAt = nowIso(this.now);
-    let imported = 0;
-    this.db.exec('BEGIN');
-    try {
+    const imported = this.db.transaction(() => {
+      let count = 0;
       for (const legacy of jobs) {
         const origin: JobOrigin = {
           source: 'legacy',
           legacyKey: legacy.legacyKey,
           legacyData: legacy.legacyData,
         };
-        const row = jobToRow(legacy.job, updatedAt, origin);
-        this.run(
-          INSERT_LEGACY_JOB,
-          JOB_COLUMNS.map((column) => row[column]),
-        );
-        imported += this.db.getRowsModified();
+        this.db.run(INSERT_LEGACY_JOB, jobRowValues(jobToRow(legacy.job, updatedAt, origin)));
+        count += this.db.rowsModified();
       }
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+      return count;
+    });
     const result = { imported, skipped: jobs.length - imported + invalid.length };
     this.log('legacy history imported', { dbPath, ...result });
     if (imported > 0) {
@@ -489,7 +426,7 @@ export class HistoryStore {
     const gone = new Set(ids);
     for (const id of ids) this.pendingRows.delete(id);
     this.unlogged = this.unlogged.filter((entry) => entry.s !== 'job' || !gone.has(String(entry.r.id)));
-    for (const id of ids) this.run('DELETE FROM jobs WHERE id = ?', [id]);
+    for (const id of ids) this.db.run(DELETE_JOB, [id]);
     // The log cannot say "deleted"; should a save have written them after all, the next save
     // writes the whole file, without them.
     this.unloggable = true;
@@ -506,7 +443,6 @@ export class HistoryStore {
     await this.scheduler.flush();
     this.cancelFold();
     this.closed = true;
-    this.statements.clear();
     this.db.close();
   }
 
@@ -563,10 +499,7 @@ export class HistoryStore {
     this.checkpointWanted = false;
     this.cancelFold();
     try {
-      // export() closes and reopens the connection, which frees every prepared statement.
       const data = this.db.export();
-      this.statements.clear();
-      tuneConnection(this.db);
       this.saveBusyMs += this.monotonicMs() - started;
       await mkdir(dirname(this.options.file), { recursive: true, mode: PRIVATE_FOLDER_MODE });
       await this.write(this.options.file, data);
@@ -633,23 +566,15 @@ export class HistoryStore {
   private applyPending(limit = Number.POSITIVE_INFINITY): void {
     if (this.pendingRows.size === 0) return;
     const applied: string[] = [];
-    this.db.exec('BEGIN');
-    try {
+    this.db.transaction(() => {
       for (const [id, { job, updatedAt }] of this.pendingRows) {
         if (applied.length >= limit) break;
         applied.push(id);
         const row = jobToRow(job, updatedAt);
-        this.run(
-          UPSERT_JOB,
-          JOB_COLUMNS.map((column) => row[column]),
-        );
+        this.db.run(UPSERT_JOB, jobRowValues(row));
         this.unlogged.push({ s: 'job', r: row });
       }
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    });
     if (applied.length === this.pendingRows.size) this.pendingRows.clear();
     else for (const id of applied) this.pendingRows.delete(id);
   }
@@ -658,64 +583,17 @@ export class HistoryStore {
   private nextPortOffset: number | undefined;
 
   private readonly portQueries: PortQueries = {
-    first: (sql, params) => {
-      const statement = this.statement(sql);
-      try {
-        statement.bind(params);
-        return statement.step() ? statement.get() : undefined;
-      } finally {
-        statement.reset();
-      }
-    },
+    first: (sql, params) => this.db.first(sql, params),
     run: (sql, params) => {
-      this.run(sql, params);
+      this.db.run(sql, params);
       if (sql === INSERT_APP_PORTS) this.unlogged.push({ s: 'ports', p: params });
       else this.unloggable = true;
     },
   };
 
-  private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  private run(sql: string, params: BindParams): void {
-    const statement = this.statement(sql);
-    try {
-      statement.run(params);
-    } finally {
-      statement.reset();
-    }
-  }
-
-  private all(sql: string, params: BindParams): Array<Record<string, SqlValue>> {
-    const statement = this.statement(sql);
-    const rows: Array<Record<string, SqlValue>> = [];
-    try {
-      statement.bind(params);
-      while (statement.step()) rows.push(statement.getAsObject());
-    } finally {
-      statement.reset();
-    }
-    return rows;
-  }
-
   private ensureOpen(): void {
     if (this.closed) throw new DaemonError('internal', 'the history store is closed');
   }
-}
-
-/**
- * The database lives in sql.js's in-memory file system and durability comes from `save`, so a
- * journal written there per statement only costs time. Kept in memory it still allows ROLLBACK.
- * Applied again after every export, which reopens the connection.
- */
-function tuneConnection(db: Database): void {
-  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
 }
 
 // Unlike the save scheduler's timers, the fold timer is unref'd: a fold due seconds later must not
