@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SqlJsStatic, SqlValue } from 'sql.js';
 import type { Job } from '../../shared/job';
@@ -14,13 +14,8 @@ import {
 } from './app-ports';
 import { atomicWriteFile } from './atomic-write-file';
 import { type BatchRecord, batchToRow, rowToBatch } from './batch-record';
-import {
-  appendChangeLog,
-  type ChangeEntry,
-  changeLogPath,
-  encodeChanges,
-  parseChangeLog,
-} from './change-log';
+import { appendChangeLog, type ChangeEntry, changeLogPath, encodeChanges } from './change-log';
+import { replayChangeLog } from './change-log-replay';
 import {
   type CheckpointPolicy,
   type CheckpointState,
@@ -35,21 +30,20 @@ import {
   INSERT_LEGACY_JOB,
   jobRowValues,
   MAX_APP_NUM,
-  REPLAY_PORTS,
   SELECT_BATCH,
   SELECT_JOB,
   SELECT_STATE,
   SELECT_UNFINISHED_JOBS,
   UPSERT_BATCH,
-  UPSERT_JOB,
   UPSERT_STATE,
 } from './history-sql';
 import { type JobFilter, jobListQuery } from './job-list-query';
-import { JOB_COLUMNS, type JobOrigin, jobToRow, rowToJob } from './job-row';
+import { type JobOrigin, jobToRow, rowToJob } from './job-row';
 import { readLegacyJobs } from './legacy-import';
 import { loadSqlJs } from './load-sql-js';
 import { type MigrationResult, migrateDatabase } from './migrations';
 import { type HistoryLog, openDatabaseFile } from './open-database-file';
+import { PendingJobRows } from './pending-job-rows';
 import { SaveScheduler, type SaveTimers } from './save-scheduler';
 import { type Clock, normalizeTimestamp, nowIso } from './timestamps';
 
@@ -111,12 +105,7 @@ export class HistoryStore {
   /** Where an unreadable file was moved on open, if it was. */
   readonly movedAside: string | undefined;
 
-  /**
-   * Job rows recorded but not yet in the database. A running job changes many times (phase,
-   * attempts, usage) between two saves; only its last state needs a statement, so rows wait here
-   * and go in together, in one transaction, before anything reads the database or saves it.
-   */
-  private readonly pendingRows = new Map<string, { job: Job; updatedAt: string }>();
+  private readonly pending: PendingJobRows;
   private readonly scheduler: SaveScheduler;
   private readonly now: Clock;
   private readonly log: HistoryLog;
@@ -160,6 +149,7 @@ export class HistoryStore {
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
     this.logFile = changeLogPath(options.file);
     this.lastCheckpointEnd = this.monotonicMs();
+    this.pending = new PendingJobRows(db, (row) => this.unlogged.push({ s: 'job', r: row }));
     this.scheduler = new SaveScheduler({
       save: () => this.save(),
       delayMs: options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS,
@@ -199,7 +189,9 @@ export class HistoryStore {
     });
     store.fileBytes = await fileSize(options.file);
     store.lastCheckpointMs = store.fileBytes * ESTIMATED_CHECKPOINT_MS_PER_BYTE;
-    await store.replayChangeLog();
+    const replayed = await replayChangeLog(store.db, store.logFile, log);
+    store.logBytes = replayed.logBytes;
+    store.logMayEndMidLine = replayed.endsMidLine;
     // A log left by an earlier process is folded in once a whole write is due, changes or not.
     if (store.logBytes > 0) store.armFold();
     if (!opened.loaded || migration.to !== migration.from) {
@@ -209,56 +201,10 @@ export class HistoryStore {
     return store;
   }
 
-  /** Applies what an earlier process logged after its last whole write; the log stays until the next one. */
-  private async replayChangeLog(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.logFile, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    this.logBytes = Buffer.byteLength(text);
-    this.logMayEndMidLine = text !== '' && !text.endsWith('\n');
-    const { entries, skipped } = parseChangeLog(text);
-    for (const problem of skipped) {
-      this.log('history change log: line left out', { file: this.logFile, ...problem });
-    }
-    if (entries.length === 0) return;
-    let applied = 0;
-    this.db.transaction(() => {
-      for (const [index, entry] of entries.entries()) {
-        try {
-          if (entry.s === 'job') {
-            this.db.run(
-              UPSERT_JOB,
-              JOB_COLUMNS.map((column) => entry.r[column] ?? null),
-            );
-          } else {
-            const sql = { batch: UPSERT_BATCH, ports: REPLAY_PORTS, state: UPSERT_STATE }[entry.s];
-            this.db.run(sql, entry.p);
-          }
-          applied++;
-        } catch (error) {
-          // A row the tables refuse (a missing required value): only that statement is undone.
-          this.log('history change log: change left out', {
-            file: this.logFile,
-            change: index + 1,
-            reason: error instanceof Error ? error.message : String(error),
-          });
-        }
-      }
-    });
-    this.log('history change log replayed', { file: this.logFile, changes: applied });
-  }
-
   /** Records a new job or replaces the record of an existing one (by id). */
   upsertJob(job: Job): void {
     this.ensureOpen();
-    // A Map keeps the order of first insertion: new jobs get their rowids in the order they were
-    // recorded, which `listJobs` uses to order jobs created in the same millisecond. The row is
-    // built when it goes in, so a state that a later one replaces costs nothing.
-    this.pendingRows.set(job.id, { job, updatedAt: nowIso(this.now) });
+    this.pending.record(job, nowIso(this.now));
     this.scheduler.markDirty();
   }
 
@@ -267,9 +213,9 @@ export class HistoryStore {
     // A job changed since the last read is answered from its pending row, exactly as the database
     // would return it, without writing every other pending row first: the queue reads each job as
     // it starts, while the others' changes wait for one transaction.
-    const pending = this.pendingRows.get(id);
-    if (pending) return rowToJob(jobToRow(pending.job, pending.updatedAt));
-    this.applyPending();
+    const pending = this.pending.read(id);
+    if (pending) return pending;
+    this.pending.apply();
     const [row] = this.db.all(SELECT_JOB, [id]);
     return row && rowToJob(row);
   }
@@ -277,7 +223,7 @@ export class HistoryStore {
   /** Jobs matching every given filter, newest first (by creation time, then recording order). */
   listJobs(filter: JobFilter = {}): Job[] {
     this.ensureOpen();
-    this.applyPending();
+    this.pending.apply();
     const { sql, params } = jobListQuery(filter);
     return this.db.all(sql, params).map(rowToJob);
   }
@@ -285,14 +231,14 @@ export class HistoryStore {
   /** Jobs an earlier run left queued or running, oldest first, to be queued again. */
   listUnfinished(): Job[] {
     this.ensureOpen();
-    this.applyPending();
+    this.pending.apply();
     return this.db.all(SELECT_UNFINISHED_JOBS, []).map(rowToJob);
   }
 
   /** The highest app number recorded for a model slug; 0 when there is none. */
   maxAppNum(modelSlug: string): number {
     this.ensureOpen();
-    this.applyPending();
+    this.pending.apply();
     const [row] = this.db.all(MAX_APP_NUM, [modelSlug]);
     return Number(row?.n ?? 0);
   }
@@ -363,7 +309,7 @@ export class HistoryStore {
     this.ensureOpen();
     const { jobs, invalid } = await readLegacyJobs(this.sql, dbPath, this.now);
     this.ensureOpen();
-    this.applyPending();
+    this.pending.apply();
     for (const problem of invalid) this.log('legacy row skipped', { dbPath, ...problem });
     const updatedAt = nowIso(this.now);
     const imported = this.db.transaction(() => {
@@ -397,7 +343,7 @@ export class HistoryStore {
       logBytes: this.logBytes,
       saveBusyMs: this.saveBusyMs,
       dirty: this.scheduler.isDirty,
-      pendingRows: this.pendingRows.size,
+      pendingRows: this.pending.size,
     };
   }
 
@@ -424,7 +370,7 @@ export class HistoryStore {
   forgetJobs(ids: readonly string[]): void {
     this.ensureOpen();
     const gone = new Set(ids);
-    for (const id of ids) this.pendingRows.delete(id);
+    this.pending.forget(ids);
     this.unlogged = this.unlogged.filter((entry) => entry.s !== 'job' || !gone.has(String(entry.r.id)));
     for (const id of ids) this.db.run(DELETE_JOB, [id]);
     // The log cannot say "deleted"; should a save have written them after all, the next save
@@ -449,14 +395,14 @@ export class HistoryStore {
   private async save(): Promise<void> {
     // A batch records a row per job at once: 100,000 rows take seconds to apply, so a save applies
     // them in slices and lets the event loop take a turn between two (readers apply the rest at once).
-    while (this.pendingRows.size > ROWS_PER_TURN) {
+    while (this.pending.size > ROWS_PER_TURN) {
       const started = this.monotonicMs();
-      this.applyPending(ROWS_PER_TURN);
+      this.pending.apply(ROWS_PER_TURN);
       this.saveBusyMs += this.monotonicMs() - started;
       await new Promise((resolve) => setImmediate(resolve));
     }
     const started = this.monotonicMs();
-    this.applyPending();
+    this.pending.apply();
     this.saveBusyMs += this.monotonicMs() - started;
     try {
       if (this.checkpointWanted || checkpointDue(this.policy, this.checkpointState())) {
@@ -560,23 +506,6 @@ export class HistoryStore {
     if (this.foldTimer === undefined) return;
     (this.options.timers ?? NODE_TIMERS).clearTimeout(this.foldTimer);
     this.foldTimer = undefined;
-  }
-
-  /** Writes the waiting job rows (the first `limit` of them) into the database, all or none. */
-  private applyPending(limit = Number.POSITIVE_INFINITY): void {
-    if (this.pendingRows.size === 0) return;
-    const applied: string[] = [];
-    this.db.transaction(() => {
-      for (const [id, { job, updatedAt }] of this.pendingRows) {
-        if (applied.length >= limit) break;
-        applied.push(id);
-        const row = jobToRow(job, updatedAt);
-        this.db.run(UPSERT_JOB, jobRowValues(row));
-        this.unlogged.push({ s: 'job', r: row });
-      }
-    });
-    if (applied.length === this.pendingRows.size) this.pendingRows.clear();
-    else for (const id of applied) this.pendingRows.delete(id);
   }
 
   private readonly ports = new Map<string, AppPorts>();
