@@ -13,7 +13,7 @@ const READ_COLUMNS = JOB_COLUMNS.filter(
 export const SELECT_JOBS = `SELECT ${READ_COLUMNS.join(', ')} FROM jobs`;
 export const SELECT_JOB = `${SELECT_JOBS} WHERE id = ?`;
 export const SELECT_UNFINISHED_JOBS = `${SELECT_JOBS} WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`;
-export const MAX_APP_NUM = 'SELECT MAX(app_num) AS n FROM jobs WHERE model_slug = ?';
+export const SELECT_MAX_APP_NUM = 'SELECT MAX(app_num) AS n FROM jobs WHERE model_slug = ?';
 export const DELETE_JOB = 'DELETE FROM jobs WHERE id = ?';
 
 // A job's origin is fixed when it is first recorded; later updates never change it.

@@ -16,9 +16,9 @@ import {
   DELETE_JOB,
   INSERT_LEGACY_JOB,
   jobRowValues,
-  MAX_APP_NUM,
   SELECT_BATCH,
   SELECT_JOB,
+  SELECT_MAX_APP_NUM,
   SELECT_STATE,
   SELECT_UNFINISHED_JOBS,
   UPSERT_BATCH,
@@ -155,7 +155,7 @@ export class HistoryStore {
   maxAppNum(modelSlug: string): number {
     this.ensureOpen();
     this.pending.apply();
-    const [row] = this.db.all(MAX_APP_NUM, [modelSlug]);
+    const [row] = this.db.all(SELECT_MAX_APP_NUM, [modelSlug]);
     return Number(row?.n ?? 0);
   }
 
