@@ -1,10 +1,6 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
-import type { Job, JobStatus } from '../../shared/job';
-import { modelSlug } from '../../shared/model-slug';
+import type { SqlJsStatic, SqlValue } from 'sql.js';
+import type { Job } from '../../shared/job';
 import { DaemonError } from '../daemon-error';
-import { PRIVATE_FOLDER_MODE } from '../private-file';
 import {
   type AppPorts,
   allocateAppPorts,
@@ -13,111 +9,53 @@ import {
   INSERT_APP_PORTS,
   type PortQueries,
 } from './app-ports';
-import { atomicWriteFile } from './atomic-write-file';
 import { type BatchRecord, batchToRow, rowToBatch } from './batch-record';
+import { HistoryDatabase } from './history-database';
+import { HistorySaver, type SaveOptions, type SaveStats } from './history-saver';
 import {
-  appendChangeLog,
-  type ChangeEntry,
-  changeLogPath,
-  encodeChanges,
-  parseChangeLog,
-} from './change-log';
-import {
-  type CheckpointPolicy,
-  type CheckpointState,
-  checkpointDue,
-  DEFAULT_CHECKPOINT_POLICY,
-  ESTIMATED_CHECKPOINT_MS_PER_BYTE,
-  foldDelayMs,
-} from './checkpoint-policy';
-import { JOB_COLUMNS, type JobColumn, type JobOrigin, jobToRow, rowToJob } from './job-row';
+  DELETE_JOB,
+  INSERT_LEGACY_JOB,
+  jobRowValues,
+  SELECT_BATCH,
+  SELECT_JOB,
+  SELECT_MAX_APP_NUM,
+  SELECT_STATE,
+  SELECT_UNFINISHED_JOBS,
+  UPSERT_BATCH,
+  UPSERT_STATE,
+} from './history-sql';
+import { type JobFilter, jobListQuery } from './job-list-query';
+import { type JobOrigin, jobToRow, rowToJob } from './job-row';
 import { readLegacyJobs } from './legacy-import';
 import { loadSqlJs } from './load-sql-js';
 import { type MigrationResult, migrateDatabase } from './migrations';
 import { type HistoryLog, openDatabaseFile } from './open-database-file';
-import { SaveScheduler, type SaveTimers } from './save-scheduler';
+import { PendingJobRows } from './pending-job-rows';
 import { type Clock, normalizeTimestamp, nowIso } from './timestamps';
 
-export interface HistoryStoreOptions {
-  /** The database file, normally `<workspace>/.appgen/history.sqlite`. */
-  file: string;
+export type { JobFilter } from './job-list-query';
+
+export interface HistoryStoreOptions extends SaveOptions {
   /** Path of `sql-wasm.wasm`; not needed when `sqlJs` is given. */
   wasmPath?: string;
   /** An already loaded engine, shared between stores. */
   sqlJs?: SqlJsStatic;
   now?: Clock;
-  /** How long changes gather before they are written; default 250 ms. */
-  saveDelayMs?: number;
-  /** Least time between two saves, flushes included (see SaveScheduler). Default 0. */
-  minSaveIntervalMs?: number;
   log?: HistoryLog;
-  timers?: SaveTimers;
-  /** Replaces the file with new content atomically; tests substitute it to count or fail writes. */
-  writeFile?: (file: string, data: Uint8Array) => Promise<void>;
-  /** Appends to the change log and makes it durable; tests substitute it. */
-  appendFile?: (file: string, text: string) => Promise<void>;
-  /** When a save writes the whole file and when it appends to the change log. */
-  checkpoint?: Partial<CheckpointPolicy>;
-  /** A monotonic clock in milliseconds, for the spacing of whole writes; default performance.now. */
-  monotonicMs?: () => number;
 }
 
 /** How the store has been saving, for `daemon/status` and the benchmark. */
-export interface HistoryStats {
-  /** Saves made: whole writes and appends to the change log. */
-  saves: number;
-  /** Of those, whole writes of the database file. */
-  checkpoints: number;
-  /** Size of the change log, 0 when the file holds everything. */
-  logBytes: number;
-  /** Time the event loop spent saving (the writes themselves happen off it). */
-  saveBusyMs: number;
-  /** Whether changes wait for a save. */
-  dirty: boolean;
+export interface HistoryStats extends SaveStats {
   /** Job rows recorded but not yet applied to the database. */
   pendingRows: number;
 }
 
-/** Which jobs `listJobs` returns. */
-export interface JobFilter {
-  /** At most this many, newest first. */
-  limit?: number;
-  /** A model id or its slug. */
-  model?: string;
-  templateSlug?: string;
-  status?: JobStatus;
-  batchId?: string;
-}
-
-const DEFAULT_SAVE_DELAY_MS = 250;
-/** Job rows a save applies between two turns of the event loop: tens of milliseconds of work. */
-const ROWS_PER_TURN = 1000;
-const READ_COLUMNS = JOB_COLUMNS.filter(
-  (column) => !['source', 'legacy_key', 'legacy_data'].includes(column),
-);
-const SELECT_JOBS = `SELECT ${READ_COLUMNS.join(', ')} FROM jobs`;
-// A job's origin is fixed when it is first recorded; later updates never change it.
-const FIXED_ON_UPDATE = new Set<JobColumn>(['id', 'source', 'legacy_key', 'legacy_data']);
-const UPSERT_JOB = `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})
-  ON CONFLICT (id) DO UPDATE SET ${JOB_COLUMNS.filter((column) => !FIXED_ON_UPDATE.has(column))
-    .map((column) => `${column} = excluded.${column}`)
-    .join(', ')}`;
-const INSERT_LEGACY_JOB = `INSERT OR IGNORE INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})`;
-const UPSERT_BATCH = `INSERT INTO batches (id, config_path, created_at, finished_at, options) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (id) DO UPDATE SET config_path = excluded.config_path, created_at = excluded.created_at,
-    finished_at = excluded.finished_at, options = excluded.options`;
-const UPSERT_STATE = `INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?)
-  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
-// A replayed line may already be in the file (a crash after a whole write, before the log went).
-const REPLAY_PORTS =
-  'INSERT OR IGNORE INTO app_ports (model_slug, app_num, backend_port, frontend_port) VALUES (?, ?, ?, ?)';
-
 /**
  * The workspace's job history: an in-memory SQLite database (sql.js) written back to its file
- * atomically. Changes are grouped: each marks the store dirty and one timer saves them together;
- * `flush` saves at once, for terminal states and shutdown. A save of a large database appends its
- * changes to the change log (change-log.ts) unless a whole write is due (checkpoint-policy.ts);
- * opening replays the log, closing folds it in.
+ * atomically. This class answers the queries on jobs, batches, ports and the daemon's state; job
+ * rows wait in pending-job-rows.ts until a read or a save needs them, and history-saver.ts decides
+ * when and how changes reach the file (grouped saves, whole writes or change-log appends, the
+ * fold on close). The SQL is in history-sql.ts.
  */
 export class HistoryStore {
   /** What opening did to the schema. */
@@ -125,68 +63,29 @@ export class HistoryStore {
   /** Where an unreadable file was moved on open, if it was. */
   readonly movedAside: string | undefined;
 
-  private readonly statements = new Map<string, Statement>();
-  /**
-   * Job rows recorded but not yet in the database. A running job changes many times (phase,
-   * attempts, usage) between two saves; only its last state needs a statement, so rows wait here
-   * and go in together, in one transaction, before anything reads the database or saves it.
-   */
-  private readonly pendingRows = new Map<string, { job: Job; updatedAt: string }>();
-  private readonly scheduler: SaveScheduler;
+  private readonly db: HistoryDatabase;
+  private readonly pending: PendingJobRows;
+  private readonly saver: HistorySaver;
   private readonly now: Clock;
   private readonly log: HistoryLog;
-  private readonly write: (file: string, data: Uint8Array) => Promise<void>;
-  private saves = 0;
-  private checkpoints = 0;
-  /** Time the event loop spent in saves: applying rows, exporting, encoding the log. */
-  private saveBusyMs = 0;
   private closed = false;
-  private readonly policy: CheckpointPolicy;
-  private readonly monotonicMs: () => number;
-  private readonly logFile: string;
-  private readonly append: (file: string, text: string) => Promise<void>;
-  /** Statements run since the last save, for the change log. */
-  private unlogged: ChangeEntry[] = [];
-  /** Something changed that the log cannot carry: the next save writes the whole file. */
-  private unloggable = false;
-  /** Asked for by the fold timer and by close: the next save writes the whole file. */
-  private checkpointWanted = false;
-  private fileBytes = 0;
-  private logBytes = 0;
-  /** The log may end in a line cut off (a crash, a failed append): the next append ends it first. */
-  private logMayEndMidLine = false;
-  private lastCheckpointMs = 0;
-  private lastCheckpointEnd: number;
-  private foldTimer: unknown;
+  /** Ports never change once allocated, so each app's are looked up once. */
+  private readonly ports = new Map<string, AppPorts>();
+  private nextPortOffset: number | undefined;
 
   private constructor(
-    private readonly db: Database,
+    db: HistoryDatabase,
     private readonly sql: SqlJsStatic,
-    private readonly options: HistoryStoreOptions,
+    options: HistoryStoreOptions,
     opened: { migration: MigrationResult; movedAside: string | undefined },
   ) {
     this.migration = opened.migration;
     this.movedAside = opened.movedAside;
+    this.db = db;
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
-    this.write = options.writeFile ?? ((file, data) => atomicWriteFile(file, data));
-    this.append = options.appendFile ?? appendChangeLog;
-    this.policy = { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint };
-    this.monotonicMs = options.monotonicMs ?? (() => performance.now());
-    this.logFile = changeLogPath(options.file);
-    this.lastCheckpointEnd = this.monotonicMs();
-    this.scheduler = new SaveScheduler({
-      save: () => this.save(),
-      delayMs: options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS,
-      minIntervalMs: options.minSaveIntervalMs ?? 0,
-      timers: options.timers,
-      onError: (error, retryInMs) =>
-        this.log('history save failed; the changes stay in memory and the save is tried again', {
-          file: options.file,
-          reason: error instanceof Error ? error.message : String(error),
-          retryInMs,
-        }),
-    });
+    this.pending = new PendingJobRows(db, (row) => this.saver.recordChange({ s: 'job', r: row }));
+    this.saver = new HistorySaver(options, { db, pending: this.pending, log: this.log });
   }
 
   /** Opens (or creates) the database file, migrating it to the current schema. */
@@ -208,76 +107,21 @@ export class HistoryStore {
       if (report.changed === 0 && report.unparseable === 0) continue;
       log('history timestamps normalised', { file: options.file, ...report });
     }
-    tuneConnection(opened.db);
-    const store = new HistoryStore(opened.db, sql, options, { migration, movedAside: opened.movedAside });
-    store.fileBytes = await fileSize(options.file);
-    store.lastCheckpointMs = store.fileBytes * ESTIMATED_CHECKPOINT_MS_PER_BYTE;
-    await store.replayChangeLog();
-    // A log left by an earlier process is folded in once a whole write is due, changes or not.
-    if (store.logBytes > 0) store.armFold();
+    const db = new HistoryDatabase(opened.db);
+    const store = new HistoryStore(db, sql, options, { migration, movedAside: opened.movedAside });
+    await store.saver.resume();
     if (!opened.loaded || migration.to !== migration.from) {
-      store.unloggable = true;
-      store.scheduler.markDirty();
+      store.saver.markUnloggable();
+      store.saver.markDirty();
     }
     return store;
-  }
-
-  /** Applies what an earlier process logged after its last whole write; the log stays until the next one. */
-  private async replayChangeLog(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.logFile, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    this.logBytes = Buffer.byteLength(text);
-    this.logMayEndMidLine = text !== '' && !text.endsWith('\n');
-    const { entries, skipped } = parseChangeLog(text);
-    for (const problem of skipped) {
-      this.log('history change log: line left out', { file: this.logFile, ...problem });
-    }
-    if (entries.length === 0) return;
-    let applied = 0;
-    this.db.exec('BEGIN');
-    try {
-      for (const [index, entry] of entries.entries()) {
-        try {
-          if (entry.s === 'job') {
-            this.run(
-              UPSERT_JOB,
-              JOB_COLUMNS.map((column) => entry.r[column] ?? null),
-            );
-          } else {
-            const sql = { batch: UPSERT_BATCH, ports: REPLAY_PORTS, state: UPSERT_STATE }[entry.s];
-            this.run(sql, entry.p);
-          }
-          applied++;
-        } catch (error) {
-          // A row the tables refuse (a missing required value): only that statement is undone.
-          this.log('history change log: change left out', {
-            file: this.logFile,
-            change: index + 1,
-            reason: error instanceof Error ? error.message : String(error),
-          });
-        }
-      }
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
-    this.log('history change log replayed', { file: this.logFile, changes: applied });
   }
 
   /** Records a new job or replaces the record of an existing one (by id). */
   upsertJob(job: Job): void {
     this.ensureOpen();
-    // A Map keeps the order of first insertion: new jobs get their rowids in the order they were
-    // recorded, which `listJobs` uses to order jobs created in the same millisecond. The row is
-    // built when it goes in, so a state that a later one replaces costs nothing.
-    this.pendingRows.set(job.id, { job, updatedAt: nowIso(this.now) });
-    this.scheduler.markDirty();
+    this.pending.record(job, nowIso(this.now));
+    this.saver.markDirty();
   }
 
   getJob(id: string): Job | undefined {
@@ -285,67 +129,33 @@ export class HistoryStore {
     // A job changed since the last read is answered from its pending row, exactly as the database
     // would return it, without writing every other pending row first: the queue reads each job as
     // it starts, while the others' changes wait for one transaction.
-    const pending = this.pendingRows.get(id);
-    if (pending) return rowToJob(jobToRow(pending.job, pending.updatedAt));
-    this.applyPending();
-    const [row] = this.all(`${SELECT_JOBS} WHERE id = ?`, [id]);
+    const pending = this.pending.read(id);
+    if (pending) return pending;
+    this.pending.apply();
+    const [row] = this.db.all(SELECT_JOB, [id]);
     return row && rowToJob(row);
   }
 
   /** Jobs matching every given filter, newest first (by creation time, then recording order). */
   listJobs(filter: JobFilter = {}): Job[] {
     this.ensureOpen();
-    this.applyPending();
-    const where: string[] = [];
-    const params: SqlValue[] = [];
-    if (filter.model !== undefined) {
-      // A slug matches every model with that slug; an id narrows to that exact model.
-      const slug = modelSlug(filter.model);
-      where.push('model_slug = ?');
-      params.push(slug);
-      if (slug !== filter.model) {
-        where.push('model = ?');
-        params.push(filter.model);
-      }
-    }
-    for (const [column, value] of [
-      ['template_slug', filter.templateSlug],
-      ['status', filter.status],
-      ['batch_id', filter.batchId],
-    ] as const) {
-      if (value === undefined) continue;
-      where.push(`${column} = ?`);
-      params.push(value);
-    }
-    let query = `${SELECT_JOBS}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC`;
-    if (filter.limit !== undefined) {
-      if (!Number.isInteger(filter.limit) || filter.limit < 0) {
-        throw new DaemonError(
-          'invalid_params',
-          `limit must be a whole number of 0 or more, not ${filter.limit}`,
-        );
-      }
-      query += ' LIMIT ?';
-      params.push(filter.limit);
-    }
-    return this.all(query, params).map(rowToJob);
+    this.pending.apply();
+    const { sql, params } = jobListQuery(filter);
+    return this.db.all(sql, params).map(rowToJob);
   }
 
   /** Jobs an earlier run left queued or running, oldest first, to be queued again. */
   listUnfinished(): Job[] {
     this.ensureOpen();
-    this.applyPending();
-    return this.all(
-      `${SELECT_JOBS} WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`,
-      [],
-    ).map(rowToJob);
+    this.pending.apply();
+    return this.db.all(SELECT_UNFINISHED_JOBS, []).map(rowToJob);
   }
 
   /** The highest app number recorded for a model slug; 0 when there is none. */
   maxAppNum(modelSlug: string): number {
     this.ensureOpen();
-    this.applyPending();
-    const [row] = this.all('SELECT MAX(app_num) AS n FROM jobs WHERE model_slug = ?', [modelSlug]);
+    this.pending.apply();
+    const [row] = this.db.all(SELECT_MAX_APP_NUM, [modelSlug]);
     return Number(row?.n ?? 0);
   }
 
@@ -355,7 +165,6 @@ export class HistoryStore {
    */
   portsFor(modelSlug: string, appNum: number): AppPorts {
     this.ensureOpen();
-    // Ports never change once allocated, so each app's are looked up once.
     const key = `${modelSlug}/${appNum}`;
     const cached = this.ports.get(key);
     if (cached) return { ...cached };
@@ -364,7 +173,7 @@ export class HistoryStore {
       ports = allocateAppPorts(this.portQueries, modelSlug, appNum, this.nextPortOffset);
       // Only this store adds ports, so the pair after this one is the next free candidate.
       this.nextPortOffset = ports.backend - FIRST_BACKEND_PORT + 1;
-      this.scheduler.markDirty();
+      this.saver.markDirty();
     }
     this.ports.set(key, ports);
     return { ...ports };
@@ -380,24 +189,21 @@ export class HistoryStore {
     if (batch.finishedAt !== undefined)
       normalized.finishedAt = normalizeTimestamp(batch.finishedAt) ?? batch.finishedAt;
     const values = batchToRow(normalized);
-    this.run(UPSERT_BATCH, values);
-    this.unlogged.push({ s: 'batch', p: values });
-    this.scheduler.markDirty();
+    this.db.run(UPSERT_BATCH, values);
+    this.saver.recordChange({ s: 'batch', p: values });
+    this.saver.markDirty();
   }
 
   getBatch(id: string): BatchRecord | undefined {
     this.ensureOpen();
-    const [row] = this.all(
-      'SELECT id, config_path, created_at, finished_at, options FROM batches WHERE id = ?',
-      [id],
-    );
+    const [row] = this.db.all(SELECT_BATCH, [id]);
     return row && rowToBatch(row);
   }
 
   /** A value the daemon keeps across restarts (see `setState`), or undefined. */
   getState(key: string): string | undefined {
     this.ensureOpen();
-    const [row] = this.all('SELECT value FROM daemon_state WHERE key = ?', [key]);
+    const [row] = this.db.all(SELECT_STATE, [key]);
     return typeof row?.value === 'string' ? row.value : undefined;
   }
 
@@ -405,9 +211,9 @@ export class HistoryStore {
   setState(key: string, value: string | undefined): void {
     this.ensureOpen();
     const values: SqlValue[] = [key, value ?? null, nowIso(this.now)];
-    this.run(UPSERT_STATE, values);
-    this.unlogged.push({ s: 'state', p: values });
-    this.scheduler.markDirty();
+    this.db.run(UPSERT_STATE, values);
+    this.saver.recordChange({ s: 'state', p: values });
+    this.saver.markDirty();
   }
 
   /**
@@ -418,35 +224,27 @@ export class HistoryStore {
     this.ensureOpen();
     const { jobs, invalid } = await readLegacyJobs(this.sql, dbPath, this.now);
     this.ensureOpen();
-    this.applyPending();
+    this.pending.apply();
     for (const problem of invalid) this.log('legacy row skipped', { dbPath, ...problem });
     const updatedAt = nowIso(this.now);
-    let imported = 0;
-    this.db.exec('BEGIN');
-    try {
+    const imported = this.db.transaction(() => {
+      let count = 0;
       for (const legacy of jobs) {
         const origin: JobOrigin = {
           source: 'legacy',
           legacyKey: legacy.legacyKey,
           legacyData: legacy.legacyData,
         };
-        const row = jobToRow(legacy.job, updatedAt, origin);
-        this.run(
-          INSERT_LEGACY_JOB,
-          JOB_COLUMNS.map((column) => row[column]),
-        );
-        imported += this.db.getRowsModified();
+        this.db.run(INSERT_LEGACY_JOB, jobRowValues(jobToRow(legacy.job, updatedAt, origin)));
+        count += this.db.rowsModified();
       }
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+      return count;
+    });
     const result = { imported, skipped: jobs.length - imported + invalid.length };
     this.log('legacy history imported', { dbPath, ...result });
     if (imported > 0) {
-      this.unloggable = true;
-      this.scheduler.markDirty();
+      this.saver.markUnloggable();
+      this.saver.markDirty();
       await this.flush();
     }
     return result;
@@ -454,14 +252,7 @@ export class HistoryStore {
 
   /** Counters for status displays and benchmarks. */
   stats(): HistoryStats {
-    return {
-      saves: this.saves,
-      checkpoints: this.checkpoints,
-      logBytes: this.logBytes,
-      saveBusyMs: this.saveBusyMs,
-      dirty: this.scheduler.isDirty,
-      pendingRows: this.pendingRows.size,
-    };
+    return { ...this.saver.stats(), pendingRows: this.pending.size };
   }
 
   /**
@@ -471,13 +262,13 @@ export class HistoryStore {
    */
   flush(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return this.scheduler.flush();
+    return this.saver.flush();
   }
 
   /** Writes pending changes once the spacing between saves allows; for changes nobody waits on. */
   saveSoon(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return this.scheduler.saveSoon();
+    return this.saver.saveSoon();
   }
 
   /**
@@ -486,250 +277,35 @@ export class HistoryStore {
    */
   forgetJobs(ids: readonly string[]): void {
     this.ensureOpen();
-    const gone = new Set(ids);
-    for (const id of ids) this.pendingRows.delete(id);
-    this.unlogged = this.unlogged.filter((entry) => entry.s !== 'job' || !gone.has(String(entry.r.id)));
-    for (const id of ids) this.run('DELETE FROM jobs WHERE id = ?', [id]);
+    this.pending.forget(ids);
+    this.saver.forgetJobs(new Set(ids));
+    for (const id of ids) this.db.run(DELETE_JOB, [id]);
     // The log cannot say "deleted"; should a save have written them after all, the next save
     // writes the whole file, without them.
-    this.unloggable = true;
-    this.scheduler.markDirty();
+    this.saver.markUnloggable();
+    this.saver.markDirty();
   }
 
   /** Writes pending changes, folding the change log into the file, and releases the database; later calls fail. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.cancelFold();
-    // Whatever is owed is written whole, and a log left by earlier saves is folded in.
-    this.checkpointWanted = true;
-    if (this.logBytes > 0) this.scheduler.markDirty();
-    await this.scheduler.flush();
-    this.cancelFold();
+    await this.saver.close();
     this.closed = true;
-    this.statements.clear();
     this.db.close();
   }
 
-  private async save(): Promise<void> {
-    // A batch records a row per job at once: 100,000 rows take seconds to apply, so a save applies
-    // them in slices and lets the event loop take a turn between two (readers apply the rest at once).
-    while (this.pendingRows.size > ROWS_PER_TURN) {
-      const started = this.monotonicMs();
-      this.applyPending(ROWS_PER_TURN);
-      this.saveBusyMs += this.monotonicMs() - started;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    const started = this.monotonicMs();
-    this.applyPending();
-    this.saveBusyMs += this.monotonicMs() - started;
-    try {
-      if (this.checkpointWanted || checkpointDue(this.policy, this.checkpointState())) {
-        await this.writeWhole();
-      } else {
-        await this.appendChanges();
-      }
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new DaemonError(
-        'internal',
-        `Saving the history ${this.options.file} failed: ${reason}`,
-        {},
-        {
-          cause: error,
-        },
-      );
-    }
-    this.saves++;
-  }
-
-  private checkpointState(): CheckpointState {
-    return {
-      fileBytes: this.fileBytes,
-      logBytes: this.logBytes,
-      lastCheckpointMs: this.lastCheckpointMs,
-      sinceCheckpointMs: this.monotonicMs() - this.lastCheckpointEnd,
-      unloggable: this.unloggable,
-    };
-  }
-
-  /** Writes the whole database, which then holds everything the log did: the log goes. */
-  private async writeWhole(): Promise<void> {
-    const started = this.monotonicMs();
-    // Everything run so far is in the export; what runs while it is written goes to the next save.
-    const taken = this.unlogged;
-    const wasUnloggable = this.unloggable;
-    this.unlogged = [];
-    this.unloggable = false;
-    this.checkpointWanted = false;
-    this.cancelFold();
-    try {
-      // export() closes and reopens the connection, which frees every prepared statement.
-      const data = this.db.export();
-      this.statements.clear();
-      tuneConnection(this.db);
-      this.saveBusyMs += this.monotonicMs() - started;
-      await mkdir(dirname(this.options.file), { recursive: true, mode: PRIVATE_FOLDER_MODE });
-      await this.write(this.options.file, data);
-      this.fileBytes = data.length;
-    } catch (error) {
-      this.unlogged = [...taken, ...this.unlogged];
-      this.unloggable ||= wasUnloggable;
-      throw error;
-    }
-    if (this.logBytes > 0 || this.logMayEndMidLine) {
-      await rm(this.logFile, { force: true });
-      this.logBytes = 0;
-      this.logMayEndMidLine = false;
-    }
-    const ended = this.monotonicMs();
-    this.lastCheckpointMs = ended - started;
-    this.lastCheckpointEnd = ended;
-    this.checkpoints++;
-  }
-
-  /** Appends what changed since the last save to the log, and arranges for it to be folded in. */
-  private async appendChanges(): Promise<void> {
-    if (this.unlogged.length === 0) return;
-    const taken = this.unlogged;
-    this.unlogged = [];
-    const started = this.monotonicMs();
-    // A newline after a cut-off line makes that line the only loss: a blank line is skipped.
-    const text = `${this.logMayEndMidLine ? '\n' : ''}${encodeChanges(taken)}`;
-    this.saveBusyMs += this.monotonicMs() - started;
-    try {
-      await mkdir(dirname(this.logFile), { recursive: true, mode: PRIVATE_FOLDER_MODE });
-      await this.append(this.logFile, text);
-    } catch (error) {
-      this.unlogged = [...taken, ...this.unlogged];
-      this.logMayEndMidLine = true;
-      throw error;
-    }
-    this.logMayEndMidLine = false;
-    this.logBytes += Buffer.byteLength(text);
-    this.armFold();
-  }
-
-  /** Once a whole write is due on timing alone, makes one, so a quiet daemon leaves the file complete. */
-  private armFold(): void {
-    if (this.foldTimer !== undefined) return;
-    const delay = foldDelayMs(this.policy, this.checkpointState());
-    if (!Number.isFinite(delay)) return;
-    const timers = this.options.timers ?? NODE_TIMERS;
-    this.foldTimer = timers.setTimeout(() => {
-      this.foldTimer = undefined;
-      if (this.closed) return;
-      this.checkpointWanted = true;
-      this.scheduler.markDirty();
-    }, delay);
-  }
-
-  private cancelFold(): void {
-    if (this.foldTimer === undefined) return;
-    (this.options.timers ?? NODE_TIMERS).clearTimeout(this.foldTimer);
-    this.foldTimer = undefined;
-  }
-
-  /** Writes the waiting job rows (the first `limit` of them) into the database, all or none. */
-  private applyPending(limit = Number.POSITIVE_INFINITY): void {
-    if (this.pendingRows.size === 0) return;
-    const applied: string[] = [];
-    this.db.exec('BEGIN');
-    try {
-      for (const [id, { job, updatedAt }] of this.pendingRows) {
-        if (applied.length >= limit) break;
-        applied.push(id);
-        const row = jobToRow(job, updatedAt);
-        this.run(
-          UPSERT_JOB,
-          JOB_COLUMNS.map((column) => row[column]),
-        );
-        this.unlogged.push({ s: 'job', r: row });
-      }
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
-    if (applied.length === this.pendingRows.size) this.pendingRows.clear();
-    else for (const id of applied) this.pendingRows.delete(id);
-  }
-
-  private readonly ports = new Map<string, AppPorts>();
-  private nextPortOffset: number | undefined;
-
+  /** The port functions' queries, through the statement cache; what they add is logged. */
   private readonly portQueries: PortQueries = {
-    first: (sql, params) => {
-      const statement = this.statement(sql);
-      try {
-        statement.bind(params);
-        return statement.step() ? statement.get() : undefined;
-      } finally {
-        statement.reset();
-      }
-    },
+    first: (sql, params) => this.db.first(sql, params),
     run: (sql, params) => {
-      this.run(sql, params);
-      if (sql === INSERT_APP_PORTS) this.unlogged.push({ s: 'ports', p: params });
-      else this.unloggable = true;
+      this.db.run(sql, params);
+      if (sql === INSERT_APP_PORTS) this.saver.recordChange({ s: 'ports', p: params });
+      else this.saver.markUnloggable();
     },
   };
 
-  private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  private run(sql: string, params: BindParams): void {
-    const statement = this.statement(sql);
-    try {
-      statement.run(params);
-    } finally {
-      statement.reset();
-    }
-  }
-
-  private all(sql: string, params: BindParams): Array<Record<string, SqlValue>> {
-    const statement = this.statement(sql);
-    const rows: Array<Record<string, SqlValue>> = [];
-    try {
-      statement.bind(params);
-      while (statement.step()) rows.push(statement.getAsObject());
-    } finally {
-      statement.reset();
-    }
-    return rows;
-  }
-
   private ensureOpen(): void {
     if (this.closed) throw new DaemonError('internal', 'the history store is closed');
-  }
-}
-
-/**
- * The database lives in sql.js's in-memory file system and durability comes from `save`, so a
- * journal written there per statement only costs time. Kept in memory it still allows ROLLBACK.
- * Applied again after every export, which reopens the connection.
- */
-function tuneConnection(db: Database): void {
-  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
-}
-
-// Unlike the save scheduler's timers, the fold timer is unref'd: a fold due seconds later must not
-// keep a finished process alive, and close() folds the log anyway.
-const NODE_TIMERS: SaveTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
-async function fileSize(file: string): Promise<number> {
-  try {
-    return (await stat(file)).size;
-  } catch {
-    return 0;
   }
 }
 
