@@ -12,8 +12,8 @@ import * as P from '../shared/protocol';
 import { AppLocks } from './app-locks';
 import { AppStore } from './app-store';
 import { ArtifactStore } from './artifacts';
+import { batchCostEstimator } from './batch/batch-cost-estimator';
 import { BatchService } from './batch/batch-service';
-import { estimateBatchCost } from './batch/cost-estimate';
 import { CheckService } from './checks/check-service';
 import { PythonCompiler } from './checks/python-compiler';
 import { smokeLevel } from './checks/smoke-level';
@@ -33,7 +33,6 @@ import { ModelThrottle } from './model-throttle';
 import { OpenRouterClient } from './openrouter/openrouter-client';
 import { ownOrRelay } from './owner-or-relay';
 import { OwnerSocket } from './owner-socket';
-import { buildPrompt } from './prompts/build-prompt';
 import { promptSetLoader } from './prompts/load-prompt-set';
 import { renderPromptsRequest } from './prompts/render-prompts-request';
 import { checkTemplatePrompts } from './prompts/template-prompts';
@@ -241,32 +240,11 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     recordBatch: (record) => store.recordBatch(record),
     getBatch: (batchId) => store.getBatch(batchId),
     queuePaused: pausedReason,
-    estimate: async (jobs) => {
-      const known = await Promise.race([
-        models.list().catch(() => undefined),
-        new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000).unref()),
-      ]);
-      if (!known) return undefined;
-      const catalog = (await templates()).templates;
-      const sizes = new Map<string, number>(); // one prompt build per template, not per job
-      return estimateBatchCost({
-        jobs,
-        promptChars: (slug) => {
-          let size = sizes.get(slug);
-          if (size === undefined) {
-            const template = catalog.find((t) => t.slug === slug);
-            size = template
-              ? (['backend', 'frontend'] as const)
-                  .map((component) => buildPrompt({ template, component }))
-                  .reduce((sum, p) => sum + p.system.length + p.user.length, 0)
-              : 0;
-            sizes.set(slug, size);
-          }
-          return size;
-        },
-        prices: (model) => models.pricesOf(model),
-      });
-    },
+    estimate: batchCostEstimator({
+      loadModels: () => models.list(),
+      prices: (model) => models.pricesOf(model),
+      templates: async () => (await templates()).templates,
+    }),
     limitConcurrency: (batchId, maxConcurrent) => queue.limitGroup(batchId, maxConcurrent),
     dropQueued: (batchId) => queue.dropWaiting(batchId),
     prices: (model) => models.pricesOf(model),
