@@ -17,6 +17,7 @@ import { BatchService } from './batch/batch-service';
 import { CheckService } from './checks/check-service';
 import { PythonCompiler } from './checks/python-compiler';
 import { smokeLevel } from './checks/smoke-level';
+import { claimWorkspace, NODE_CLAIM_DEPS } from './claim-workspace';
 import { type ClientConnection, openClientConnection } from './client-connection';
 import { ClientLifetime } from './client-lifetime';
 import { applyOverrides, configFromEnv, type DaemonConfig } from './config';
@@ -31,13 +32,10 @@ import { createLogger } from './logger';
 import { ModelCatalog } from './model-catalog';
 import { ModelThrottle } from './model-throttle';
 import { OpenRouterClient } from './openrouter/openrouter-client';
-import { ownOrRelay } from './owner-or-relay';
-import { OwnerSocket } from './owner-socket';
 import { promptSetLoader } from './prompts/load-prompt-set';
 import { renderPromptsRequest } from './prompts/render-prompts-request';
 import { checkTemplatePrompts } from './prompts/template-prompts';
 import { PAUSE_STATE_KEY, QueuePause } from './queue-pause';
-import { relay } from './relay';
 import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
 import { SecretScrubber } from './secret-scrubber';
 import { prepareStateFolder } from './state-folder';
@@ -46,7 +44,6 @@ import { loadTemplates } from './templates/template-catalog';
 import { logUnusedFieldsOnce, unusedFieldsEntry } from './templates/unused-fields';
 import { TickBatchedWritable } from './tick-batched-writable';
 import { DAEMON_VERSION } from './version';
-import { type LockInfo, socketPathFor } from './workspace-lock';
 
 // The history's SQLite engine is WebAssembly. By default V8 compiles its busy functions a second
 // time with its optimising compiler, on background threads: in a new daemon that costs about a
@@ -101,22 +98,20 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   }
 
   const started = Date.now();
-  const socketPath = socketPathFor(args.workspace);
-  const lockInfo: LockInfo = { pid: process.pid, socket: socketPath, startedAt: new Date().toISOString() };
-  const ownership = await ownOrRelay({ workspace: args.workspace, stateDir, info: lockInfo, log });
-  if (ownership.kind === 'refused') return fail(ownership.message);
-  if (ownership.kind === 'relay') {
-    // Another daemon owns this workspace: share its engine instead of opening the stores twice.
-    const end = await relay(ownership.socket, process.stdin, process.stdout);
-    if (end === 'daemon') {
-      log.info('the daemon serving this workspace closed the connection', { pid: ownership.holder.pid });
-    }
-    process.exit(0);
-  }
-  const lock = ownership;
-  // Listening before the stores open: a relay that connects meanwhile is answered at once and its
-  // requests wait (buffered) until the handlers exist.
-  const ownerSocket = await OwnerSocket.listen(socketPath, process.pid);
+  const claim = await claimWorkspace(
+    {
+      workspace: args.workspace,
+      stateDir,
+      pid: process.pid,
+      input: process.stdin,
+      output: process.stdout,
+      log,
+    },
+    NODE_CLAIM_DEPS,
+  );
+  if (claim.kind === 'refused') return fail(claim.message);
+  if (claim.kind === 'relayed') process.exit(0);
+  const { socket: ownerSocket, release: releaseLock } = claim;
 
   const now = () => new Date();
   const historyFile = join(stateDir, 'history.sqlite');
@@ -138,7 +133,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     // reason, and the file as it was; anything else is a defect and keeps its stack.
     if (!(error instanceof DaemonError)) throw error;
     ownerSocket.close();
-    await lock.release();
+    await releaseLock();
     return fail(`cannot open the history ${historyFile}: ${error.message}`);
   }
   const appStore = new AppStore(args.workspace, stateDir, now);
@@ -291,7 +286,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       checksProgress.flush();
       await store.close();
       ownerSocket.close();
-      await lock.release();
+      await releaseLock();
       log.info('daemon stopped');
     })()
       .catch((error) => log.error('shutdown failed', { error }))
