@@ -1,7 +1,8 @@
 /**
- * Translates protocol requests into calls on the daemon's services and their results or errors back
- * into JSON-RPC. Every request of shared/protocol.ts has an entry here; a test checks it. Params
- * are checked against rpc/param-schemas.ts before a handler sees them.
+ * Puts the handler table (session/request-handlers.ts) on a client's connection: params are checked
+ * against rpc/param-schemas.ts before a handler sees them, and what a handler throws becomes a
+ * JSON-RPC error. The table's type holds it to shared/protocol.ts: one handler per request, with
+ * the request's params and result.
  */
 import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { RpcErrorCodes } from '../shared/errors';
