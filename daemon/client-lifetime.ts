@@ -48,11 +48,15 @@ export class ClientLifetime {
     const others = [...this.clients].filter((other) => other !== client).length;
     // Answer first, then act: the reply must reach the client before its connection ends.
     setImmediate(() => {
-      if (others > 0 && this.clients.size > 1) {
+      // The client may have closed its end already, having its reply: then it has left, and only
+      // the others still connected decide whether the daemon stays.
+      const stillHere = this.clients.has(client);
+      const othersNow = this.clients.size - (stillHere ? 1 : 0);
+      if (others === 0 || othersNow === 0) {
+        this.deps.stop();
+      } else if (stillHere) {
         this.leave(client, 'asked to end its connection');
         client.end();
-      } else {
-        this.deps.stop();
       }
     });
     return others > 0 ? { otherClients: others } : {};
