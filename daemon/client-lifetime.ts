@@ -46,15 +46,17 @@ export class ClientLifetime {
    */
   shutdownRequested(client: ClientConnection): ShutdownResult {
     const others = [...this.clients].filter((other) => other !== client).length;
-    // Answer first, then act: the reply must reach the client before its connection ends. By then
-    // the client may have gone by itself; what counts is whether others are still connected.
+    // Answer first, then act: the reply must reach the client before its connection ends.
     setImmediate(() => {
-      const stillOthers = [...this.clients].some((other) => other !== client);
-      if (others > 0 && stillOthers) {
+      // The client may have closed its end already, having its reply: then it has left, and only
+      // the others still connected decide whether the daemon stays.
+      const stillHere = this.clients.has(client);
+      const othersNow = this.clients.size - (stillHere ? 1 : 0);
+      if (others === 0 || othersNow === 0) {
+        this.deps.stop();
+      } else if (stillHere) {
         this.leave(client, 'asked to end its connection');
         client.end();
-      } else {
-        this.deps.stop();
       }
     });
     return others > 0 ? { otherClients: others } : {};

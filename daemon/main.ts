@@ -5,21 +5,22 @@
  * stdout carries the protocol and nothing else; logs are JSON lines on stderr.
  */
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { Job } from '../shared/job';
 import * as P from '../shared/protocol';
 import { AppLocks } from './app-locks';
 import { AppStore } from './app-store';
 import { ArtifactStore } from './artifacts';
+import { batchCostEstimator } from './batch/batch-cost-estimator';
 import { BatchService } from './batch/batch-service';
-import { estimateBatchCost } from './batch/cost-estimate';
 import { CheckService } from './checks/check-service';
 import { PythonCompiler } from './checks/python-compiler';
 import { smokeLevel } from './checks/smoke-level';
+import { claimWorkspace, NODE_CLAIM_DEPS } from './claim-workspace';
 import { type ClientConnection, openClientConnection } from './client-connection';
 import { ClientLifetime } from './client-lifetime';
-import { applyOverrides, configFromEnv, type DaemonConfig } from './config';
+import { configFromEnv, type DaemonConfig } from './config';
 import { type DaemonArgs, parseDaemonArgs } from './daemon-args';
 import { DaemonError } from './daemon-error';
 import { GenerationService } from './generation-service';
@@ -31,23 +32,18 @@ import { createLogger } from './logger';
 import { ModelCatalog } from './model-catalog';
 import { ModelThrottle } from './model-throttle';
 import { OpenRouterClient } from './openrouter/openrouter-client';
-import { ownOrRelay } from './owner-or-relay';
-import { OwnerSocket } from './owner-socket';
-import { buildPrompt } from './prompts/build-prompt';
 import { promptSetLoader } from './prompts/load-prompt-set';
-import { renderPromptsRequest } from './prompts/render-prompts-request';
 import { checkTemplatePrompts } from './prompts/template-prompts';
-import { PAUSE_STATE_KEY, QueuePause } from './queue-pause';
-import { relay } from './relay';
-import { type DaemonHandlers, registerHandlers } from './rpc-handlers';
+import { registerHandlers } from './rpc-handlers';
 import { SecretScrubber } from './secret-scrubber';
+import { DaemonSession, NODE_CLOCK } from './session/daemon-session';
+import { requestHandlers } from './session/request-handlers';
+import { SessionSettings } from './session/session-settings';
 import { prepareStateFolder } from './state-folder';
 import { cachedCatalog } from './templates/cached-catalog';
 import { loadTemplates } from './templates/template-catalog';
-import { logUnusedFieldsOnce, unusedFieldsEntry } from './templates/unused-fields';
+import { logUnusedFieldsOnce } from './templates/unused-fields';
 import { TickBatchedWritable } from './tick-batched-writable';
-import { DAEMON_VERSION } from './version';
-import { type LockInfo, socketPathFor } from './workspace-lock';
 
 // The history's SQLite engine is WebAssembly. By default V8 compiles its busy functions a second
 // time with its optimising compiler, on background threads: in a new daemon that costs about a
@@ -90,9 +86,8 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }
-  let config = envConfig;
-  let apiKey = env.OPENROUTER_API_KEY || undefined;
-  log.redact(apiKey);
+  // The key is the logger's to hide from the first line on.
+  const settings = new SessionSettings(envConfig, env.OPENROUTER_API_KEY, (key) => log.redact(key));
 
   let stateDir: string;
   try {
@@ -102,22 +97,20 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   }
 
   const started = Date.now();
-  const socketPath = socketPathFor(args.workspace);
-  const lockInfo: LockInfo = { pid: process.pid, socket: socketPath, startedAt: new Date().toISOString() };
-  const ownership = await ownOrRelay({ workspace: args.workspace, stateDir, info: lockInfo, log });
-  if (ownership.kind === 'refused') return fail(ownership.message);
-  if (ownership.kind === 'relay') {
-    // Another daemon owns this workspace: share its engine instead of opening the stores twice.
-    const end = await relay(ownership.socket, process.stdin, process.stdout);
-    if (end === 'daemon') {
-      log.info('the daemon serving this workspace closed the connection', { pid: ownership.holder.pid });
-    }
-    process.exit(0);
-  }
-  const lock = ownership;
-  // Listening before the stores open: a relay that connects meanwhile is answered at once and its
-  // requests wait (buffered) until the handlers exist.
-  const ownerSocket = await OwnerSocket.listen(socketPath, process.pid);
+  const claim = await claimWorkspace(
+    {
+      workspace: args.workspace,
+      stateDir,
+      pid: process.pid,
+      input: process.stdin,
+      output: process.stdout,
+      log,
+    },
+    NODE_CLAIM_DEPS,
+  );
+  if (claim.kind === 'refused') return fail(claim.message);
+  if (claim.kind === 'relayed') process.exit(0);
+  const { socket: ownerSocket, release: releaseLock } = claim;
 
   const now = () => new Date();
   const historyFile = join(stateDir, 'history.sqlite');
@@ -139,65 +132,55 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     // reason, and the file as it was; anything else is a defect and keeps its stack.
     if (!(error instanceof DaemonError)) throw error;
     ownerSocket.close();
-    await lock.release();
+    await releaseLock();
     return fail(`cannot open the history ${historyFile}: ${error.message}`);
   }
   const appStore = new AppStore(args.workspace, stateDir, now);
   for (const action of await appStore.recover()) log.warn(action);
 
-  let resumeAfterInitialize: () => void = () => {};
-  const queue = new JobQueue({ enabled: config.useQueue, maxConcurrent: config.maxConcurrent });
-  const logQueue = () =>
-    log.info(
-      config.useQueue
-        ? `Generation queue enabled with max_concurrent=${config.maxConcurrent}`
-        : 'Generation queue disabled: every job starts at once',
-    );
-  logQueue();
-  const client = (maxRetries = config.maxRetries) =>
+  const config = () => settings.config;
+  const queue = new JobQueue({ enabled: config().useQueue, maxConcurrent: config().maxConcurrent });
+  const session: DaemonSession = new DaemonSession({
+    workspace: args.workspace,
+    settings,
+    state: store,
+    queue,
+    unfinishedJobs: () => store.listUnfinished().length,
+    resumeJobs: () => service.resumeUnfinished(),
+    // A check is marked running in the history when it starts; the latest jobs are where a daemon
+    // that stopped mid-check left such marks.
+    recheckApps: () => checks.resume(store.listJobs({ status: 'succeeded', limit: 1000 })),
+    onPaused: ({ reason, cause }) => clients.notifyAll(P.PausedNotification, { reason, cause }),
+    clock: NODE_CLOCK,
+    log,
+  });
+  const client = (maxRetries = config().maxRetries) =>
     new OpenRouterClient({
-      baseUrl: config.baseUrl,
-      apiKey,
+      baseUrl: config().baseUrl,
+      apiKey: settings.apiKey,
       scrubber,
       maxRetries,
-      backoffBaseMs: config.backoffBaseMs,
-      timeoutMs: config.timeoutMs,
-      maxResponseBytes: config.maxResponseBytes,
+      backoffBaseMs: config().backoffBaseMs,
+      timeoutMs: config().timeoutMs,
+      maxResponseBytes: config().maxResponseBytes,
       referer: 'https://github.com/appgen/appgen',
       title: 'AppGen',
     });
-  // Out of credits or without a key, every further call would fail too: jobs stay queued instead,
-  // across restarts, until the user resumes.
-  const pause = new QueuePause({
-    queue,
-    load: () => store.getState(PAUSE_STATE_KEY),
-    save: (text) => {
-      store.setState(PAUSE_STATE_KEY, text);
-      void store.saveSoon().catch(() => undefined); // the store logs and retries a failure
-    },
-    now,
-    onPaused: (state) => {
-      log.warn(state.reason);
-      clients.notifyAll(P.PausedNotification, { reason: state.reason, cause: state.cause });
-    },
-  });
-  if (pause.state) log.warn(`the queue stays paused since ${pause.state.since}: ${pause.state.reason}`);
-  const pausedReason = () => pause.state?.reason;
   const throttle = new ModelThrottle(() =>
-    config.useQueue ? config.maxConcurrent : Number.POSITIVE_INFINITY,
+    config().useQueue ? config().maxConcurrent : Number.POSITIVE_INFINITY,
   );
   // One attempt: the list only helps (pickers, estimates, model checks), and an offline daemon
   // should learn at once that it has none rather than after the backoffs.
   const models = new ModelCatalog(
     (signal) => client(0).listModels({ signal }),
-    () => config.baseUrl,
+    () => config().baseUrl,
   );
   const logUnused = logUnusedFieldsOnce((message, fields) => log.warn(message, fields));
   const templates = cachedCatalog(() => loadTemplates({ workspaceDir: args.workspace }).then(logUnused));
   const findTemplate = async (slug: string) => (await templates()).templates.find((t) => t.slug === slug);
   // The workspace's prompt overrides, read at most once a second like the templates.
   const promptSets = cachedCatalog(promptSetLoader(args.workspace));
-  const locks = new AppLocks(() => config.lockTimeoutMs);
+  const locks = new AppLocks(() => config().lockTimeoutMs);
   const service = new GenerationService({
     workspace: args.workspace,
     store,
@@ -205,8 +188,8 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     log,
     now,
     newId: randomUUID,
-    outputDir: () => config.outputDir,
-    findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
+    outputDir: () => config().outputDir,
+    findTemplate,
     callModel: throttle.wrap((request, options) => client().complete(request, options)),
     appStore,
     artifacts: new ArtifactStore(args.workspace, (text) => scrubber.scrub(text)),
@@ -214,11 +197,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     prompts: promptSets,
     checkPrompts: async (template) => checkTemplatePrompts(template, await promptSets()),
     modelNames: (name) => models.namesToCheck(name),
-    startGate: {
-      pass: (jobId) => pause.gate.pass(jobId),
-      ended: (jobId, outcome) => pause.jobEnded(jobId, outcome),
-      open: () => pause.gate.open(),
-    },
+    startGate: session.startGate,
     onChanged: (job: Job) => {
       clients.notifyAll(P.GenerationChangedNotification, job);
       batches.observe(job);
@@ -240,33 +219,12 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     onProgress: (progress) => batchProgress.push(progress.batchId, progress),
     recordBatch: (record) => store.recordBatch(record),
     getBatch: (batchId) => store.getBatch(batchId),
-    queuePaused: pausedReason,
-    estimate: async (jobs) => {
-      const known = await Promise.race([
-        models.list().catch(() => undefined),
-        new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000).unref()),
-      ]);
-      if (!known) return undefined;
-      const catalog = (await templates()).templates;
-      const sizes = new Map<string, number>(); // one prompt build per template, not per job
-      return estimateBatchCost({
-        jobs,
-        promptChars: (slug) => {
-          let size = sizes.get(slug);
-          if (size === undefined) {
-            const template = catalog.find((t) => t.slug === slug);
-            size = template
-              ? (['backend', 'frontend'] as const)
-                  .map((component) => buildPrompt({ template, component }))
-                  .reduce((sum, p) => sum + p.system.length + p.user.length, 0)
-              : 0;
-            sizes.set(slug, size);
-          }
-          return size;
-        },
-        prices: (model) => models.pricesOf(model),
-      });
-    },
+    queuePaused: () => session.paused?.reason,
+    estimate: batchCostEstimator({
+      loadModels: () => models.list(),
+      prices: (model) => models.pricesOf(model),
+      templates: async () => (await templates()).templates,
+    }),
     limitConcurrency: (batchId, maxConcurrent) => queue.limitGroup(batchId, maxConcurrent),
     dropQueued: (batchId) => queue.dropWaiting(batchId),
     prices: (model) => models.pricesOf(model),
@@ -277,23 +235,23 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     clients.notifyAll(P.ChecksChangedNotification, progress);
   });
   const python = new PythonCompiler(
-    () => ({ setting: config.checksPython, path: env.PATH ?? '', timeoutMs: 30_000 }),
+    () => ({ setting: config().checksPython, path: env.PATH ?? '', timeoutMs: 30_000 }),
     args.workspace,
   );
   const checks = new CheckService({
     workspace: args.workspace,
-    findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
+    findTemplate,
     withAppLock: (key, fn) => locks.runExclusive(key, fn),
     compilePython: (files) => python.compile(files),
-    smoke: smokeLevel(() => ({ python: config.checksPython, timeoutMs: config.checksTimeoutMs })),
+    smoke: smokeLevel(() => ({ python: config().checksPython, timeoutMs: config().checksTimeoutMs })),
     now,
     clock: () => performance.now(),
     getJob: (jobId) => store.getJob(jobId),
     updateJob: (jobId, patch) => service.update(jobId, patch),
     listJobs: (batchId) => store.listJobs({ batchId }),
     batchChecks: (batchId) => store.getBatch(batchId)?.options?.checks,
-    autoStatic: () => config.checksStatic,
-    concurrency: () => config.checksConcurrency,
+    autoStatic: () => config().checksStatic,
+    concurrency: () => config().checksConcurrency,
     onProgress: (progress) => checksProgress.push(progress.batchId ?? '', progress),
     onBatchChecked: (batchId) => batches.refreshReport(batchId),
     log,
@@ -313,7 +271,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       checksProgress.flush();
       await store.close();
       ownerSocket.close();
-      await lock.release();
+      await releaseLock();
       log.info('daemon stopped');
     })()
       .catch((error) => log.error('shutdown failed', { error }))
@@ -328,107 +286,29 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     busy: () => {
       const { queued, running } = service.counts();
       // A check under way keeps the daemon too: its result belongs in the history.
-      return running > 0 || (queued > 0 && pause.state === undefined) || checks.pending > 0;
+      return running > 0 || (queued > 0 && session.paused === undefined) || checks.pending > 0;
     },
     stop: () => void shutdown(0),
     log,
   });
 
-  const queueInfo = () => queue.info;
-  const handlersFor = (caller: ClientConnection): DaemonHandlers => ({
-    initialize: (params: P.InitializeParams) => {
-      const overrides = { ...(params.config ?? {}) };
-      const key =
-        params.apiKey ??
-        (overrides.OPENROUTER_API_KEY as string | undefined) ??
-        (overrides.apiKey as string | undefined);
-      // Settings come from the client that sends them (the editor); a client that sends none (the
-      // command line, relayed to an editor's daemon) leaves the ones in force.
-      if (params.config) config = applyOverrides(envConfig, overrides);
-      if (key === '') {
-        apiKey = undefined; // an empty key clears it ("Clear API Key")
-      } else if (key !== undefined) {
-        // A new key does not resume a paused queue: spending is the user's choice (daemon/resume).
-        apiKey = key;
-        log.redact(apiKey);
-      }
-      log.info('initialized', { client: params.clientName });
-      if (params.config) {
-        queue.configure({ enabled: config.useQueue, maxConcurrent: config.maxConcurrent });
-        logQueue();
-      }
-      resumeAfterInitialize();
-      return {
-        protocolVersion: P.PROTOCOL_VERSION,
-        daemonVersion: DAEMON_VERSION,
-        workspace: args.workspace,
-        queue: queueInfo(),
-        hasApiKey: apiKey !== undefined,
-        outputDir: config.outputDir,
-      } satisfies P.InitializeResult;
-    },
-    'daemon/status': () =>
-      ({
-        ...service.counts(),
-        queue: queueInfo(),
-        pid: process.pid,
-        workspace: args.workspace,
-        daemonVersion: DAEMON_VERSION,
-        hasApiKey: apiKey !== undefined,
-        uptimeMs: Date.now() - started,
-        ...(pause.state ? { paused: pause.state.reason, pauseCause: pause.state.cause } : {}),
-        history: (({ saves, checkpoints, logBytes, saveBusyMs }) => ({
-          saves,
-          checkpoints,
-          logBytes,
-          saveBusyMs,
-        }))(store.stats()),
-      }) satisfies P.StatusResult,
-    'daemon/resume': () => ({ resumed: pause.resume() }),
-    'daemon/shutdown': () => clients.shutdownRequested(caller),
-    'templates/list': async () => {
-      const { templates: list, problems } = await templates();
-      for (const problem of problems)
-        log.warn('template skipped', { file: problem.file, reason: problem.reason });
-      return list.map(
-        (t): P.TemplateSummary => ({
-          slug: t.slug,
-          name: t.name,
-          description: t.description ?? '',
-          category: t.category ?? '',
-          source: t.source,
-          ...unusedFieldsEntry(t),
-        }),
-      );
-    },
-    'prompts/render': (params: P.PromptsRenderParams) =>
-      renderPromptsRequest(params, { findTemplate, prompts: promptSets }),
-    'generation/start': (params: P.GenerationStartParams) => service.start(params),
-    'generation/get': (params: P.JobIdParams) => service.get(params.jobId),
-    'generation/list': (params: P.GenerationListParams) => service.list(params),
-    'generation/cancel': (params: P.JobIdParams) => ({ cancelled: service.cancel(params.jobId) }),
-    'generation/retry': (params: P.JobIdParams) => service.retry(params.jobId),
-    'batch/start': async (params: P.BatchStartParams) => {
-      await promptSets(); // a prompt file that does not compile refuses the batch, naming file and line
-      return batches.start(params.configPath);
-    },
-    'batch/status': (params: { batchId?: unknown }) => batches.status(params.batchId),
-    'batch/cancel': async (params: { batchId?: unknown }) => ({
-      cancelled: await batches.cancel(params.batchId),
-    }),
-    'history/list': (params: P.HistoryListParams) => store.listJobs(params),
-    'history/importLegacy': (params: { dbPath?: unknown }) => {
-      if (typeof params.dbPath !== 'string' || params.dbPath === '') {
-        throw new DaemonError('invalid_params', 'dbPath is required');
-      }
-      return store.importLegacy(resolve(args.workspace, params.dbPath));
-    },
-    'models/list': (params: { refresh?: unknown }) => models.list(params.refresh === true),
-    'app/check': (params: { jobId?: unknown; levels?: unknown }) => checks.check(params.jobId, params.levels),
-    'batch/check': (params: { batchId?: unknown; levels?: unknown }) =>
-      checks.checkBatch(params.batchId, params.levels),
+  const handlersFor = requestHandlers({
+    workspace: args.workspace,
+    pid: process.pid,
+    uptimeMs: () => Date.now() - started,
+    session,
+    clients,
+    queue,
+    service,
+    batches,
+    checks,
+    store,
+    models,
+    templates,
+    findTemplate,
+    prompts: promptSets,
+    log,
   });
-
   const serve = (client: ClientConnection) => {
     registerHandlers(client.connection, handlersFor(client), log);
     clients.add(client);
@@ -461,20 +341,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   batches.adopt(store.listUnfinished());
   // Jobs an earlier daemon left resume once the client has sent its key and settings (or soon
   // after start when no client says anything), so they do not run with the wrong ones.
-  resumeAfterInitialize = () => {
-    clearTimeout(resumeTimer);
-    resumeAfterInitialize = () => {};
-    // Without a key they would all fail on 401: they wait, paused, for a key and the user's resume.
-    if (apiKey === undefined && store.listUnfinished().length > 0) pause.pause('no_api_key');
-    const resumed = service.resumeUnfinished();
-    if (resumed > 0) log.info(`resumed ${resumed} unfinished job(s)`);
-    // A check is marked running in the history when it starts; the latest jobs are where a daemon
-    // that stopped mid-check left such marks.
-    const rechecked = checks.resume(store.listJobs({ status: 'succeeded', limit: 1000 }));
-    if (rechecked > 0) log.info(`checking again ${rechecked} app(s) whose check was interrupted`);
-  };
-  const resumeTimer = setTimeout(() => resumeAfterInitialize(), 5000);
-  resumeTimer.unref();
+  session.resumeAfterInitialize();
   log.info('daemon ready', { workspace: args.workspace, pid: process.pid, startupMs: Date.now() - started });
 }
 

@@ -1,43 +1,56 @@
 /**
- * Translates protocol requests into calls on the daemon's services and their results or errors back
- * into JSON-RPC. Every request of shared/protocol.ts has an entry here; a test checks it. Params
- * are checked against rpc/param-schemas.ts before a handler sees them.
+ * Puts the handler table (session/request-handlers.ts) on a client's connection: params are checked
+ * against rpc/param-schemas.ts before a handler sees them, and what a handler throws becomes a
+ * JSON-RPC error. The table's type holds it to shared/protocol.ts: one handler per request, with
+ * the request's params and result.
  */
-import { type MessageConnection, ResponseError } from 'vscode-jsonrpc';
+import { type MessageConnection, type RequestType, ResponseError } from 'vscode-jsonrpc';
 import { RpcErrorCodes } from '../shared/errors';
 import * as P from '../shared/protocol';
 import { ConfigError } from './config';
 import { asDaemonError, DaemonError } from './daemon-error';
 import type { Logger } from './logger';
 import { checkParams } from './rpc/param-checks';
-import { PARAM_SCHEMAS } from './rpc/param-schemas';
+import { PARAM_SCHEMAS, type RequestMethod } from './rpc/param-schemas';
 
-type Handler = (params: never) => unknown;
+/** A request the daemon answers, as `shared/protocol.ts` declares it. */
+export type DaemonRequest = (typeof P.ALL_REQUESTS)[number];
 
-/** What the handlers call; main.ts builds it. */
+/** The handler of `Request`: takes its params and gives its result (or a promise of it). */
+export type HandlerOf<Request> =
+  Request extends RequestType<infer Params, infer Result, void>
+    ? (params: Params) => Result | Promise<Result>
+    : never;
+
+/**
+ * One handler per request, each typed by its request: a handler whose params or result disagree with
+ * the protocol, or a request without a handler, does not compile.
+ */
 export type DaemonHandlers = {
-  // biome-ignore lint/suspicious/noExplicitAny: each handler declares its own params type
-  [K in (typeof P.ALL_REQUESTS)[number]['method']]: (params: any) => Promise<unknown> | unknown;
+  readonly [M in RequestMethod]: HandlerOf<Extract<DaemonRequest, { method: M }>>;
 };
 
 /** Registers every handler on the connection, mapping thrown errors to JSON-RPC errors. */
 export function registerHandlers(connection: MessageConnection, handlers: DaemonHandlers, log: Logger): void {
   for (const request of P.ALL_REQUESTS) {
-    const handler = handlers[request.method as keyof DaemonHandlers] as Handler | undefined;
-    if (!handler) throw new Error(`No handler for ${request.method}`);
-    const rule = PARAM_SCHEMAS[request.method];
+    const method: RequestMethod = request.method;
+    const handler: ((params: never) => unknown) | undefined = handlers[method];
+    if (!handler) throw new Error(`No handler for ${method}`);
+    const rule = PARAM_SCHEMAS[method];
     // vscode-jsonrpc passes params given by position as separate arguments, then the cancellation
     // token: one argument before the token is the params object (or the one positional value).
-    connection.onRequest(request.method, async (...args: unknown[]) => {
+    connection.onRequest(method, async (...args: unknown[]) => {
       if (args.length > 2) {
-        throw invalidParams(`${request.method} takes one params object, by name`);
+        throw invalidParams(`${method} takes one params object, by name`);
       }
       const checked = checkParams(rule, args.length === 2 ? args[0] : undefined);
       if (!checked.ok) throw invalidParams(checked.problem);
       try {
-        return await (handler as (p: unknown) => unknown)(checked.params);
+        // The params rule is the one check between the wire and the handlers: what passed it has
+        // the shape the protocol declares for this request.
+        return await handler(checked.params as never);
       } catch (error) {
-        throw toResponseError(request.method, error, log);
+        throw toResponseError(method, error, log);
       }
     });
   }

@@ -9,6 +9,18 @@ import type { DaemonSettingName, SettingWireValue } from './settings';
 export const PROTOCOL_VERSION = 1;
 
 /**
+ * A request whose method name is part of its type, so that the compiler holds the daemon's handler
+ * table and params rules to every request (a plain `RequestType` types its method as any string).
+ */
+export class ProtocolRequest<M extends string, P, R> extends RequestType<P, R, void> {
+  declare readonly method: M;
+
+  constructor(method: M) {
+    super(method);
+  }
+}
+
+/**
  * Settings a client may pass in `initialize`; each overrides the environment variable of the same
  * meaning. Keys may be given by their environment name (`GENERATION_MAX_CONCURRENT`) or by the
  * camelCase name of shared/settings.ts, which declares every setting (`maxConcurrent`).
@@ -41,7 +53,9 @@ export interface InitializeResult {
   outputDir: string;
 }
 /** Client -> daemon. The first request; may be sent again to change the key or settings. */
-export const InitializeRequest = new RequestType<InitializeParams, InitializeResult, void>('initialize');
+export const InitializeRequest = new ProtocolRequest<'initialize', InitializeParams, InitializeResult>(
+  'initialize',
+);
 
 export interface StatusResult {
   queued: number;
@@ -73,7 +87,9 @@ export interface HistorySaveStats {
   saveBusyMs: number;
 }
 /** Client -> daemon. Counts and settings in force. */
-export const StatusRequest = new RequestType<Record<string, never>, StatusResult, void>('daemon/status');
+export const StatusRequest = new ProtocolRequest<'daemon/status', Record<string, never>, StatusResult>(
+  'daemon/status',
+);
 
 /** What paused the queue: OpenRouter's 402, or jobs waiting for a key when the daemon started. */
 export type PauseCause = 'insufficient_credits' | 'no_api_key';
@@ -82,9 +98,11 @@ export type PauseCause = 'insufficient_credits' | 'no_api_key';
  * Client -> daemon. Starts waiting jobs again after the queue was paused. After a 402 one job goes
  * first; the others follow once it has succeeded.
  */
-export const ResumeRequest = new RequestType<Record<string, never>, { resumed: boolean }, void>(
+export const ResumeRequest = new ProtocolRequest<
   'daemon/resume',
-);
+  Record<string, never>,
+  { resumed: boolean }
+>('daemon/resume');
 
 export interface ShutdownResult {
   /**
@@ -97,7 +115,7 @@ export interface ShutdownResult {
  * Client -> daemon. Ends this client's connection. As the last client connected, it also aborts
  * running model calls (the jobs resume on the next start) and the daemon exits.
  */
-export const ShutdownRequest = new RequestType<Record<string, never>, ShutdownResult, void>(
+export const ShutdownRequest = new ProtocolRequest<'daemon/shutdown', Record<string, never>, ShutdownResult>(
   'daemon/shutdown',
 );
 
@@ -116,9 +134,11 @@ export interface TemplateSummary {
   unusedFields?: string[];
 }
 /** Client -> daemon. Built-in templates, overridden and extended by the workspace's. */
-export const TemplatesListRequest = new RequestType<Record<string, never>, TemplateSummary[], void>(
+export const TemplatesListRequest = new ProtocolRequest<
   'templates/list',
-);
+  Record<string, never>,
+  TemplateSummary[]
+>('templates/list');
 
 // ---- prompts ----
 
@@ -146,9 +166,11 @@ export interface PromptsRenderResult {
  * endpoints declare (a job lists those its generated backend serves). A broken prompt file is a
  * -32602 naming the file and line.
  */
-export const PromptsRenderRequest = new RequestType<PromptsRenderParams, PromptsRenderResult, void>(
+export const PromptsRenderRequest = new ProtocolRequest<
   'prompts/render',
-);
+  PromptsRenderParams,
+  PromptsRenderResult
+>('prompts/render');
 
 // ---- generation ----
 
@@ -167,28 +189,36 @@ export interface GenerationStartParams {
   options?: GenerationOptions;
 }
 /** Client -> daemon. Records a job (normally `queued`) and returns it. */
-export const GenerationStartRequest = new RequestType<GenerationStartParams, Job, void>('generation/start');
+export const GenerationStartRequest = new ProtocolRequest<'generation/start', GenerationStartParams, Job>(
+  'generation/start',
+);
 
 export interface JobIdParams {
   jobId: string;
 }
 /** Client -> daemon. One job by id. */
-export const GenerationGetRequest = new RequestType<JobIdParams, Job, void>('generation/get');
+export const GenerationGetRequest = new ProtocolRequest<'generation/get', JobIdParams, Job>('generation/get');
 
 export interface GenerationListParams {
   status?: JobStatus;
   batchId?: string;
 }
 /** Client -> daemon. Jobs of this workspace, newest first. */
-export const GenerationListRequest = new RequestType<GenerationListParams, Job[], void>('generation/list');
-
-/** Client -> daemon. Cancels a queued job or aborts a running one; nothing is committed. */
-export const GenerationCancelRequest = new RequestType<JobIdParams, { cancelled: boolean }, void>(
-  'generation/cancel',
+export const GenerationListRequest = new ProtocolRequest<'generation/list', GenerationListParams, Job[]>(
+  'generation/list',
 );
 
+/** Client -> daemon. Cancels a queued job or aborts a running one; nothing is committed. */
+export const GenerationCancelRequest = new ProtocolRequest<
+  'generation/cancel',
+  JobIdParams,
+  { cancelled: boolean }
+>('generation/cancel');
+
 /** Client -> daemon. Starts a new job for the same app as the given one. */
-export const GenerationRetryRequest = new RequestType<JobIdParams, Job, void>('generation/retry');
+export const GenerationRetryRequest = new ProtocolRequest<'generation/retry', JobIdParams, Job>(
+  'generation/retry',
+);
 
 // ---- batches ----
 
@@ -215,7 +245,9 @@ export interface BatchStartResult {
   warning?: string;
 }
 /** Client -> daemon. Validates a batch file and starts all its jobs, or none. */
-export const BatchStartRequest = new RequestType<BatchStartParams, BatchStartResult, void>('batch/start');
+export const BatchStartRequest = new ProtocolRequest<'batch/start', BatchStartParams, BatchStartResult>(
+  'batch/start',
+);
 
 export interface BatchProgress {
   batchId: string;
@@ -233,12 +265,16 @@ export interface BatchProgress {
   reportPath?: string;
 }
 /** Client -> daemon. Progress of one batch. */
-export const BatchStatusRequest = new RequestType<{ batchId: string }, BatchProgress, void>('batch/status');
+export const BatchStatusRequest = new ProtocolRequest<'batch/status', { batchId: string }, BatchProgress>(
+  'batch/status',
+);
 
 /** Client -> daemon. Cancels every unfinished job of a batch. */
-export const BatchCancelRequest = new RequestType<{ batchId: string }, { cancelled: number }, void>(
+export const BatchCancelRequest = new ProtocolRequest<
   'batch/cancel',
-);
+  { batchId: string },
+  { cancelled: number }
+>('batch/cancel');
 
 // ---- app checks ----
 
@@ -252,7 +288,7 @@ export interface AppCheckParams {
  * `check.verdict` `running` at once; `generation/changed` carries the result. A job still queued or
  * running, or one that wrote no app (failed, cancelled), is refused with -32602.
  */
-export const AppCheckRequest = new RequestType<AppCheckParams, Job, void>('app/check');
+export const AppCheckRequest = new ProtocolRequest<'app/check', AppCheckParams, Job>('app/check');
 
 export interface BatchCheckParams {
   batchId: string;
@@ -266,7 +302,9 @@ export interface BatchCheckResult {
   jobIds: string[];
 }
 /** Client -> daemon. Checks the app of every succeeded job of a batch (the latest per app). */
-export const BatchCheckRequest = new RequestType<BatchCheckParams, BatchCheckResult, void>('batch/check');
+export const BatchCheckRequest = new ProtocolRequest<'batch/check', BatchCheckParams, BatchCheckResult>(
+  'batch/check',
+);
 
 /** Progress of the checks of one batch (or, without `batchId`, of the checks of single jobs). */
 export interface ChecksProgress {
@@ -288,13 +326,15 @@ export interface HistoryListParams {
   status?: JobStatus;
 }
 /** Client -> daemon. Recorded jobs, finished or not, newest first. */
-export const HistoryListRequest = new RequestType<HistoryListParams, HistoryEntry[], void>('history/list');
+export const HistoryListRequest = new ProtocolRequest<'history/list', HistoryListParams, HistoryEntry[]>(
+  'history/list',
+);
 
 /** Client -> daemon. Imports the old tool's `generated_applications` table. */
-export const HistoryImportLegacyRequest = new RequestType<
+export const HistoryImportLegacyRequest = new ProtocolRequest<
+  'history/importLegacy',
   { dbPath: string },
-  { imported: number; skipped: number },
-  void
+  { imported: number; skipped: number }
 >('history/importLegacy');
 
 // ---- models ----
@@ -308,7 +348,9 @@ export interface ModelInfo {
   contextLength?: number;
 }
 /** Client -> daemon. OpenRouter's model list (cached by the daemon). */
-export const ModelsListRequest = new RequestType<{ refresh?: boolean }, ModelInfo[], void>('models/list');
+export const ModelsListRequest = new ProtocolRequest<'models/list', { refresh?: boolean }, ModelInfo[]>(
+  'models/list',
+);
 
 // ---- notifications ----
 

@@ -62,17 +62,29 @@ describe('ClientLifetime (how long the daemon lives for its clients)', () => {
     assert.deepEqual(second.sent, [{ reason: 'r' }]);
   });
 
-  it('keeps serving the others when the asking client disconnects before its shutdown is carried out', async () => {
+  it('keeps serving the others when the asking client disconnects before its shutdown takes effect', async () => {
     const editor = fakeClient('stdio');
     const cli = fakeClient();
     lifetime.add(editor.client);
     lifetime.add(cli.client);
-    busy = true; // a paused queue's waiting jobs, say
     assert.deepEqual(lifetime.shutdownRequested(cli.client), { otherClients: 1 });
-    cli.close(); // it had its reply and went
+    cli.close(); // it has the reply and closes its end before the daemon's next turn
     await turn();
     assert.equal(stops, 0, 'the editor is still connected');
     assert.equal(lifetime.size, 1);
+    assert.equal(cli.ended(), 0, 'nothing left to end');
+  });
+
+  it('stops on daemon/shutdown when the other clients left before it took effect', async () => {
+    const first = fakeClient('stdio');
+    const second = fakeClient();
+    lifetime.add(first.client);
+    lifetime.add(second.client);
+    busy = true;
+    assert.deepEqual(lifetime.shutdownRequested(first.client), { otherClients: 1 });
+    second.close();
+    await turn();
+    assert.equal(stops, 1, 'the asking client is the last one now');
   });
 
   it('still stops on daemon/shutdown from the last client when it disconnects at once', async () => {
