@@ -9,6 +9,7 @@ import { planApi } from './api-plan';
 import { type ApiEndpoint, apiEndpointsIn } from './api-spec';
 import { flaskRoute } from './flask-handlers';
 import { FLASK_IMPORTS, FLASK_RUNTIME } from './flask-runtime';
+import { FLASK_RUNTIME_EXTRAS } from './flask-runtime-extras';
 import { pythonLiteral } from './python-literal';
 import type { PromptMessage } from './simulated-reply';
 
@@ -64,6 +65,8 @@ export function flaskApp(endpoints: readonly ApiEndpoint[], model: string): stri
     `NAMED_STORES = ${pythonLiteral(Object.fromEntries(named))}`,
     '',
     FLASK_RUNTIME,
+    '',
+    FLASK_RUNTIME_EXTRAS,
     ...seeded.flatMap((store) => [
       '# No endpoint creates these records: the app starts with them.',
       `seed(${pythonLiteral(store.key)}, ${pythonLiteral(store.seeds)})`,
