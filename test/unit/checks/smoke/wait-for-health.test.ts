@@ -39,6 +39,25 @@ describe('smoke health wait', () => {
     assert.deepEqual(time.sleeps, [20, 40, 80, 100]);
   });
 
+  it('asks again as soon as the app prints something, not a pause later', async () => {
+    const answers = [refused, refused, ok];
+    let printedCalls = 0;
+    const result = await waitForHealth({
+      ask: async () => answers.shift()!,
+      exited: never,
+      limitMs: 10_000,
+      clock: () => 0,
+      // A pause that never ends by itself: only the app's output ends it.
+      sleep: () => new Promise<void>(() => {}),
+      printed: async () => {
+        printedCalls += 1;
+      },
+    });
+    assert.deepEqual(result, { ok: true });
+    assert.equal(answers.length, 0);
+    assert.equal(printedCalls, 2);
+  });
+
   it('gives up at the limit with the last answer', async () => {
     const time = fakeTime();
     const asked: number[] = [];
