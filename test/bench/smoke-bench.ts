@@ -1,19 +1,34 @@
 /**
- * Smoke check benchmark: the passing fixture app checked from start to cleanup (copy, Python
- * start, health, every probe, stop, removal), alone and then N at once in a line of two. The line
- * should cost no more than the checks themselves: wall time against N x one check / 2.
+ * Smoke check benchmark: a passing app checked from start to cleanup (copy, Python start, health,
+ * every probe, stop, removal). First the demo's apps, as the simulator's well-behaved models write
+ * them, one at a time; then the passing fixture app alone and N at once in a line of two. The line
+ * should cost no more than the checks themselves: wall time against N x one check / 2. As a check
+ * is mostly Python's CPU, the machine's own parallelism is measured beside it: two CPU-bound
+ * processes at once against one alone (2.0 when the other work on the machine takes nothing).
  * Hooked into run.ts (BENCH_ONLY=smoke); BENCH_SMOKE_APPS sets N (default 20).
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { findPython } from '../../daemon/checks/smoke/find-python';
 import { probeNamespace } from '../../daemon/checks/smoke/network-isolation';
 import { runSmokeCheck } from '../../daemon/checks/smoke/run-smoke-check';
 import { createSmokeLimiter } from '../../daemon/checks/smoke/smoke-limiter';
 import type { SmokeResult } from '../../daemon/checks/smoke/smoke-result';
+import { DEMO_MODELS, DEMO_TEMPLATES } from '../../daemon/cli/demo';
+import { extractComponentFiles } from '../../daemon/merger/extract-files';
+import { buildPrompt } from '../../daemon/prompts/build-prompt';
+import { modelConvention } from '../../daemon/simulator/model-conventions';
+import { simulatedReply } from '../../daemon/simulator/simulated-reply';
+import { builtinTemplates } from '../../daemon/templates/builtin-templates';
+import type { Template } from '../../daemon/templates/template';
+import { validateTemplate } from '../../daemon/templates/validate-template';
 
 const APP_DIR = resolve(__dirname, '../fixtures/apps/smoke-pass');
 const CONCURRENCY = 2;
+const run = promisify(execFile);
 
 interface Spread {
   median: number;
@@ -23,7 +38,10 @@ interface Spread {
 
 export interface SmokeBenchResult {
   isolation: string;
-  /** One check, start to cleanup (its durationMs), after a first one that finds the interpreter. */
+  /** Each demo app (template x well-behaved demo model) checked alone, start to cleanup. */
+  demoApps: { template: string; model: string; ms: number }[];
+  demoAppMs: Spread;
+  /** One check of the fixture app, start to cleanup (its durationMs), after a first one that finds the interpreter. */
   oneAppMs: Spread;
   apps: number;
   concurrency: number;
@@ -31,6 +49,8 @@ export interface SmokeBenchResult {
   /** N x the median of one check / concurrency. */
   idealMs: number;
   ratio: Spread;
+  /** Two CPU-bound Python processes at once against one alone, measured around each line. */
+  cpuParallelism: Spread;
 }
 
 function spread(values: number[]): Spread {
@@ -40,11 +60,53 @@ function spread(values: number[]): Spread {
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
-async function checkOnce(limiter?: ReturnType<typeof createSmokeLimiter>): Promise<SmokeResult> {
-  const template = JSON.parse(readFileSync(join(APP_DIR, 'template.json'), 'utf8'));
-  const result = await runSmokeCheck({ appDir: APP_DIR, template, limiter });
-  if (result.verdict !== 'passed') throw new Error(`bench check ${result.verdict}: ${result.reason}`);
+async function checkOnce(
+  appDir: string,
+  template: { api_endpoints: Template['api_endpoints'] },
+  limiter?: ReturnType<typeof createSmokeLimiter>,
+): Promise<SmokeResult> {
+  const result = await runSmokeCheck({ appDir, template, limiter });
+  if (result.verdict !== 'passed')
+    throw new Error(`bench check of ${appDir} ${result.verdict}: ${result.reason}`);
   return result;
+}
+
+function builtinTemplate(slug: string): Template {
+  const file = builtinTemplates.find((candidate) => candidate.fileName === `${slug}.json`);
+  const parsed = file && validateTemplate(file.data, file.fileName);
+  if (!parsed?.ok) throw new Error(`no built-in template ${slug}`);
+  return parsed.template;
+}
+
+/** The backend a simulated model writes for the template, as the merger extracts it, in a new app folder. */
+function simulatedApp(root: string, template: Template, model: string): string {
+  const prompt = buildPrompt({ template, component: 'backend' });
+  const answer = simulatedReply(
+    [
+      { role: 'system', content: prompt.system },
+      { role: 'user', content: prompt.user },
+    ],
+    model,
+  );
+  const appDir = mkdtempSync(join(root, 'demo-app-'));
+  for (const file of extractComponentFiles('backend', answer, 'stop')) {
+    mkdirSync(dirname(join(appDir, file.path)), { recursive: true });
+    writeFileSync(join(appDir, file.path), file.content);
+  }
+  return appDir;
+}
+
+/** Wall time of `count` CPU-bound Python processes started at once. */
+async function burn(python: string, count: number): Promise<number> {
+  const started = performance.now();
+  const loop = 'x = 0\nfor i in range(4_000_000):\n    x += i\n';
+  await Promise.all(Array.from({ length: count }, () => run(python, ['-c', loop])));
+  return performance.now() - started;
+}
+
+async function cpuParallelism(python: string): Promise<number> {
+  const one = await burn(python, 1);
+  return (CONCURRENCY * one) / (await burn(python, CONCURRENCY));
 }
 
 /** Undefined (with the reason printed) where no Python can run the app. */
@@ -55,26 +117,48 @@ export async function runSmokeBench(runs: number, apps: number): Promise<SmokeBe
     return undefined;
   }
   const isolation = (await probeNamespace(python.executable)).usable ? 'namespace' : 'host';
-  await checkOnce();
+  const fixture = JSON.parse(readFileSync(join(APP_DIR, 'template.json'), 'utf8'));
+  await checkOnce(APP_DIR, fixture);
+
+  const root = mkdtempSync(join(tmpdir(), 'appgen-bench-demo-apps-'));
+  const demoApps: SmokeBenchResult['demoApps'] = [];
+  try {
+    const models = DEMO_MODELS.filter((model) => modelConvention(model, 0) === undefined);
+    for (const slug of DEMO_TEMPLATES) {
+      const template = builtinTemplate(slug);
+      for (const model of models) {
+        const appDir = simulatedApp(root, template, model);
+        demoApps.push({ template: slug, model, ms: (await checkOnce(appDir, template)).durationMs });
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+
   const single: number[] = [];
-  for (let i = 0; i < Math.max(runs, 5); i++) single.push((await checkOnce()).durationMs);
+  for (let i = 0; i < Math.max(runs, 5); i++) single.push((await checkOnce(APP_DIR, fixture)).durationMs);
   const oneAppMs = spread(single);
   const idealMs = (apps * oneAppMs.median) / CONCURRENCY;
   const walls: number[] = [];
-  for (let run = 0; run < runs; run++) {
+  const parallelism: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    parallelism.push(await cpuParallelism(python.executable));
     const limiter = createSmokeLimiter(CONCURRENCY);
     const started = performance.now();
-    await Promise.all(Array.from({ length: apps }, () => checkOnce(limiter)));
+    await Promise.all(Array.from({ length: apps }, () => checkOnce(APP_DIR, fixture, limiter)));
     walls.push(performance.now() - started);
+    parallelism.push(await cpuParallelism(python.executable));
   }
-  const wallMs = spread(walls);
   return {
     isolation,
+    demoApps,
+    demoAppMs: spread(demoApps.map((app) => app.ms)),
     oneAppMs,
     apps,
     concurrency: CONCURRENCY,
-    wallMs,
+    wallMs: spread(walls),
     idealMs,
     ratio: spread(walls.map((wall) => wall / idealMs)),
+    cpuParallelism: spread(parallelism),
   };
 }
