@@ -3,11 +3,13 @@
  * costs grow with the work. Runs the real bundled daemon against the simulator with fixed latencies,
  * each case several times, and prints medians with their spread; writes bench/results.json.
  * Never part of `npm test`. BENCH_RUNS (default 3), BENCH_QUICK=1 (smaller sizes), BENCH_ONLY (a
- * comma-separated choice of scheduling, disk, merge, history, cold, smoke, faults, ack, soak),
+ * comma-separated choice of scheduling, disk, merge, history, cold, smoke, faults, ack, soak,
+ * batch-scale, checks),
  * BENCH_SIZES and BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated),
  * BENCH_SMOKE_APPS (the smoke case's N), BENCH_FAULT_JOBS (the faults case's N), BENCH_SOAK_JOBS
  * and BENCH_SOAK_SEED (the soak's size and its random choices), BENCH_BATCH_JOBS and
- * BENCH_REPORT_MODELS (the batch-scale case's sizes) adjust it.
+ * BENCH_REPORT_MODELS (the batch-scale case's sizes), BENCH_CHECKS_JOBS and BENCH_CHECKS_LATENCY_MS
+ * (the checks case's N and L) adjust it.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { DAEMON_JS, spawnDaemon } from '../support/daemon-process';
 import { batchScale, reportBuild } from './batch-scale-bench';
+import { runChecksBatchBench } from './checks-batch-bench';
 import { runFaultsBench } from './faults-bench';
 import { runHistoryBench } from './history-bench';
 import { startSimulatorThread } from './simulator-thread';
@@ -40,6 +43,7 @@ const CASES = [
   'ack',
   'soak',
   'batch-scale',
+  'checks',
 ] as const;
 const ONLY = (process.env.BENCH_ONLY ?? CASES.join(',')).split(',').map((name) => name.trim());
 for (const name of ONLY) {
@@ -581,6 +585,29 @@ async function main(): Promise<void> {
       `  report of ${report.models} models x ${report.templates} template: ${report.buildMs.toFixed(0)} ms (${report.buildCpuMs.toFixed(0)} ms of CPU)`,
     );
     results.batchScale = { ...row, report };
+  }
+
+  if (runs('checks')) {
+    const [jobs] = listFromEnv('BENCH_CHECKS_JOBS') ?? [QUICK ? 50 : 100];
+    const [latencyMs] = listFromEnv('BENCH_CHECKS_LATENCY_MS') ?? [200];
+    console.log(
+      `\n9b. A batch with static checks on and off: N=${jobs} C=8 L=${latencyMs} ms, the simulator's apps of five templates`,
+    );
+    const row = await runChecksBatchBench({ jobs: jobs!, concurrency: 8, latencyMs: latencyMs!, runs: RUNS });
+    const of = (checks: boolean) => row.runs.filter((run) => run.checks === checks);
+    const [off, on] = [of(false), of(true)];
+    const ratio = (list: typeof off) => stat(list.map((run) => run.wallMs / row.idealMs));
+    console.log(`  ideal ${row.idealMs.toFixed(0)} ms`);
+    console.log(
+      `  checks off: wall/ideal ${show(ratio(off), 3)}  daemon CPU ${show(stat(off.map((r) => r.cpuMsPerJob)))} ms/job`,
+    );
+    console.log(
+      `  checks on:  wall/ideal ${show(ratio(on), 3)}  daemon CPU ${show(stat(on.map((r) => r.cpuMsPerJob)))} ms/job  last check ${show(stat(on.map((r) => r.checksTailMs)), 0)} ms after the last job`,
+    );
+    console.log(
+      `  on / off: ${show(stat(on.map((run, i) => run.wallMs / off[i]!.wallMs)), 3)} (target <= 1.03)`,
+    );
+    results.checksBatch = row;
   }
 
   console.log('\n10. Growth from the smallest to the largest N');
