@@ -510,7 +510,7 @@ async function main(): Promise<void> {
         `  N=${apps} at C=${smoke.concurrency}: wall ${show(smoke.wallMs, 0)} ms  ideal ${smoke.idealMs.toFixed(0)} ms  wall/ideal ${show(smoke.ratio, 3)} (target <= 1.2)`,
       );
       console.log(
-        `  the machine meanwhile: ${smoke.concurrency} CPU-bound processes at once ran ${show(smoke.cpuParallelism)} times as fast as one alone`,
+        `  the machine meanwhile: ${smoke.concurrency} Python starts (import flask) at once went ${show(smoke.startParallelism)} times as fast as one alone (${smoke.concurrency} on idle cores)`,
       );
     }
     results.smoke = smoke ?? null;
