@@ -512,6 +512,9 @@ async function main(): Promise<void> {
       console.log(
         `  the machine meanwhile: ${smoke.concurrency} Python starts (import flask) at once went ${show(smoke.startParallelism)} times as fast as one alone (${smoke.concurrency} on idle cores)`,
       );
+      console.log(
+        `  CPU per check (checker and app): ${smoke.cpuMsPerCheck.alone.toFixed(0)} ms alone, ${show(smoke.cpuMsPerCheck.inLine, 0)} ms in the line`,
+      );
     }
     results.smoke = smoke ?? null;
   }

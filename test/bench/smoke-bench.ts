@@ -51,6 +51,18 @@ export interface SmokeBenchResult {
   ratio: Spread;
   /** Two Python starts at once against one alone (2 on idle cores), measured around each line. */
   startParallelism: Spread;
+  /** CPU time (this process and the apps) per check, alone and in the line: what the line adds. */
+  cpuMsPerCheck: { alone: number; inLine: Spread };
+}
+
+const CLOCK_TICKS = 100;
+
+/** CPU time (ms) of this process and of its children that ended (the checked apps). */
+function cpuMs(): number {
+  const own = process.cpuUsage();
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  const children = ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
+  return (own.user + own.system) / 1000 + children;
 }
 
 function spread(values: number[]): Spread {
@@ -141,17 +153,22 @@ export async function runSmokeBench(runs: number, apps: number): Promise<SmokeBe
   }
 
   const single: number[] = [];
+  const cpuBefore = cpuMs();
   for (let i = 0; i < Math.max(runs, 5); i++) single.push((await checkOnce(APP_DIR, fixture)).durationMs);
+  const cpuAlone = (cpuMs() - cpuBefore) / single.length;
   const oneAppMs = spread(single);
   const idealMs = (apps * oneAppMs.median) / CONCURRENCY;
   const walls: number[] = [];
   const parallelism: number[] = [];
+  const cpuInLine: number[] = [];
   for (let i = 0; i < runs; i++) {
     parallelism.push(await startParallelism(python.executable));
     const limiter = createSmokeLimiter(CONCURRENCY);
     const started = performance.now();
+    const cpuStarted = cpuMs();
     await Promise.all(Array.from({ length: apps }, () => checkOnce(APP_DIR, fixture, limiter)));
     walls.push(performance.now() - started);
+    cpuInLine.push((cpuMs() - cpuStarted) / apps);
     parallelism.push(await startParallelism(python.executable));
   }
   return {
@@ -165,5 +182,6 @@ export async function runSmokeBench(runs: number, apps: number): Promise<SmokeBe
     idealMs,
     ratio: spread(walls.map((wall) => wall / idealMs)),
     startParallelism: spread(parallelism),
+    cpuMsPerCheck: { alone: cpuAlone, inLine: spread(cpuInLine) },
   };
 }
