@@ -27,6 +27,8 @@ export interface HealthWaitOptions {
 /** The longest one health request may take before it is asked again. */
 export const HEALTH_REQUEST_MS = 2_000;
 const BACKOFF_MS = [20, 40, 80, 100];
+/** The shortest pause even when the app prints: one that prints all the time is not asked in a loop. */
+export const MIN_PAUSE_MS = 5;
 
 export async function waitForHealth(options: HealthWaitOptions): Promise<HealthWait> {
   const { ask, limitMs, clock, sleep } = options;
@@ -48,7 +50,9 @@ export async function waitForHealth(options: HealthWaitOptions): Promise<HealthW
     const pause = Math.min(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!, Math.max(0, end - clock()));
     const woke = await Promise.race([
       sleep(pause).then(() => undefined),
-      ...(options.printed ? [options.printed().then(() => undefined)] : []),
+      ...(options.printed
+        ? [options.printed().then(() => sleep(Math.min(MIN_PAUSE_MS, pause)).then(() => undefined))]
+        : []),
       ended,
     ]);
     if (woke) return { ok: false, exit: woke.ended };
