@@ -3,11 +3,13 @@
  * costs grow with the work. Runs the real bundled daemon against the simulator with fixed latencies,
  * each case several times, and prints medians with their spread; writes bench/results.json.
  * Never part of `npm test`. BENCH_RUNS (default 3), BENCH_QUICK=1 (smaller sizes), BENCH_ONLY (a
- * comma-separated choice of scheduling, disk, merge, history, cold, smoke, faults, ack, soak),
+ * comma-separated choice of scheduling, disk, merge, history, cold, smoke, faults, ack, soak,
+ * batch-scale, checks),
  * BENCH_SIZES and BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated),
  * BENCH_SMOKE_APPS (the smoke case's N), BENCH_FAULT_JOBS (the faults case's N), BENCH_SOAK_JOBS
  * and BENCH_SOAK_SEED (the soak's size and its random choices), BENCH_BATCH_JOBS and
- * BENCH_REPORT_MODELS (the batch-scale case's sizes) adjust it.
+ * BENCH_REPORT_MODELS (the batch-scale case's sizes), BENCH_CHECKS_JOBS and BENCH_CHECKS_LATENCY_MS
+ * (the checks case's N and L) adjust it.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { DAEMON_JS, spawnDaemon } from '../support/daemon-process';
 import { batchScale, reportBuild } from './batch-scale-bench';
+import { runChecksBatchBench } from './checks-batch-bench';
 import { runFaultsBench } from './faults-bench';
 import { runHistoryBench } from './history-bench';
 import { startSimulatorThread } from './simulator-thread';
@@ -40,6 +43,7 @@ const CASES = [
   'ack',
   'soak',
   'batch-scale',
+  'checks',
 ] as const;
 const ONLY = (process.env.BENCH_ONLY ?? CASES.join(',')).split(',').map((name) => name.trim());
 for (const name of ONLY) {
@@ -493,12 +497,23 @@ async function main(): Promise<void> {
 
   if (runs('smoke')) {
     const apps = Number(process.env.BENCH_SMOKE_APPS ?? 20);
-    console.log('\n5b. Smoke checks of the passing fixture app (real Python)');
+    console.log('\n5b. Smoke checks of passing apps (real Python)');
     const smoke = await runSmokeBench(RUNS, apps);
     if (smoke) {
-      console.log(`  one app, start to cleanup: ${show(smoke.oneAppMs, 0)} ms (${smoke.isolation} network)`);
       console.log(
-        `  N=${apps} at C=${smoke.concurrency}: wall ${show(smoke.wallMs, 0)} ms  ideal ${smoke.idealMs.toFixed(0)} ms  wall/ideal ${show(smoke.ratio, 3)}`,
+        `  the demo's ${smoke.demoApps.length} apps (simulated), each start to cleanup: ${show(smoke.demoAppMs, 0)} ms (target <= 3000; ${smoke.isolation} network)`,
+      );
+      for (const app of smoke.demoApps)
+        console.log(`    ${app.model} ${app.template}: ${app.ms.toFixed(0)} ms`);
+      console.log(`  the fixture app, start to cleanup: ${show(smoke.oneAppMs, 0)} ms`);
+      console.log(
+        `  N=${apps} at C=${smoke.concurrency}: wall ${show(smoke.wallMs, 0)} ms  ideal ${smoke.idealMs.toFixed(0)} ms  wall/ideal ${show(smoke.ratio, 3)} (target <= 1.2)`,
+      );
+      console.log(
+        `  the machine meanwhile: ${smoke.concurrency} Python starts (import flask) at once went ${show(smoke.startParallelism)} times as fast as one alone (${smoke.concurrency} on idle cores)`,
+      );
+      console.log(
+        `  CPU per check (checker and app): ${smoke.cpuMsPerCheck.alone.toFixed(0)} ms alone, ${show(smoke.cpuMsPerCheck.inLine, 0)} ms in the line`,
       );
     }
     results.smoke = smoke ?? null;
@@ -573,6 +588,29 @@ async function main(): Promise<void> {
       `  report of ${report.models} models x ${report.templates} template: ${report.buildMs.toFixed(0)} ms (${report.buildCpuMs.toFixed(0)} ms of CPU)`,
     );
     results.batchScale = { ...row, report };
+  }
+
+  if (runs('checks')) {
+    const [jobs] = listFromEnv('BENCH_CHECKS_JOBS') ?? [QUICK ? 50 : 100];
+    const [latencyMs] = listFromEnv('BENCH_CHECKS_LATENCY_MS') ?? [200];
+    console.log(
+      `\n9b. A batch with static checks on and off: N=${jobs} C=8 L=${latencyMs} ms, the simulator's apps of five templates`,
+    );
+    const row = await runChecksBatchBench({ jobs: jobs!, concurrency: 8, latencyMs: latencyMs!, runs: RUNS });
+    const of = (checks: boolean) => row.runs.filter((run) => run.checks === checks);
+    const [off, on] = [of(false), of(true)];
+    const ratio = (list: typeof off) => stat(list.map((run) => run.wallMs / row.idealMs));
+    console.log(`  ideal ${row.idealMs.toFixed(0)} ms`);
+    console.log(
+      `  checks off: wall/ideal ${show(ratio(off), 3)}  daemon CPU ${show(stat(off.map((r) => r.cpuMsPerJob)))} ms/job`,
+    );
+    console.log(
+      `  checks on:  wall/ideal ${show(ratio(on), 3)}  daemon CPU ${show(stat(on.map((r) => r.cpuMsPerJob)))} ms/job  last check ${show(stat(on.map((r) => r.checksTailMs)), 0)} ms after the last job`,
+    );
+    console.log(
+      `  on / off: ${show(stat(on.map((run, i) => run.wallMs / off[i]!.wallMs)), 3)} (target <= 1.03)`,
+    );
+    results.checksBatch = row;
   }
 
   console.log('\n10. Growth from the smallest to the largest N');

@@ -17,6 +17,8 @@ export interface SimulatorThreadOptions {
   answerBytes: number;
   /** The model that answers with app code of that size. */
   model: string;
+  /** The model answers as the simulator's own models do (apps from the prompt's specification), whatever their size. */
+  simulatedAnswers?: boolean;
   /** A share of that model's requests fails. */
   faults?: RandomFaults;
   /** Model ids `GET /models` lists (at the simulator's default prices) instead of its own list. */
@@ -80,11 +82,15 @@ async function serve(options: SimulatorThreadOptions): Promise<void> {
   });
   sim.setModelBehavior(options.model, {
     ...(options.faults ? { randomFaults: options.faults } : {}),
-    content: (messages) =>
-      answerOfSize(
-        /React|frontend/.test(messages[0]?.content ?? '') ? 'frontend' : 'backend',
-        options.answerBytes,
-      ),
+    ...(options.simulatedAnswers
+      ? {}
+      : {
+          content: (messages: { content: string }[]) =>
+            answerOfSize(
+              /React|frontend/.test(messages[0]?.content ?? '') ? 'frontend' : 'backend',
+              options.answerBytes,
+            ),
+        }),
   });
   parentPort!.on('message', (message) => {
     if (message !== 'served') return;

@@ -1,19 +1,34 @@
 /**
- * Smoke check benchmark: the passing fixture app checked from start to cleanup (copy, Python
- * start, health, every probe, stop, removal), alone and then N at once in a line of two. The line
- * should cost no more than the checks themselves: wall time against N x one check / 2.
+ * Smoke check benchmark: a passing app checked from start to cleanup (copy, Python start, health,
+ * every probe, stop, removal). First the demo's apps, as the simulator's well-behaved models write
+ * them, one at a time; then the passing fixture app alone and N at once in a line of two. The line
+ * should cost no more than the checks themselves: wall time against N x one check / 2. As a check
+ * is mostly the app's Python starting, the machine's own parallelism is measured beside it: two
+ * Python processes importing Flask at once against one alone (2.0 when nothing else runs).
  * Hooked into run.ts (BENCH_ONLY=smoke); BENCH_SMOKE_APPS sets N (default 20).
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { findPython } from '../../daemon/checks/smoke/find-python';
 import { probeNamespace } from '../../daemon/checks/smoke/network-isolation';
 import { runSmokeCheck } from '../../daemon/checks/smoke/run-smoke-check';
 import { createSmokeLimiter } from '../../daemon/checks/smoke/smoke-limiter';
 import type { SmokeResult } from '../../daemon/checks/smoke/smoke-result';
+import { DEMO_MODELS, DEMO_TEMPLATES } from '../../daemon/cli/demo';
+import { extractComponentFiles } from '../../daemon/merger/extract-files';
+import { buildPrompt } from '../../daemon/prompts/build-prompt';
+import { modelConvention } from '../../daemon/simulator/model-conventions';
+import { simulatedReply } from '../../daemon/simulator/simulated-reply';
+import { builtinTemplates } from '../../daemon/templates/builtin-templates';
+import type { Template } from '../../daemon/templates/template';
+import { validateTemplate } from '../../daemon/templates/validate-template';
 
 const APP_DIR = resolve(__dirname, '../fixtures/apps/smoke-pass');
 const CONCURRENCY = 2;
+const run = promisify(execFile);
 
 interface Spread {
   median: number;
@@ -23,7 +38,10 @@ interface Spread {
 
 export interface SmokeBenchResult {
   isolation: string;
-  /** One check, start to cleanup (its durationMs), after a first one that finds the interpreter. */
+  /** Each demo app (template x well-behaved demo model) checked alone, start to cleanup. */
+  demoApps: { template: string; model: string; ms: number }[];
+  demoAppMs: Spread;
+  /** One check of the fixture app, start to cleanup (its durationMs), after a first one that finds the interpreter. */
   oneAppMs: Spread;
   apps: number;
   concurrency: number;
@@ -31,6 +49,20 @@ export interface SmokeBenchResult {
   /** N x the median of one check / concurrency. */
   idealMs: number;
   ratio: Spread;
+  /** Two Python starts at once against one alone (2 on idle cores), measured around each line. */
+  startParallelism: Spread;
+  /** CPU time (this process and the apps) per check, alone and in the line: what the line adds. */
+  cpuMsPerCheck: { alone: number; inLine: Spread };
+}
+
+const CLOCK_TICKS = 100;
+
+/** CPU time (ms) of this process and of its children that ended (the checked apps). */
+function cpuMs(): number {
+  const own = process.cpuUsage();
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  const children = ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
+  return (own.user + own.system) / 1000 + children;
 }
 
 function spread(values: number[]): Spread {
@@ -40,11 +72,58 @@ function spread(values: number[]): Spread {
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
-async function checkOnce(limiter?: ReturnType<typeof createSmokeLimiter>): Promise<SmokeResult> {
-  const template = JSON.parse(readFileSync(join(APP_DIR, 'template.json'), 'utf8'));
-  const result = await runSmokeCheck({ appDir: APP_DIR, template, limiter });
-  if (result.verdict !== 'passed') throw new Error(`bench check ${result.verdict}: ${result.reason}`);
+async function checkOnce(
+  appDir: string,
+  template: { api_endpoints: Template['api_endpoints'] },
+  limiter?: ReturnType<typeof createSmokeLimiter>,
+): Promise<SmokeResult> {
+  const result = await runSmokeCheck({ appDir, template, limiter });
+  if (result.verdict !== 'passed')
+    throw new Error(`bench check of ${appDir} ${result.verdict}: ${result.reason}`);
   return result;
+}
+
+function builtinTemplate(slug: string): Template {
+  const file = builtinTemplates.find((candidate) => candidate.fileName === `${slug}.json`);
+  const parsed = file && validateTemplate(file.data, file.fileName);
+  if (!parsed?.ok) throw new Error(`no built-in template ${slug}`);
+  return parsed.template;
+}
+
+/** The backend a simulated model writes for the template, as the merger extracts it, in a new app folder. */
+function simulatedApp(root: string, template: Template, model: string): string {
+  const prompt = buildPrompt({ template, component: 'backend' });
+  const answer = simulatedReply(
+    [
+      { role: 'system', content: prompt.system },
+      { role: 'user', content: prompt.user },
+    ],
+    model,
+  );
+  const appDir = mkdtempSync(join(root, 'demo-app-'));
+  for (const file of extractComponentFiles('backend', answer, 'stop')) {
+    mkdirSync(dirname(join(appDir, file.path)), { recursive: true });
+    writeFileSync(join(appDir, file.path), file.content);
+  }
+  return appDir;
+}
+
+/** Wall time of `count` Python processes importing Flask (most of what a check costs), started at once. */
+async function pythonStarts(python: string, count: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(Array.from({ length: count }, () => run(python, ['-c', 'import flask, flask_cors'])));
+  return performance.now() - started;
+}
+
+/** How many times as fast as one alone CONCURRENCY Python starts at once go: CONCURRENCY on idle cores. */
+async function startParallelism(python: string): Promise<number> {
+  const one: number[] = [];
+  const many: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    one.push(await pythonStarts(python, 1));
+    many.push(await pythonStarts(python, CONCURRENCY));
+  }
+  return (CONCURRENCY * spread(one).median) / spread(many).median;
 }
 
 /** Undefined (with the reason printed) where no Python can run the app. */
@@ -55,26 +134,54 @@ export async function runSmokeBench(runs: number, apps: number): Promise<SmokeBe
     return undefined;
   }
   const isolation = (await probeNamespace(python.executable)).usable ? 'namespace' : 'host';
-  await checkOnce();
+  const fixture = JSON.parse(readFileSync(join(APP_DIR, 'template.json'), 'utf8'));
+  await checkOnce(APP_DIR, fixture);
+
+  const root = mkdtempSync(join(tmpdir(), 'appgen-bench-demo-apps-'));
+  const demoApps: SmokeBenchResult['demoApps'] = [];
+  try {
+    const models = DEMO_MODELS.filter((model) => modelConvention(model, 0) === undefined);
+    for (const slug of DEMO_TEMPLATES) {
+      const template = builtinTemplate(slug);
+      for (const model of models) {
+        const appDir = simulatedApp(root, template, model);
+        demoApps.push({ template: slug, model, ms: (await checkOnce(appDir, template)).durationMs });
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+
   const single: number[] = [];
-  for (let i = 0; i < Math.max(runs, 5); i++) single.push((await checkOnce()).durationMs);
+  const cpuBefore = cpuMs();
+  for (let i = 0; i < Math.max(runs, 5); i++) single.push((await checkOnce(APP_DIR, fixture)).durationMs);
+  const cpuAlone = (cpuMs() - cpuBefore) / single.length;
   const oneAppMs = spread(single);
   const idealMs = (apps * oneAppMs.median) / CONCURRENCY;
   const walls: number[] = [];
-  for (let run = 0; run < runs; run++) {
+  const parallelism: number[] = [];
+  const cpuInLine: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    parallelism.push(await startParallelism(python.executable));
     const limiter = createSmokeLimiter(CONCURRENCY);
     const started = performance.now();
-    await Promise.all(Array.from({ length: apps }, () => checkOnce(limiter)));
+    const cpuStarted = cpuMs();
+    await Promise.all(Array.from({ length: apps }, () => checkOnce(APP_DIR, fixture, limiter)));
     walls.push(performance.now() - started);
+    cpuInLine.push((cpuMs() - cpuStarted) / apps);
+    parallelism.push(await startParallelism(python.executable));
   }
-  const wallMs = spread(walls);
   return {
     isolation,
+    demoApps,
+    demoAppMs: spread(demoApps.map((app) => app.ms)),
     oneAppMs,
     apps,
     concurrency: CONCURRENCY,
-    wallMs,
+    wallMs: spread(walls),
     idealMs,
     ratio: spread(walls.map((wall) => wall / idealMs)),
+    startParallelism: spread(parallelism),
+    cpuMsPerCheck: { alone: cpuAlone, inLine: spread(cpuInLine) },
   };
 }

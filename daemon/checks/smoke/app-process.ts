@@ -33,6 +33,7 @@ export class AppProcess {
   private readonly child: ChildProcess;
   /** When the app started (clock ticks since boot): what it started cannot be older. */
   private readonly startTime: number | undefined;
+  private readonly printWaiters: (() => void)[] = [];
 
   constructor(options: {
     python: string;
@@ -51,8 +52,14 @@ export class AppProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.startTime = this.child.pid === undefined ? undefined : startTimeOf(this.child.pid);
-    this.child.stdout!.on('data', (chunk: Buffer) => this.stdout.push(chunk));
-    this.child.stderr!.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      this.stdout.push(chunk);
+      this.wakeWaiters();
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderr.push(chunk);
+      this.wakeWaiters();
+    });
     this.exited = new Promise((resolve) => {
       this.child.once('error', (error) => {
         this.exit ??= { code: null, signal: null, error: error.message };
@@ -63,10 +70,21 @@ export class AppProcess {
         resolve(this.exit);
       });
     });
+    void this.exited.then(() => this.wakeWaiters());
   }
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Resolves when the app next writes to stdout or stderr, or has ended. */
+  printed(): Promise<void> {
+    if (this.exit) return Promise.resolve();
+    return new Promise((resolve) => this.printWaiters.push(resolve));
+  }
+
+  private wakeWaiters(): void {
+    for (const wake of this.printWaiters.splice(0)) wake();
   }
 
   /** Ends the app and everything it started; resolves when none of it is alive. */
@@ -74,9 +92,10 @@ export class AppProcess {
     const pgid = this.child.pid;
     if (pgid !== undefined) {
       signalGroup(pgid, 'SIGTERM');
-      if (!(await until(() => livingGroupMembers(pgid).length === 0, STOP_GRACE_MS))) {
+      // The app's own exit is the usual end of the group: look again then, not a poll later.
+      if (!(await until(() => livingGroupMembers(pgid).length === 0, STOP_GRACE_MS, this.exited))) {
         signalGroup(pgid, 'SIGKILL');
-        await until(() => livingGroupMembers(pgid).length === 0, STOP_GRACE_MS);
+        await until(() => livingGroupMembers(pgid).length === 0, STOP_GRACE_MS, this.exited);
       }
     }
     // Processes that left the group (setsid, a double fork) were never asked nicely and are not now.
@@ -111,12 +130,18 @@ async function within(promise: Promise<unknown>, limitMs: number): Promise<void>
   clearTimeout(timer);
 }
 
-/** Polls `done` until it holds or `limitMs` passes; tells which. */
-async function until(done: () => boolean, limitMs: number): Promise<boolean> {
+/**
+ * Polls `done` until it holds or `limitMs` passes; tells which. The first pause ends early when
+ * `wake` settles.
+ */
+async function until(done: () => boolean, limitMs: number, wake?: Promise<unknown>): Promise<boolean> {
   const end = Date.now() + limitMs;
+  let early = wake;
   for (;;) {
     if (done()) return true;
     if (Date.now() >= end) return false;
-    await sleep(POLL_MS);
+    if (early) await within(early, POLL_MS);
+    else await sleep(POLL_MS);
+    early = undefined;
   }
 }

@@ -138,6 +138,7 @@ async function check(options: SmokeCheckOptions): Promise<SmokeResult> {
     const health = await waitForHealth({
       ask: (timeoutMs) => sendHttp(target, { method: 'GET', path: '/api/health', timeoutMs }),
       exited: app.exited,
+      printed: () => app!.printed(),
       limitMs: Math.min(options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS, deadline - clock()),
       clock,
       sleep: (ms) => sleep(ms),

@@ -1,6 +1,8 @@
 /**
  * Waiting for a started app to answer `GET /api/health` with 2xx: polled with a short backoff,
- * up to a limit, and given up at once when the app's process ends.
+ * up to a limit, and given up at once when the app's process ends. A pause ends early when the app
+ * prints something: servers say they listen (Flask's "Running on ...") the moment they do, so the
+ * next request goes out then instead of up to a pause later.
  */
 import type { AppExit } from './app-process';
 import type { HttpAnswer } from './probe-http';
@@ -18,11 +20,15 @@ export interface HealthWaitOptions {
   limitMs: number;
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** Resolves when the app next prints something (a reason to ask again at once). */
+  printed?: () => Promise<void>;
 }
 
 /** The longest one health request may take before it is asked again. */
 export const HEALTH_REQUEST_MS = 2_000;
 const BACKOFF_MS = [20, 40, 80, 100];
+/** The shortest pause even when the app prints: one that prints all the time is not asked in a loop. */
+export const MIN_PAUSE_MS = 5;
 
 export async function waitForHealth(options: HealthWaitOptions): Promise<HealthWait> {
   const { ask, limitMs, clock, sleep } = options;
@@ -42,7 +48,13 @@ export async function waitForHealth(options: HealthWaitOptions): Promise<HealthW
     last = asked;
     if (asked.status !== undefined && asked.status >= 200 && asked.status < 300) return { ok: true };
     const pause = Math.min(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!, Math.max(0, end - clock()));
-    const woke = await Promise.race([sleep(pause).then(() => undefined), ended]);
+    const woke = await Promise.race([
+      sleep(pause).then(() => undefined),
+      ...(options.printed
+        ? [options.printed().then(() => sleep(Math.min(MIN_PAUSE_MS, pause)).then(() => undefined))]
+        : []),
+      ended,
+    ]);
     if (woke) return { ok: false, exit: woke.ended };
   }
 }

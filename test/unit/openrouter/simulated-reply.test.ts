@@ -107,6 +107,29 @@ describe('simulated replies', () => {
     assert.deepEqual([...flavors].sort(), [0, 1], 'both info-string forms are in use');
   });
 
+  it('writes the example bodies of a specified endpoint into app.py, and serves it by them', () => {
+    const content = [
+      '### POST /api/notes',
+      'Create a note',
+      'Request body (example):',
+      '```json',
+      '{"title": "Meeting"}',
+      '```',
+      'Response body (example):',
+      '```json',
+      '{"id": 5, "title": "Meeting", "pinned": false}',
+      '```',
+    ].join('\n');
+    const reply = simulatedReply(
+      [{ role: 'user', content: `Write the Flask backend.\n\n${content}` }],
+      'x/y',
+    );
+    assert.match(reply, /^POST_API_NOTES_FIELDS = \{"title": "Meeting"\}$/m);
+    assert.match(reply, /^POST_API_NOTES_EXAMPLE = \{"id": 5, "title": "Meeting", "pinned": False\}$/m);
+    assert.match(reply, /data = json_body\(POST_API_NOTES_FIELDS\)\n/);
+    assert.match(reply, /return jsonify\(shape\(POST_API_NOTES_EXAMPLE, note\)\), 201\n/);
+  });
+
   it('invents a small resource when the prompt names no endpoints', () => {
     const reply = simulatedReply([{ role: 'user', content: 'Write a Flask backend.' }], 'x/y');
     assert.match(reply, /'\/api\/items'/);
