@@ -12,12 +12,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { DEMO_MODELS, DEMO_TEMPLATES } from '../../cli/demo';
 import { findPython } from '../../daemon/checks/smoke/find-python';
 import { probeNamespace } from '../../daemon/checks/smoke/network-isolation';
 import { runSmokeCheck } from '../../daemon/checks/smoke/run-smoke-check';
 import { createSmokeLimiter } from '../../daemon/checks/smoke/smoke-limiter';
 import type { SmokeResult } from '../../daemon/checks/smoke/smoke-result';
-import { DEMO_MODELS, DEMO_TEMPLATES } from '../../daemon/cli/demo';
 import { extractComponentFiles } from '../../daemon/merger/extract-files';
 import { buildPrompt } from '../../daemon/prompts/build-prompt';
 import { modelConvention } from '../../daemon/simulator/model-conventions';

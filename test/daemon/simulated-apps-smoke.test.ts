@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkDetailsPath } from '../../daemon/checks/check-details';
 import { builtinTemplates } from '../../daemon/templates/builtin-templates';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
+import { checkDetailsFile } from '../../shared/workspace-layout';
 import { type GenerationHarness, harnessPerTest, MODEL } from '../support/generation-harness';
 import { needPython } from './smoke-helpers';
 
@@ -25,7 +25,9 @@ function checked(h: GenerationHarness, jobId: string, after: number): Promise<Jo
 
 /** What the check found wrong, from its details file: the failed probes and the findings. */
 function failures(h: GenerationHarness, job: Job): string {
-  const details = JSON.parse(readFileSync(join(h.workspace, checkDetailsPath(job)), 'utf8'));
+  const details = JSON.parse(
+    readFileSync(join(h.workspace, checkDetailsFile(job.modelSlug, job.appNum, job.id)), 'utf8'),
+  );
   const probes = (details.levels ?? [])
     .flatMap((level: { probes?: { verdict: string; name: string; reason?: string }[] }) => level.probes ?? [])
     .filter((probe: { verdict: string }) => probe.verdict !== 'ok')
