@@ -7,7 +7,9 @@ import {
   FIRST_BACKEND_PORT,
   findAppPorts,
   INSERT_APP_PORTS,
+  listAppPorts,
   type PortQueries,
+  sharedAppPorts,
 } from './app-ports';
 import { type BatchRecord, batchToRow, rowToBatch } from './batch-record';
 import { HistoryDatabase } from './history-database';
@@ -72,6 +74,8 @@ export class HistoryStore {
   /** Ports never change once allocated, so each app's are looked up once. */
   private readonly ports = new Map<string, AppPorts>();
   private nextPortOffset: number | undefined;
+  /** Every recorded pair, once none is left to give an app of its own (see `sharedAppPorts`). */
+  private sharedPorts: AppPorts[] | undefined;
 
   private constructor(
     db: HistoryDatabase,
@@ -170,10 +174,23 @@ export class HistoryStore {
     if (cached) return { ...cached };
     let ports = findAppPorts(this.portQueries, modelSlug, appNum);
     if (!ports) {
-      ports = allocateAppPorts(this.portQueries, modelSlug, appNum, this.nextPortOffset);
-      // Only this store adds ports, so the pair after this one is the next free candidate.
-      this.nextPortOffset = ports.backend - FIRST_BACKEND_PORT + 1;
-      this.saver.markDirty();
+      const allocated = this.sharedPorts
+        ? undefined
+        : allocateAppPorts(this.portQueries, modelSlug, appNum, this.nextPortOffset);
+      if (allocated) {
+        // Only this store adds ports, so the pair after this one is the next free candidate.
+        this.nextPortOffset = allocated.backend - FIRST_BACKEND_PORT + 1;
+        this.saver.markDirty();
+        ports = allocated;
+      } else {
+        if (!this.sharedPorts) {
+          this.sharedPorts = listAppPorts(this.portQueries);
+          this.log('every port pair is taken: later apps share the ports of earlier ones', {
+            apps: this.sharedPorts.length,
+          });
+        }
+        ports = sharedAppPorts(this.sharedPorts, modelSlug, appNum);
+      }
     }
     this.ports.set(key, ports);
     return { ...ports };
@@ -297,6 +314,7 @@ export class HistoryStore {
   /** The port functions' queries, through the statement cache; what they add is logged. */
   private readonly portQueries: PortQueries = {
     first: (sql, params) => this.db.first(sql, params),
+    all: (sql, params) => this.db.all(sql, params).map((row) => Object.values(row)),
     run: (sql, params) => {
       this.db.run(sql, params);
       if (sql === INSERT_APP_PORTS) this.saver.recordChange({ s: 'ports', p: params });

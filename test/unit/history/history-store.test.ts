@@ -210,6 +210,26 @@ describe('HistoryStore', () => {
     });
   });
 
+  describe('app ports past the last pair', () => {
+    it('gives the 30,001st app and later ones the ports of an earlier app, the same pair each time and after a restart', async function () {
+      this.timeout(120_000); // 30,000 apps are recorded first
+      for (let n = 1; n <= 30_000; n++) store.portsFor('m', n);
+      const late = store.portsFor('late', 1);
+      assert.ok(late.backend >= 5001 && late.frontend <= 65535);
+      assert.deepEqual(store.portsFor('late', 1), late, 'the same pair when asked again');
+      const others = Array.from({ length: 50 }, (_, i) => store.portsFor('late', i + 2));
+      assert.ok(new Set(others.map((p) => p.backend)).size > 40, 'spread over the earlier apps');
+      await store.close();
+      store = await open();
+      assert.deepEqual(store.portsFor('late', 1), late, 'and after a restart');
+      assert.deepEqual(
+        store.portsFor('m', 17),
+        { backend: 5017, frontend: 8017 },
+        'the earlier apps keep theirs',
+      );
+    });
+  });
+
   describe('batches', () => {
     it('records a batch and updates it', () => {
       store.recordBatch({
