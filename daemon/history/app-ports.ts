@@ -1,5 +1,5 @@
 import type { SqlValue } from 'sql.js';
-import { DaemonError } from '../daemon-error';
+import { appKey } from '../../shared/workspace-layout';
 
 /** The ports a generated app's backend and frontend listen on. */
 export interface AppPorts {
@@ -8,12 +8,10 @@ export interface AppPorts {
 }
 
 /**
- * The statements the port functions need, run by the store with its prepared-statement cache:
- * preparing a statement costs more than running it, and ports are asked for on every job.
+ * The statements the port book needs, run by the store with its prepared-statement cache; what it
+ * inserts the store logs (see change-log.ts).
  */
 export interface PortQueries {
-  /** The first row of a query, or undefined. */
-  first(sql: string, params: SqlValue[]): SqlValue[] | undefined;
   /** Every row of a query. */
   all(sql: string, params: SqlValue[]): SqlValue[][];
   run(sql: string, params: SqlValue[]): void;
@@ -23,51 +21,70 @@ export const FIRST_BACKEND_PORT = 5001;
 export const FIRST_FRONTEND_PORT = 8001;
 const LAST_PORT = 65535;
 
-const FIND = 'SELECT backend_port, frontend_port FROM app_ports WHERE model_slug = ? AND app_num = ?';
-const HIGHEST = `SELECT MAX(backend_port) - ${FIRST_BACKEND_PORT} + 1, MAX(frontend_port) - ${FIRST_FRONTEND_PORT} + 1 FROM app_ports`;
-const TAKEN = 'SELECT 1 FROM app_ports WHERE backend_port IN (?, ?) OR frontend_port IN (?, ?) LIMIT 1';
-/** Every pair in the order apps got them (rows are never deleted, so the order is for good). */
-const ALL_PAIRS = 'SELECT backend_port, frontend_port FROM app_ports ORDER BY rowid';
+/** Every app's pair in the order apps got them (rows are never deleted, so the order is for good). */
+const ALL_PORTS = 'SELECT model_slug, app_num, backend_port, frontend_port FROM app_ports ORDER BY rowid';
 /** The one statement that adds ports; the store logs what it runs (see change-log.ts). */
 export const INSERT_APP_PORTS =
   'INSERT INTO app_ports (model_slug, app_num, backend_port, frontend_port) VALUES (?, ?, ?, ?)';
 
-/** The ports recorded for an app, if any. */
-export function findAppPorts(db: PortQueries, modelSlug: string, appNum: number): AppPorts | undefined {
-  const row = db.first(FIND, [modelSlug, appNum]);
-  return row ? { backend: Number(row[0]), frontend: Number(row[1]) } : undefined;
-}
-
 /**
- * Records ports for an app that has none: the next pair after the highest allocated so far,
- * skipping any port already used by another app on either side, so every port in the workspace
- * belongs to one app. Returns the ports recorded, or undefined when no such pair is left (after
- * 30,000 apps; see `sharedAppPorts`). `nextOffset`, when the caller knows it (it allocated the last
- * pair itself), spares the query for the highest pair.
+ * Which ports each app has, read from the history once and then kept in memory: every job asks
+ * (its prompts name them), and a batch of thousands asked the database three times per job. Only
+ * the store that holds this book adds ports, so memory and the table stay the same.
+ *
+ * An app gets the next pair after the highest given so far, skipping any port another app has on
+ * either side (the two ranges meet after 3,000 apps), so every port in the workspace belongs to one
+ * app. Past the last pair (after 30,000 apps) an app shares the pair of an earlier one (see
+ * `sharedPair`), recorded nowhere.
  */
-export function allocateAppPorts(
-  db: PortQueries,
-  modelSlug: string,
-  appNum: number,
-  nextOffset?: number,
-): AppPorts | undefined {
-  const row = nextOffset === undefined ? db.first(HIGHEST, []) : undefined;
-  let offset = nextOffset ?? Math.max(0, Number(row?.[0] ?? 0), Number(row?.[1] ?? 0));
-  // Both ranges grow upwards, so after about 3,000 apps the backend range reaches the frontend
-  // one; a port already taken on either side is skipped. The unique indexes make each probe cheap.
-  for (; ; offset++) {
-    const backend = FIRST_BACKEND_PORT + offset;
-    const frontend = FIRST_FRONTEND_PORT + offset;
-    if (frontend > LAST_PORT) return undefined;
-    if (db.first(TAKEN, [backend, frontend, backend, frontend])) continue;
-    db.run(INSERT_APP_PORTS, [modelSlug, appNum, backend, frontend]);
-    return { backend, frontend };
-  }
-}
+export class AppPortBook {
+  private readonly byApp = new Map<string, AppPorts>();
+  private readonly used = new Set<number>();
+  private readonly pairs: AppPorts[] = [];
+  private nextOffset = 0;
+  private full = false;
 
-/** Every recorded pair, in the order apps got them. */
-export function listAppPorts(db: Pick<PortQueries, 'all'>): AppPorts[] {
-  return db.all(ALL_PAIRS, []).map((row) => ({ backend: Number(row[0]), frontend: Number(row[1]) }));
+  constructor(private readonly db: PortQueries) {
+    for (const [slug, appNum, backend, frontend] of db.all(ALL_PORTS, [])) {
+      this.remember(String(slug), Number(appNum), { backend: Number(backend), frontend: Number(frontend) });
+    }
+  }
+
+  /** The app's ports, given now (and recorded) when it has none. */
+  portsFor(modelSlug: string, appNum: number): { ports: AppPorts; recorded: boolean } {
+    const found = this.byApp.get(appKey(modelSlug, appNum));
+    if (found) return { ports: { ...found }, recorded: false };
+    for (; !this.full; this.nextOffset++) {
+      const backend = FIRST_BACKEND_PORT + this.nextOffset;
+      const frontend = FIRST_FRONTEND_PORT + this.nextOffset;
+      if (frontend > LAST_PORT) {
+        this.full = true;
+        break;
+      }
+      if (this.used.has(backend) || this.used.has(frontend)) continue;
+      this.db.run(INSERT_APP_PORTS, [modelSlug, appNum, backend, frontend]);
+      this.remember(modelSlug, appNum, { backend, frontend });
+      return { ports: { backend, frontend }, recorded: true };
+    }
+    return { ports: sharedPair(this.pairs, modelSlug, appNum), recorded: false };
+  }
+
+  /** Whether apps have begun to share ports (every pair is taken). */
+  get sharing(): boolean {
+    return this.full;
+  }
+
+  private remember(modelSlug: string, appNum: number, ports: AppPorts): void {
+    this.byApp.set(appKey(modelSlug, appNum), ports);
+    this.used.add(ports.backend);
+    this.used.add(ports.frontend);
+    this.pairs.push(ports);
+    this.nextOffset = Math.max(
+      this.nextOffset,
+      ports.backend - FIRST_BACKEND_PORT + 1,
+      ports.frontend - FIRST_FRONTEND_PORT + 1,
+    );
+  }
 }
 
 /**
@@ -76,13 +93,12 @@ export function listAppPorts(db: Pick<PortQueries, 'all'>): AppPorts[] {
  * resumed job's prompts do not change) without anything being recorded. Two apps that share
  * ports cannot run at once; with tens of thousands of apps in one workspace that is the price.
  */
-export function sharedAppPorts(pairs: readonly AppPorts[], modelSlug: string, appNum: number): AppPorts {
-  let hash = 0x811c9dc5; // FNV-1a: stable across runs and machines, unlike anything seeded
-  for (const char of `${modelSlug}/app${appNum}`) {
-    hash ^= char.codePointAt(0) ?? 0;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+export function sharedPair(pairs: readonly AppPorts[], modelSlug: string, appNum: number): AppPorts {
+  let hash = 0x811c9dc5; // FNV-1a: the same on every run and machine
+  for (const char of appKey(modelSlug, appNum)) {
+    hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193) >>> 0;
   }
   const pair = pairs[hash % pairs.length];
-  if (!pair) throw new DaemonError('internal', 'no app ports are recorded to share');
+  if (!pair) throw new Error('no app ports are recorded to share');
   return { ...pair };
 }

@@ -1,16 +1,7 @@
 import type { SqlJsStatic, SqlValue } from 'sql.js';
 import type { Job } from '../../shared/job';
 import { DaemonError } from '../daemon-error';
-import {
-  type AppPorts,
-  allocateAppPorts,
-  FIRST_BACKEND_PORT,
-  findAppPorts,
-  INSERT_APP_PORTS,
-  listAppPorts,
-  type PortQueries,
-  sharedAppPorts,
-} from './app-ports';
+import { AppPortBook, type AppPorts, INSERT_APP_PORTS, type PortQueries } from './app-ports';
 import { type BatchRecord, batchToRow, rowToBatch } from './batch-record';
 import { HistoryDatabase } from './history-database';
 import { HistorySaver, type SaveOptions, type SaveStats } from './history-saver';
@@ -71,11 +62,8 @@ export class HistoryStore {
   private readonly now: Clock;
   private readonly log: HistoryLog;
   private closed = false;
-  /** Ports never change once allocated, so each app's are looked up once. */
-  private readonly ports = new Map<string, AppPorts>();
-  private nextPortOffset: number | undefined;
-  /** Every recorded pair, once none is left to give an app of its own (see `sharedAppPorts`). */
-  private sharedPorts: AppPorts[] | undefined;
+  /** Every app's ports, read on the first request (after the change log's replay). */
+  private portBook: AppPortBook | undefined;
 
   private constructor(
     db: HistoryDatabase,
@@ -165,35 +153,21 @@ export class HistoryStore {
 
   /**
    * The ports of an app: allocated on first request (backend from 5001, frontend from 8001 up),
-   * the same ever after, and never shared with another app of the workspace.
+   * the same ever after, and never shared with another app of the workspace until every pair is
+   * taken (see `AppPortBook`).
    */
   portsFor(modelSlug: string, appNum: number): AppPorts {
     this.ensureOpen();
-    const key = `${modelSlug}/${appNum}`;
-    const cached = this.ports.get(key);
-    if (cached) return { ...cached };
-    let ports = findAppPorts(this.portQueries, modelSlug, appNum);
-    if (!ports) {
-      const allocated = this.sharedPorts
-        ? undefined
-        : allocateAppPorts(this.portQueries, modelSlug, appNum, this.nextPortOffset);
-      if (allocated) {
-        // Only this store adds ports, so the pair after this one is the next free candidate.
-        this.nextPortOffset = allocated.backend - FIRST_BACKEND_PORT + 1;
-        this.saver.markDirty();
-        ports = allocated;
-      } else {
-        if (!this.sharedPorts) {
-          this.sharedPorts = listAppPorts(this.portQueries);
-          this.log('every port pair is taken: later apps share the ports of earlier ones', {
-            apps: this.sharedPorts.length,
-          });
-        }
-        ports = sharedAppPorts(this.sharedPorts, modelSlug, appNum);
-      }
+    this.portBook ??= new AppPortBook(this.portQueries);
+    const wasSharing = this.portBook.sharing;
+    const { ports, recorded } = this.portBook.portsFor(modelSlug, appNum);
+    if (recorded) this.saver.markDirty();
+    if (!wasSharing && this.portBook.sharing) {
+      this.log('every port pair is taken: later apps share the ports of earlier ones', {
+        app: `${modelSlug}/app${appNum}`,
+      });
     }
-    this.ports.set(key, ports);
-    return { ...ports };
+    return ports;
   }
 
   /** Records a batch or replaces its record (by id). */
@@ -313,7 +287,6 @@ export class HistoryStore {
 
   /** The port functions' queries, through the statement cache; what they add is logged. */
   private readonly portQueries: PortQueries = {
-    first: (sql, params) => this.db.first(sql, params),
     all: (sql, params) => this.db.all(sql, params).map((row) => Object.values(row)),
     run: (sql, params) => {
       this.db.run(sql, params);
