@@ -30,7 +30,7 @@ import { LatestPerTick } from './latest-per-tick';
 import { createLogger } from './logger';
 import { ModelCatalog } from './model-catalog';
 import { ModelThrottle } from './model-throttle';
-import { OpenRouterClient } from './openrouter/openrouter-client';
+import { openRouterProvider } from './openrouter/openrouter-provider';
 import { ownOrRelay } from './owner-or-relay';
 import { OwnerSocket } from './owner-socket';
 import { buildPrompt } from './prompts/build-prompt';
@@ -154,8 +154,10 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
         : 'Generation queue disabled: every job starts at once',
     );
   logQueue();
+  // The model provider (docs/architecture.md, "A model provider"), and its client for the settings in force.
+  const provider = openRouterProvider;
   const client = (maxRetries = config.maxRetries) =>
-    new OpenRouterClient({
+    provider.connect({
       baseUrl: config.baseUrl,
       apiKey,
       scrubber,
@@ -163,8 +165,6 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       backoffBaseMs: config.backoffBaseMs,
       timeoutMs: config.timeoutMs,
       maxResponseBytes: config.maxResponseBytes,
-      referer: 'https://github.com/appgen/appgen',
-      title: 'AppGen',
     });
   // Out of credits or without a key, every further call would fail too: jobs stay queued instead,
   // across restarts, until the user resumes.
@@ -208,6 +208,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     outputDir: () => config.outputDir,
     findTemplate: async (slug) => (await templates()).templates.find((t) => t.slug === slug),
     callModel: throttle.wrap((request, options) => client().complete(request, options)),
+    provider,
     appStore,
     artifacts: new ArtifactStore(args.workspace, (text) => scrubber.scrub(text)),
     locks,

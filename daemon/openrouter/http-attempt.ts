@@ -1,7 +1,7 @@
 import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ErrorCode } from '../../shared/errors';
-import type { ChatUsage } from './completion';
+import type { ChatUsage } from '../provider/chat-call';
 import type { RetryFacts } from './retry-policy';
 
 /** A response whose headers have arrived; `body` is still to be read. */
