@@ -35,7 +35,8 @@ const copyPrompts = {
 };
 
 // undici is a bundle of its own, dist/undici-agent.js, that the daemon requires on its first model
-// call: inlined, its megabyte of code would be parsed by every daemon as it starts.
+// call: inlined, its code would be parsed by every daemon as it starts. The daemon's dynamic import
+// of it becomes a require, which spares Node's ES module loader scanning the file for its exports.
 const UNDICI_AGENT = 'undici-agent';
 const keepUndiciApart = {
   name: 'keep-undici-apart',
@@ -87,6 +88,7 @@ const builds = [
     entryPoints: { daemon: 'daemon/main.ts' },
     outdir: 'dist',
     plugins: [copyWasm, copyPrompts, keepUndiciApart],
+    supported: { 'dynamic-import': false },
   },
   { ...common, entryPoints: { [UNDICI_AGENT]: `daemon/openrouter/${UNDICI_AGENT}.ts` }, outdir: 'dist' },
   {
