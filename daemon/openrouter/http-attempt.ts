@@ -14,10 +14,10 @@ export interface HttpResponse {
 
 let agent: Promise<Dispatcher> | undefined;
 /**
- * undici's keep-alive agent, loaded on the first model call (a dynamic import of a file the bundle
- * keeps apart): cold start and a daemon that only lists history never pay for it. A load that
- * fails is an error of the installation, not of the network: it is thrown, not retried, and the
- * next call tries again.
+ * undici's keep-alive agent, loaded on the first model request (a dynamic import, which the bundle
+ * makes a require of a file it keeps apart): cold start and a daemon that only lists history never
+ * pay for it. A load that fails is an error of the installation, not of the network: it is thrown,
+ * not retried, and the next call tries again.
  */
 function keepAliveAgent(): Promise<Dispatcher> {
   agent ??= import('./undici-agent').then(
