@@ -34,6 +34,20 @@ const copyPrompts = {
   },
 };
 
+// undici is a bundle of its own, dist/undici-agent.js, that the daemon requires on its first model
+// call: inlined, its code would be parsed by every daemon as it starts. The daemon's dynamic import
+// of it becomes a require, which spares Node's ES module loader scanning the file for its exports.
+const UNDICI_AGENT = 'undici-agent';
+const keepUndiciApart = {
+  name: 'keep-undici-apart',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^\\./${UNDICI_AGENT}$`) }, () => ({
+      path: `./${UNDICI_AGENT}.js`,
+      external: true,
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
@@ -69,7 +83,14 @@ const builds = [
     target: 'es2022',
     plugins: [copyCompareCss],
   },
-  { ...common, entryPoints: { daemon: 'daemon/main.ts' }, outdir: 'dist', plugins: [copyWasm, copyPrompts] },
+  {
+    ...common,
+    entryPoints: { daemon: 'daemon/main.ts' },
+    outdir: 'dist',
+    plugins: [copyWasm, copyPrompts, keepUndiciApart],
+    supported: { 'dynamic-import': false },
+  },
+  { ...common, entryPoints: { [UNDICI_AGENT]: `daemon/openrouter/${UNDICI_AGENT}.ts` }, outdir: 'dist' },
   {
     ...common,
     entryPoints: { cli: 'cli/main.ts' },

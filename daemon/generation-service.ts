@@ -354,7 +354,7 @@ export class GenerationService {
       job.id,
       status === 'succeeded'
         ? 'succeeded'
-        : finished.error?.code === 'insufficient_credits'
+        : finished.error && this.deps.provider.failureMeaning(finished.error) === 'out_of_credits'
           ? 'no_credits'
           : 'other',
     );

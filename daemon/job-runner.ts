@@ -22,16 +22,17 @@ import { extractComponentFiles } from './merger/extract-files';
 import { checkAppImports } from './merger/import-check';
 import { planAppMerge } from './merger/plan-app-merge';
 import { assertNoSymlinkEscape } from './merger/symlink-guard';
-import type { ChatRequest, ChatResult, RetryNotice } from './openrouter/openrouter-client';
 import { buildPrompt, type Prompt } from './prompts/build-prompt';
 import { extractRoutes } from './prompts/extract-routes';
 import { promptHash } from './prompts/prompt-hash';
 import type { PromptSet } from './prompts/prompt-set';
 import { overridesUsed } from './prompts/template-prompts';
+import type { ChatRequest, ChatResult, RetryNotice } from './provider/chat-call';
+import type { ModelProvider } from './provider/model-provider';
 import { renderScaffold } from './scaffold/render-scaffold';
 import type { Template } from './templates/template';
 
-/** The model call, as the job needs it; the OpenRouter client provides it. */
+/** The model call, as the job needs it: the provider client's `complete` (through the throttle). */
 export type ModelCaller = (
   request: ChatRequest,
   options: { signal: AbortSignal; onRetry: (notice: RetryNotice) => void; onAttempt: () => void },
@@ -39,6 +40,11 @@ export type ModelCaller = (
 
 export interface JobRunnerDeps {
   callModel: ModelCaller;
+  /**
+   * The provider behind `callModel`: it reads back the answers its calls kept, and says what a
+   * failed call means beyond its job (the job's owner pauses the queue when credits ran out).
+   */
+  provider: ModelProvider;
   appStore: AppStore;
   artifacts: ArtifactStore;
   locks: AppLocks;
@@ -211,7 +217,7 @@ function reuseKept(
   progress: JobProgress,
 ): ChatResult | undefined {
   const kept = deps.keptCall?.(job, component);
-  const result = kept && keptAnswer(kept, request);
+  const result = kept && keptAnswer(kept, request, deps.provider);
   if (!result) return undefined;
   const counted = result.generationId !== undefined && job.generationIds?.includes(result.generationId);
   if (result.usage && !counted) progress.usage(result.usage, billedGenerationIds(result), result.provider);

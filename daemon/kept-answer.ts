@@ -2,13 +2,12 @@
  * An answer a model call already brought for a job, kept in the job's artifacts by an earlier run
  * that was stopped (a crash, a shutdown) before its commit. It is used in place of a new call, so
  * resuming the job does not pay for it again, but only when it answered the very request the job
- * would send now and it is a whole, usable answer. Pure: it reads texts, never files.
+ * would send now and it is a whole, usable answer (the provider reads its own raw response and
+ * request body). Pure: it reads texts, never files.
  */
 
-import type { ChatRequest, ChatResult } from './openrouter/chat-types';
-import { isRecord } from './openrouter/completion';
-import { readJsonCompletion } from './openrouter/json-completion';
-import { SseCompletionReader } from './openrouter/sse-completion-reader';
+import type { ChatRequest, ChatResult } from './provider/chat-call';
+import type { ModelProvider } from './provider/model-provider';
 
 /** The three artifact files of one call, as text. */
 export interface KeptCall {
@@ -18,25 +17,18 @@ export interface KeptCall {
 }
 
 /** The call's result as the model gave it, or undefined when the kept call cannot stand for `request`. */
-export function keptAnswer(kept: KeptCall, request: ChatRequest): ChatResult | undefined {
+export function keptAnswer(
+  kept: KeptCall,
+  request: ChatRequest,
+  provider: Pick<ModelProvider, 'keptAnswer'>,
+): ChatResult | undefined {
   const meta = parseObject(kept.meta);
   const sent = parseObject(kept.request);
   // A call that failed keeps its error in the metadata; an answer cut off is no answer either.
   if (!meta || !sent || meta.error !== undefined || meta.finishReason === 'length') return undefined;
-  if (!sameRequest(sent, request)) return undefined;
   const raw = kept.rawResponse;
-  let outcome: ReturnType<typeof readJsonCompletion>;
-  if (raw.trimStart().startsWith('{')) {
-    outcome = readJsonCompletion(raw);
-  } else {
-    const reader = new SseCompletionReader();
-    reader.feed(raw);
-    outcome = reader.finish();
-  }
-  if (!outcome.ok || outcome.completion.finishReason === 'length' || outcome.completion.content === '') {
-    return undefined;
-  }
-  const { completion } = outcome;
+  const completion = provider.keptAnswer(sent, raw, request);
+  if (!completion || completion.finishReason === 'length' || completion.content === '') return undefined;
   const result: ChatResult = {
     content: completion.content,
     finishReason: completion.finishReason,
@@ -47,29 +39,20 @@ export function keptAnswer(kept: KeptCall, request: ChatRequest): ChatResult | u
     rawResponse: raw,
   };
   if (completion.usage) result.usage = completion.usage;
-  const generationId = typeof meta.generationId === 'string' ? meta.generationId : completion.id;
+  const generationId = typeof meta.generationId === 'string' ? meta.generationId : completion.generationId;
   if (generationId) result.generationId = generationId;
-  const provider = typeof meta.provider === 'string' ? meta.provider : completion.provider;
-  if (provider) result.provider = provider;
+  const provided = typeof meta.provider === 'string' ? meta.provider : completion.provider;
+  if (provided) result.provider = provided;
   if (completion.model) result.model = completion.model;
   return result;
-}
-
-/** Whether the kept request body asked the model what `request` asks: same model, prompts and options. */
-function sameRequest(sent: Record<string, unknown>, request: ChatRequest): boolean {
-  const messages = request.messages.map((message) => ({ role: message.role, content: message.content }));
-  return (
-    sent.model === request.model &&
-    JSON.stringify(sent.messages) === JSON.stringify(messages) &&
-    sent.temperature === request.temperature &&
-    sent.max_tokens === request.maxTokens
-  );
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return isRecord(value) ? value : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

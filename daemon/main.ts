@@ -31,7 +31,7 @@ import { LatestPerTick } from './latest-per-tick';
 import { createLogger } from './logger';
 import { ModelCatalog } from './model-catalog';
 import { ModelThrottle } from './model-throttle';
-import { OpenRouterClient } from './openrouter/openrouter-client';
+import { openRouterProvider } from './openrouter/openrouter-provider';
 import { promptSetLoader } from './prompts/load-prompt-set';
 import { checkTemplatePrompts } from './prompts/template-prompts';
 import { registerHandlers } from './rpc-handlers';
@@ -154,8 +154,10 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     clock: NODE_CLOCK,
     log,
   });
+  // The model provider (docs/architecture.md, "A model provider"), and its client for the settings in force.
+  const provider = openRouterProvider;
   const client = (maxRetries = config().maxRetries) =>
-    new OpenRouterClient({
+    provider.connect({
       baseUrl: config().baseUrl,
       apiKey: settings.apiKey,
       scrubber,
@@ -163,8 +165,6 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       backoffBaseMs: config().backoffBaseMs,
       timeoutMs: config().timeoutMs,
       maxResponseBytes: config().maxResponseBytes,
-      referer: 'https://github.com/appgen/appgen',
-      title: 'AppGen',
     });
   const throttle = new ModelThrottle(() =>
     config().useQueue ? config().maxConcurrent : Number.POSITIVE_INFINITY,
@@ -191,6 +191,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     outputDir: () => config().outputDir,
     findTemplate,
     callModel: throttle.wrap((request, options) => client().complete(request, options)),
+    provider,
     appStore,
     artifacts: new ArtifactStore(args.workspace, (text) => scrubber.scrub(text)),
     locks,

@@ -1,10 +1,15 @@
 /**
- * OpenRouter's model list, fetched once and kept for an hour (it changes rarely and is large), so
- * the model picker, cost estimates and model name checks do not each cost a request. A failed
- * fetch is not cached for `list`; name checks remember it for a minute (see `namesToCheck`).
+ * The provider's model list (`ModelClient.listModels`), fetched once and kept for an hour (it
+ * changes rarely and, at OpenRouter, is large), so the model picker, cost estimates and model name
+ * checks do not each cost a request. A failed fetch is not cached for `list`; name checks remember
+ * it for a minute (see `namesToCheck`).
  */
 import type { ModelInfo } from '../shared/protocol';
 import { indexModelNames, type ModelNames, namesModel } from './model-catalog-lookup';
+import type { ModelPrices, ModelSummary } from './provider/chat-call';
+
+/** Fetches the provider's model list; the signal ends a fetch that takes too long. */
+export type ModelListFetcher = (signal: AbortSignal) => Promise<ModelSummary[]>;
 
 export const MODEL_LIST_TTL_MS = 60 * 60 * 1000;
 
@@ -43,7 +48,7 @@ export class ModelCatalog {
   private readonly limits: ModelCatalogLimits;
 
   constructor(
-    private readonly fetchModels: (signal: AbortSignal) => Promise<ModelInfo[]>,
+    private readonly fetchModels: ModelListFetcher,
     private readonly baseUrl: () => string,
     private readonly now: () => number = Date.now,
     limits: Partial<ModelCatalogLimits> = {},
@@ -96,7 +101,7 @@ export class ModelCatalog {
   }
 
   /** Prices of one model from the cached list only (never a request), if known. */
-  pricesOf(model: string): Pick<ModelInfo, 'promptPrice' | 'completionPrice'> | undefined {
+  pricesOf(model: string): ModelPrices | undefined {
     return this.cached?.models.find((m) => m.id === model);
   }
 

@@ -1,18 +1,16 @@
 /**
  * Per-model limit of model-call attempts at once that adapts to the server's pushback, as TCP's
- * congestion window does (additive increase, multiplicative decrease): a 429 or 503 halves the
- * attempts allowed to that model at once (never below one), each successful attempt adds one back,
- * and a model back at the queue's limit is limited no more. A `Retry-After` delays only the call
- * that got it (the client waits it out before its own retry): other calls to the model go on within
- * the lowered limit instead of all stopping. Calls waiting out a retry hold no place.
+ * congestion window does (additive increase, multiplicative decrease): an attempt the provider
+ * calls overloaded (OpenRouter: a 429 or 503) halves the attempts allowed to that model at once
+ * (never below one), each successful attempt adds one back, and a model back at the queue's limit
+ * is limited no more. A `Retry-After` delays only the call that got it (the client waits it out
+ * before its own retry): other calls to the model go on within the lowered limit instead of all
+ * stopping. Calls waiting out a retry hold no place.
  */
 import type { ModelCaller } from './job-runner';
-import type { AttemptEnd, CallOptions, ChatRequest, ChatResult } from './openrouter/openrouter-client';
+import type { AttemptEnd, CallOptions, ChatRequest, ChatResult } from './provider/chat-call';
 
-/** Statuses that say the model (or its provider) is overloaded, rather than this one request failed. */
-const PUSHBACK_STATUSES: ReadonlySet<number> = new Set([429, 503]);
-
-/** The model call the throttle wraps: the client's, which asks the gate before each attempt. */
+/** The model call the throttle wraps: the provider client's, which asks the gate before each attempt. */
 export type GatedCaller = (request: ChatRequest, options: CallOptions) => Promise<ChatResult>;
 
 interface Waiter {
@@ -95,7 +93,7 @@ export class ModelThrottle {
     if (end.ok) {
       // Back at the queue's limit, the model is limited no more (a batch may allow more at once).
       window.limit = window.limit + 1 >= this.ceiling() ? Number.POSITIVE_INFINITY : window.limit + 1;
-    } else if (end.status !== undefined && PUSHBACK_STATUSES.has(end.status) && epoch === window.epoch) {
+    } else if (end.overloaded && epoch === window.epoch) {
       // The first pushback halves what was under way, the ended attempt included.
       const allowed = Number.isFinite(window.limit) ? window.limit : window.running + 1;
       window.limit = Math.max(1, Math.floor(allowed / 2));

@@ -1,15 +1,16 @@
 /**
  * A cost estimate for a batch before it starts: the prompt sizes of each template (about four
- * characters a token) and an assumed answer length, priced from OpenRouter's model list. A model
+ * characters a token) and an assumed answer length, priced from the provider's model list. A model
  * without a published price is named rather than guessed.
  */
 import type { Job } from '../../shared/job';
 import type { CostEstimate } from '../../shared/protocol';
+import type { ModelPrices } from '../provider/chat-call';
 
 /** Tokens an answer is assumed to take when the batch sets no `maxTokens`. */
 export const ASSUMED_ANSWER_TOKENS = 4000;
 
-type Prices = { promptPrice?: number; completionPrice?: number } | undefined;
+type Prices = ModelPrices | undefined;
 
 export interface EstimateInput {
   jobs: Job[];

@@ -1,12 +1,5 @@
 /** A model answer as read from a response body, before it becomes a call's result. */
-
-/** Token counts and cost of one model call. */
-export interface ChatUsage {
-  promptTokens: number;
-  completionTokens: number;
-  /** USD, when the server reports a cost. */
-  costUsd?: number;
-}
+import type { ChatUsage } from '../provider/chat-call';
 
 /** The answer a body held. */
 export interface Completion {

@@ -1,55 +1,54 @@
-import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import type { ErrorCode } from '../../shared/errors';
-import type { ChatUsage } from './completion';
+import type { ChatUsage } from '../provider/chat-call';
 import type { RetryFacts } from './retry-policy';
 
 /** A response whose headers have arrived; `body` is still to be read. */
 export interface HttpResponse {
   statusCode: number;
-  headers: IncomingHttpHeaders;
+  /** Lower-case names; a repeated header is an array. */
+  headers: Record<string, string | string[] | undefined>;
   body: Readable;
 }
 
-type Send = (
-  url: URL,
-  options: RequestOptions,
-  onResponse: (response: IncomingMessage) => void,
-) => {
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  end(body?: Buffer): unknown;
-};
-
-const transports = new Map<string, { send: Send; agent: HttpAgent }>();
+let agent: Promise<Dispatcher> | undefined;
 /**
- * Node's own HTTP client for the protocol, with one keep-alive agent each, loaded on first use:
- * a daemon that only lists history never needs it, and a plain-http base URL never loads TLS.
- * (Free keep-alive sockets do not hold the process open.)
+ * undici's keep-alive agent, loaded on the first model request (a dynamic import, which the bundle
+ * makes a require of a file it keeps apart): cold start and a daemon that only lists history never
+ * pay for it. A load that fails is an error of the installation, not of the network: it is thrown,
+ * not retried, and the next call tries again.
  */
-async function transport(protocol: string): Promise<{ send: Send; agent: HttpAgent }> {
-  let found = transports.get(protocol);
-  if (!found) {
-    const module = protocol === 'https:' ? await import('node:https') : await import('node:http');
-    found = { send: module.request, agent: new module.Agent({ keepAlive: true }) };
-    transports.set(protocol, found);
-  }
-  return found;
+function keepAliveAgent(): Promise<Dispatcher> {
+  agent ??= import('./undici-agent').then(
+    (module) => module.keepAliveAgent(),
+    (error: unknown) => {
+      agent = undefined;
+      throw new Error(`The HTTP client (undici) could not be loaded: ${describeTransportError(error)}`, {
+        cause: error,
+      });
+    },
+  );
+  return agent;
 }
 
 /** Sends the request and resolves once the response headers have arrived. */
-async function send(options: HttpAttemptOptions, signal: AbortSignal): Promise<HttpResponse> {
+async function send(
+  dispatcher: Dispatcher,
+  options: HttpAttemptOptions,
+  signal: AbortSignal,
+): Promise<HttpResponse> {
   const url = new URL(options.url);
-  const { send: sendRequest, agent } = await transport(url.protocol);
-  const body = options.body === undefined ? undefined : Buffer.from(options.body);
-  const headers = body ? { ...options.headers, 'Content-Length': String(body.length) } : options.headers;
-  return new Promise<HttpResponse>((resolve, reject) => {
-    const request = sendRequest(url, { method: options.method, headers, agent, signal }, (response) =>
-      resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response }),
-    );
-    // Also after the response began: an abort then fails the body, which its reader reports.
-    request.on('error', reject);
-    request.end(body);
+  // An abort after the response began fails the body, which its reader reports.
+  const response = await dispatcher.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: options.method,
+    headers: options.headers,
+    body: options.body,
+    signal,
   });
+  return { statusCode: response.statusCode, headers: response.headers, body: response.body };
 }
 
 /** One failed attempt: what the retry policy needs, and what the final error will say. */
@@ -89,6 +88,8 @@ export async function httpAttempt<T>(
   handle: (response: HttpResponse) => Promise<AttemptOutcome<T>>,
 ): Promise<AttemptOutcome<T>> {
   if (options.signal?.aborted) return { ok: false, failure: cancelledFailure() };
+  const dispatcher = await keepAliveAgent();
+  if (options.signal?.aborted) return { ok: false, failure: cancelledFailure() };
   const controller = new AbortController();
   let timedOut = false;
   const timer =
@@ -102,8 +103,13 @@ export async function httpAttempt<T>(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let response: HttpResponse | undefined;
   try {
-    response = await send(options, controller.signal);
-    return await handle(response);
+    response = await send(dispatcher, options, controller.signal);
+    const outcome = await handle(response);
+    // undici hands a connection back to its pool one turn of the event loop after the response
+    // ended (so that a server closing it after all is noticed first): waiting for that turn lets
+    // the next call, even one made at once, reuse it instead of opening another.
+    if (response.body.readableEnded) await new Promise<void>((resolve) => setImmediate(resolve));
+    return outcome;
   } catch (error) {
     return { ok: false, failure: classify(error, options, timedOut, response?.statusCode) };
   } finally {

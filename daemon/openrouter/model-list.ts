@@ -1,4 +1,4 @@
-import type { ModelSummary } from './chat-types';
+import type { ModelSummary } from '../provider/chat-call';
 import { isRecord } from './completion';
 
 /**

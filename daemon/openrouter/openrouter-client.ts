@@ -1,8 +1,16 @@
 import { addUsage } from '../../shared/job';
 import { DaemonError } from '../daemon-error';
+import type {
+  AttemptEnd,
+  CallOptions,
+  ChatRequest,
+  ChatResult,
+  ChatUsage,
+  ModelSummary,
+} from '../provider/chat-call';
+import type { ModelClient } from '../provider/model-provider';
 import { SecretScrubber } from '../secret-scrubber';
 import { abortableSleep } from './abortable-sleep';
-import type { AttemptEnd, CallOptions, ChatRequest, ChatResult, ChatUsage, ModelSummary } from './chat-types';
 import type { BodyOutcome } from './completion';
 import { describeTextBody, extractErrorMessage } from './error-message';
 import { type AttemptFailure, type AttemptOutcome, type HttpResponse, httpAttempt } from './http-attempt';
@@ -15,18 +23,7 @@ import { bodyProblemFailure, httpStatusFailure, tooLargeFailure } from './respon
 import { type BodyText, headerValue, readBodyText } from './response-text';
 import { RetryPolicy } from './retry-policy';
 import { SseCompletionReader } from './sse-completion-reader';
-
-export type {
-  AttemptEnd,
-  AttemptGate,
-  CallOptions,
-  ChatMessage,
-  ChatRequest,
-  ChatResult,
-  ChatUsage,
-  ModelSummary,
-  RetryNotice,
-} from './chat-types';
+import { isOverloadStatus } from './status-error-code';
 
 export interface OpenRouterClientOptions {
   /** Any OpenAI-compatible base, e.g. `https://openrouter.ai/api/v1`; trailing slashes are ignored. */
@@ -80,12 +77,12 @@ function billedData(billed: Billed | undefined): Pick<DaemonError['data'], 'usag
 type AttemptResult = Omit<ChatResult, 'attempts' | 'durationMs' | 'requestPayload'>;
 
 /**
- * Calls an OpenAI-compatible chat completions API (OpenRouter) with retries. Every failure is a
+ * OpenRouter's `ModelClient`: calls an OpenAI-compatible chat completions API with retries. Every failure is a
  * `DaemonError` with a contract code and `data.attempts`. Every string the server sent (the answer,
  * its ids and names, error messages, raw bodies) is scrubbed here, where it enters the daemon, so
  * the key appears in no message, log or returned value, whatever the server echoes.
  */
-export class OpenRouterClient {
+export class OpenRouterClient implements ModelClient {
   private readonly policy: RetryPolicy;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -181,7 +178,9 @@ export class OpenRouterClient {
       try {
         outcome = await attempt(opts.signal);
       } finally {
-        ended?.(outcome?.ok ? { ok: true } : { ok: false, status: outcome?.failure.status });
+        ended?.(
+          outcome?.ok ? { ok: true } : { ok: false, overloaded: isOverloadStatus(outcome?.failure.status) },
+        );
       }
       if (outcome.ok) return { value: outcome.value, attempts: attemptNo, billed };
       const failure = outcome.failure;

@@ -23,3 +23,11 @@ export function statusErrorCode(status: number): ErrorCode {
   if (status >= 400) return 'bad_request';
   return 'upstream';
 }
+
+/** Statuses that say the model (or its provider) is overloaded, rather than this one request failed. */
+const OVERLOAD_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/** Whether a failed attempt's status is the server pushing back (see `AttemptEnd.overloaded`). */
+export function isOverloadStatus(status: number | undefined): boolean {
+  return status !== undefined && OVERLOAD_STATUSES.has(status);
+}

@@ -2,13 +2,8 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { inspect } from 'node:util';
 import { DaemonError } from '../../daemon/daemon-error';
-import {
-  type ChatRequest,
-  type ChatResult,
-  OpenRouterClient,
-  type OpenRouterClientOptions,
-  type RetryNotice,
-} from '../../daemon/openrouter/openrouter-client';
+import { OpenRouterClient, type OpenRouterClientOptions } from '../../daemon/openrouter/openrouter-client';
+import type { ChatRequest, ChatResult, RetryNotice } from '../../daemon/provider/chat-call';
 import type { SimStep } from '../../daemon/simulator/sim-step';
 import { type RecordedRequest, startSimulator } from '../../daemon/simulator/simulator';
 import type { ErrorCode } from '../../shared/errors';

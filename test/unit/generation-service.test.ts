@@ -8,6 +8,7 @@ import { GenerationService } from '../../daemon/generation-service';
 import { HistoryStore } from '../../daemon/history/history-store';
 import { JobQueue } from '../../daemon/job-queue';
 import { createLogger } from '../../daemon/logger';
+import { openRouterProvider } from '../../daemon/openrouter/openrouter-provider';
 import { parseTemplate, type Template } from '../../daemon/templates/template';
 import type { Job } from '../../shared/job';
 import { sqlJs } from '../support/sql-js';
@@ -71,6 +72,7 @@ describe('GenerationService', () => {
         // Held: these tests are about recording, not about running.
         return new Promise(() => undefined);
       },
+      provider: openRouterProvider,
       appStore: new AppStore(dir, join(dir, '.appgen')),
       artifacts: new ArtifactStore(dir, (text) => text),
       locks: new AppLocks(() => 60_000),

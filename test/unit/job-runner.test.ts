@@ -8,7 +8,8 @@ import type { ArtifactStore, CallArtifacts } from '../../daemon/artifacts';
 import { findCommit } from '../../daemon/commit-record';
 import { DaemonError } from '../../daemon/daemon-error';
 import { type JobProgress, type JobRunnerDeps, type ModelCaller, runJob } from '../../daemon/job-runner';
-import type { ChatResult } from '../../daemon/openrouter/chat-types';
+import { openRouterProvider } from '../../daemon/openrouter/openrouter-provider';
+import type { ChatResult } from '../../daemon/provider/chat-call';
 import { detectComponent } from '../../daemon/simulator/simulated-reply';
 import { parseTemplate, type Template } from '../../daemon/templates/template';
 import { COMMIT_RECORD_FILE } from '../../shared/workspace-layout';
@@ -55,6 +56,7 @@ function fakeDeps(
   let clock = Date.parse('2025-02-09T10:00:00.000Z');
   const deps: JobRunnerDeps = {
     callModel: call,
+    provider: openRouterProvider,
     appStore: { readFile: async () => undefined, commit } as unknown as AppStore,
     artifacts: {
       folderOf: () => '.appgen/artifacts/openai_gpt-4o/app1',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { type KeptCall, keptAnswer } from '../../daemon/kept-answer';
-import type { ChatRequest } from '../../daemon/openrouter/chat-types';
+import { type KeptCall, keptAnswer as keptAnswerOf } from '../../daemon/kept-answer';
+import { openRouterProvider } from '../../daemon/openrouter/openrouter-provider';
+import type { ChatRequest } from '../../daemon/provider/chat-call';
 
 const REQUEST: ChatRequest = {
   model: 'openai/gpt-4o',
@@ -45,6 +46,9 @@ const call = (overrides: Partial<KeptCall> = {}): KeptCall => ({
   meta: META,
   ...overrides,
 });
+
+/** The kept call read as OpenRouter's answer, the way the job runner reads it. */
+const keptAnswer = (kept: KeptCall, request: ChatRequest) => keptAnswerOf(kept, request, openRouterProvider);
 
 describe('keptAnswer', () => {
   it('reads a kept streamed answer back as the call result', () => {

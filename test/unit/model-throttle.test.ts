@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { ModelThrottle } from '../../daemon/model-throttle';
-import type { AttemptEnd } from '../../daemon/openrouter/chat-types';
 import { OpenRouterClient } from '../../daemon/openrouter/openrouter-client';
+import type { AttemptEnd } from '../../daemon/provider/chat-call';
 import { type ScriptedHttpServer, startScriptedHttpServer } from '../support/scripted-http-server';
 
 type Leave = (end: AttemptEnd) => void;
 
 const OK: AttemptEnd = { ok: true };
-const TOO_MANY: AttemptEnd = { ok: false, status: 429 };
-const OVERLOADED: AttemptEnd = { ok: false, status: 503 };
+// Both are the provider's word that the server pushed back (OpenRouter: a 429, a 503).
+const TOO_MANY: AttemptEnd = { ok: false, overloaded: true };
+const OVERLOADED: AttemptEnd = { ok: false, overloaded: true };
 
 /** Starts `count` attempts to `model` that are let in at once, and returns how each one ends. */
 async function startMany(throttle: ModelThrottle, model: string, count: number): Promise<Leave[]> {
@@ -67,7 +68,7 @@ describe('ModelThrottle', () => {
     leaves[0]!(TOO_MANY);
     assert.equal(throttle.limitOf('a/m'), 4, 'half of the eight under way');
     // Attempts begun after the decrease that are pushed back again halve it again.
-    for (const leave of leaves.slice(1)) leave({ ok: false, status: 500 });
+    for (const leave of leaves.slice(1)) leave({ ok: false, overloaded: false });
     for (const expected of [2, 1, 1]) {
       const [leave] = await startMany(throttle, 'a/m', 1);
       leave!(OVERLOADED);

@@ -372,7 +372,7 @@ describe('OpenRouterClient (against a scripted HTTP server)', () => {
     }).complete(request, {
       gate: async () => {
         events.push('enter');
-        return (end) => events.push(`leave ${end.ok ? 'ok' : end.status}`);
+        return (end) => events.push(`leave ${end.ok ? 'ok' : end.overloaded ? 'overloaded' : 'failed'}`);
       },
       onAttempt: (n) => events.push(`attempt ${n}`),
     });
@@ -380,7 +380,7 @@ describe('OpenRouterClient (against a scripted HTTP server)', () => {
     assert.deepEqual(events, [
       'enter',
       'attempt 1',
-      'leave 503',
+      'leave overloaded',
       'sleep 100',
       'enter',
       'attempt 2',

@@ -136,6 +136,7 @@ describe('package.json contributions', () => {
     for (const file of [
       'dist/extension.js',
       'dist/daemon.js',
+      'dist/undici-agent.js', // the daemon requires it on its first model call
       'dist/sql-wasm.wasm',
       'dist/prompts/*.hbs', // the daemon renders its prompts from them
       contributes.jsonValidation[0].url.replace(/^\.\//, ''),

@@ -1,8 +1,13 @@
-/** The data that goes into and comes out of one model call. */
+/**
+ * The data that goes into and comes out of one model call, whatever provider makes it. The core
+ * (job runner, throttle, model catalog, cost estimate) speaks only these types; a provider
+ * (`daemon/openrouter/`) turns them into its wire format and back.
+ */
+import type { Usage } from '../../shared/job';
 import type { DaemonError } from '../daemon-error';
-import type { ChatUsage } from './completion';
 
-export type { ChatUsage } from './completion';
+/** Token counts and cost of one model call (the job's `Usage`). */
+export type ChatUsage = Usage;
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -10,7 +15,7 @@ export interface ChatMessage {
 }
 
 export interface ChatRequest {
-  /** OpenRouter model id, e.g. `openai/gpt-4o`. */
+  /** The provider's model id, e.g. OpenRouter's `openai/gpt-4o`. */
   model: string;
   messages: ChatMessage[];
   temperature?: number;
@@ -22,13 +27,14 @@ export interface ChatResult {
   content: string;
   finishReason: string | null;
   usage?: ChatUsage;
-  /** OpenRouter's generation id (`X-Generation-Id`, else the response `id`). */
+  /** The id the provider bills the answer under (OpenRouter's generation id). */
   generationId?: string;
   /**
    * Generation ids of earlier attempts that failed yet were billed; their usage is in `usage`,
    * since it was paid for this call.
    */
   billedGenerationIds?: string[];
+  /** Who served the answer behind the provider (OpenRouter routes to many), when it says. */
   provider?: string;
   /** The model that answered, as the server names it. */
   model?: string;
@@ -38,9 +44,9 @@ export interface ChatResult {
   status: number;
   /** From the first attempt's start to the end of the last. */
   durationMs: number;
-  /** The JSON body that was sent (no key, no headers). */
+  /** The body that was sent (no key, no headers), kept in the artifacts. */
   requestPayload: unknown;
-  /** The raw body text of the final attempt. */
+  /** The raw body text of the final attempt, kept in the artifacts. */
   rawResponse: string;
 }
 
@@ -65,11 +71,14 @@ export interface CallOptions {
   gate?: AttemptGate;
 }
 
-/** How an attempt ended, for a limit of calls at once that adapts to the server. */
+/** How an attempt ended, for a limit of calls at once that adapts to the server (model-throttle.ts). */
 export interface AttemptEnd {
   ok: boolean;
-  /** HTTP status of a failed attempt, when response headers arrived. */
-  status?: number;
+  /**
+   * The provider's word that the server pushed back (too many requests, overloaded) rather than
+   * this one request failing: the model's limit of attempts at once is lowered.
+   */
+  overloaded?: boolean;
 }
 
 /**
@@ -78,13 +87,15 @@ export interface AttemptEnd {
  */
 export type AttemptGate = (signal?: AbortSignal) => Promise<(end: AttemptEnd) => void>;
 
-/** One entry of the server's model list. */
-export interface ModelSummary {
+/** USD per token of one model, when the provider publishes them. */
+export interface ModelPrices {
+  promptPrice?: number;
+  completionPrice?: number;
+}
+
+/** One entry of the provider's model list. */
+export interface ModelSummary extends ModelPrices {
   id: string;
   name: string;
-  /** USD per prompt token, when published. */
-  promptPrice?: number;
-  /** USD per completion token, when published. */
-  completionPrice?: number;
   contextLength?: number;
 }
