@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { tempWorkspace } from '../support/daemon-process';
-import { type GenerationHarness, harnessPerTest, MODEL, TEMPLATE } from '../support/generation-harness';
+import {
+  checkEnded,
+  type GenerationHarness,
+  harnessPerTest,
+  MODEL,
+  TEMPLATE,
+} from '../support/generation-harness';
 
-/** Resolves with the job's first notification whose check has ended. */
-function checked(h: GenerationHarness, jobId: string): Promise<Job> {
-  return h.daemon.waitForJob(
-    (job) => job.id === jobId && job.check !== undefined && job.check.verdict !== 'running',
-  );
-}
+const checked = (h: GenerationHarness, jobId: string) => checkEnded(h, jobId);
 
 function manifestOf(h: GenerationHarness, job: Job): Record<string, unknown> {
   return JSON.parse(readFileSync(join(h.workspace, job.appPath, 'appgen.json'), 'utf8'));

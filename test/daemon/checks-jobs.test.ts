@@ -5,7 +5,13 @@ import { join, resolve } from 'node:path';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { APP_MANIFEST_FILE } from '../../shared/workspace-layout';
-import { type GenerationHarness, harnessPerTest, MODEL, TEMPLATE } from '../support/generation-harness';
+import {
+  checkEnded,
+  type GenerationHarness,
+  harnessPerTest,
+  MODEL,
+  TEMPLATE,
+} from '../support/generation-harness';
 import { historyFile } from '../support/history-file';
 import { invalidParams } from '../support/invalid-params';
 import { sqlJs } from '../support/sql-js';
@@ -15,16 +21,7 @@ const FIXTURES = resolve(__dirname, '../fixtures/apps');
 /** Test daemons check nothing by themselves unless told to (see daemon-process.ts). */
 const CHECKS_ON = { APPGEN_CHECKS_STATIC: 'true' };
 
-/** Resolves with the job's first notification whose check has ended. */
-function checked(h: GenerationHarness, jobId: string, after = 0): Promise<Job> {
-  return h.daemon.waitForJob(
-    (job) =>
-      job.id === jobId &&
-      job.check !== undefined &&
-      job.check.verdict !== 'running' &&
-      (job.revision ?? 0) > after,
-  );
-}
+const checked = checkEnded;
 
 /**
  * Each file of an app with the hash of its bytes; the manifest aside, since a check's summary

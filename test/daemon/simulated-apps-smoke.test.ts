@@ -5,23 +5,13 @@ import { builtinTemplates } from '../../daemon/templates/builtin-templates';
 import type { Job } from '../../shared/job';
 import * as P from '../../shared/protocol';
 import { checkDetailsFile } from '../../shared/workspace-layout';
-import { type GenerationHarness, harnessPerTest, MODEL } from '../support/generation-harness';
+import { checkEnded, type GenerationHarness, harnessPerTest, MODEL } from '../support/generation-harness';
 import { needPython } from './smoke-helpers';
 
 /** Every built-in template, by slug: the simulator must serve each from its specification alone. */
 const TEMPLATES = builtinTemplates.map((file) => file.fileName.replace(/\.json$/, ''));
 
-/** Resolves with the job's first notification, after `after`, whose check has ended. */
-function checked(h: GenerationHarness, jobId: string, after: number): Promise<Job> {
-  return h.daemon.waitForJob(
-    (job) =>
-      job.id === jobId &&
-      job.check !== undefined &&
-      job.check.verdict !== 'running' &&
-      (job.revision ?? 0) > after,
-    120_000,
-  );
-}
+const checked = (h: GenerationHarness, jobId: string, after: number) => checkEnded(h, jobId, after, 120_000);
 
 /** What the check found wrong, from its details file: the failed probes and the findings. */
 function failures(h: GenerationHarness, job: Job): string {

@@ -104,3 +104,18 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   });
   return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Resolves with the job's first notification whose check has ended, after revision `after` (a check
+ * asked for again ends after the revision its request returned).
+ */
+export function checkEnded(h: GenerationHarness, jobId: string, after = 0, timeoutMs?: number): Promise<Job> {
+  return h.daemon.waitForJob(
+    (job) =>
+      job.id === jobId &&
+      job.check !== undefined &&
+      job.check.verdict !== 'running' &&
+      (job.revision ?? 0) > after,
+    timeoutMs,
+  );
+}
