@@ -136,9 +136,12 @@ function toggle(jobId: string): void {
 function chart(summaries: ModelSummary[], order: string[]): SVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const rowHeight = 22;
-  const width = 520;
+  const width = 560;
   const label = 200;
   const bar = (width - label - 20) / 2;
+  // Room after each bar for its figure: "100%", and a cost such as "$0.0042" or "$123.45".
+  const scoreRoom = 40;
+  const costRoom = 72;
   const maxCost = Math.max(...summaries.map((s) => s.totalCostUsd), 0) || 1;
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('width', String(width));
@@ -168,10 +171,12 @@ function chart(summaries: ModelSummary[], order: string[]): SVGElement {
       node.setAttribute('class', cls);
       svg.append(node);
     };
-    rect(label, (summary.meanScore ?? 0) * (bar - 40), 'bar-score');
-    text(label + (summary.meanScore ?? 0) * (bar - 40) + 4, y + 14, percent(summary.meanScore));
-    rect(label + bar + 20, (summary.totalCostUsd / maxCost) * (bar - 50), 'bar-cost');
-    text(label + bar + 24 + (summary.totalCostUsd / maxCost) * (bar - 50), y + 14, usd(summary.totalCostUsd));
+    const scoreWidth = (summary.meanScore ?? 0) * (bar - scoreRoom);
+    rect(label, scoreWidth, 'bar-score');
+    text(label + scoreWidth + 4, y + 14, percent(summary.meanScore));
+    const costWidth = (summary.totalCostUsd / maxCost) * (bar - costRoom);
+    rect(label + bar + 20, costWidth, 'bar-cost');
+    text(label + bar + 24 + costWidth, y + 14, usd(summary.totalCostUsd));
   });
   return svg;
 }
