@@ -4,6 +4,7 @@
  * it holds; Generate App asks before such a replacement.
  */
 import * as vscode from 'vscode';
+import { readManifest } from '../../shared/app-manifest';
 import { modelSlug } from '../../shared/model-slug';
 import { APP_MANIFEST_FILE, appRelativePath } from '../../shared/workspace-layout';
 
@@ -13,17 +14,6 @@ export interface TemplateChange {
   appNum: number;
   /** The template the app holds now. */
   current: string;
-}
-
-/** The template an app's manifest names, or undefined (no app, no manifest, a damaged one). */
-export function manifestTemplate(text: string): string | undefined {
-  try {
-    const manifest = JSON.parse(text) as { template?: unknown; templateSlug?: unknown } | null;
-    const template = manifest?.template ?? manifest?.templateSlug;
-    return typeof template === 'string' && template !== '' ? template : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The apps among `models` x `appNum` that hold a template other than `templateSlug`. */
@@ -44,7 +34,7 @@ export async function templateChanges(
     } catch {
       continue; // no app there yet: nothing is replaced
     }
-    const current = manifestTemplate(text);
+    const current = readManifest(text)?.template;
     if (current !== undefined && current !== templateSlug) changes.push({ model, appNum, current });
   }
   return changes;

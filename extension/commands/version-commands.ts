@@ -5,6 +5,7 @@
  * opens its main file.
  */
 import * as vscode from 'vscode';
+import { readManifest } from '../../shared/app-manifest';
 import type { Job } from '../../shared/job';
 import {
   APP_MANIFEST_FILE,
@@ -24,7 +25,6 @@ import {
   pickJob,
   resolveJobArg,
 } from './command-context';
-import { manifestTemplate } from './template-change';
 
 /** One kept version of an app. */
 export interface AppVersion {
@@ -117,24 +117,13 @@ async function madeBy(
       return undefined;
     }
   };
-  const manifest = await read(APP_MANIFEST_FILE);
-  const template = manifest === undefined ? undefined : manifestTemplate(manifest);
-  const jobId = manifest === undefined ? undefined : manifestJob(manifest);
-  if (template) return { template, ...(jobId ? { jobId } : {}) };
+  const manifest = readManifest(await read(APP_MANIFEST_FILE));
+  if (manifest) return { template: manifest.template, jobId: manifest.jobId };
   // Older versions have no manifest: the last commit their record names made them.
   const commits = await read(COMMIT_RECORD_FILE);
   const last = commits === undefined ? undefined : lastCommittedJob(commits);
   const job: Job | undefined = last ? ctx.store.find(last)?.job : undefined;
   return job ? { template: job.templateSlug, jobId: job.id } : {};
-}
-
-function manifestJob(text: string): string | undefined {
-  try {
-    const value = (JSON.parse(text) as { jobId?: unknown } | null)?.jobId;
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function lastCommittedJob(text: string): string | undefined {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { manifestText, manifestWithCheck, readManifest } from '../../daemon/app-manifest';
+import { manifestText, manifestWithCheck } from '../../daemon/app-manifest';
+import { readManifest } from '../../shared/app-manifest';
 import type { JobCheck } from '../../shared/job';
 
 const job = {
