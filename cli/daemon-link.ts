@@ -12,6 +12,14 @@ import type { Job } from '../shared/job';
 import type * as P from '../shared/protocol';
 import { DaemonExitedError, whatTheDaemonSaid } from './cli-failure';
 
+/**
+ * How long the command line waits for its daemon to stop before killing it. Longer than the
+ * editor's (`SHUTDOWN_GRACE_MS`, held under VS Code's 5 s for deactivation): a command has no
+ * such limit, and the daemon's stop first lets the checks asked for end (up to 10 s), so when the
+ * command returns, its apps' checks are recorded and the workspace lock is free for the next one.
+ */
+const CLI_SHUTDOWN_GRACE_MS = 15_000;
+
 export interface DaemonLink {
   connection: MessageConnection;
   initialized: P.InitializeResult;
@@ -92,7 +100,7 @@ export async function openDaemon(
     onPaused: subscribe(daemon.onPaused),
     explain,
     shutdown: async () => {
-      await daemon.shutdown();
+      await daemon.shutdown(CLI_SHUTDOWN_GRACE_MS);
     },
   };
 }
