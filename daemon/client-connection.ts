@@ -65,7 +65,8 @@ export function openClientConnection(options: {
     end: () => {
       if (ended) return;
       ended = true;
-      void lastWrite
+      // Notifications a flood left waiting go out first (see FramedMessageWriter).
+      void Promise.all([lastWrite.catch(() => undefined), writer.idle()])
         .catch(() => undefined)
         .finally(() => {
           connection.dispose();

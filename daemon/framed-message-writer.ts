@@ -6,24 +6,51 @@
  * turn of the event loop and takes it off with Array#shift, which copies the whole queue once it
  * is large: the 100,000 notifications of a batch's jobs took tens of seconds to drain, and every
  * reply (daemon/status, batch/cancel) waited behind them. A Node stream keeps the order itself.
+ *
+ * Replies go before notifications that have piled up. A batch of 100,000 jobs announces each one,
+ * tens of megabytes that the client reads for seconds; a reply written behind them (the batch's
+ * cancel, a status) would wait as long. So once the stream holds a megabyte not yet sent,
+ * notifications wait in a backlog of their own, in order, and go on as the stream drains, while
+ * replies and requests are handed to the stream at once. Without a flood nothing waits and every
+ * message goes out in the order it was written.
  */
+import type { Writable } from 'node:stream';
 import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc/node';
+
+/** Bytes the stream may hold unsent before notifications wait in the backlog. */
+export const NOTIFICATION_BACKLOG_BYTES = 1 << 20;
 
 export class FramedMessageWriter extends AbstractMessageWriter implements MessageWriter {
   private errors = 0;
+  /** Framed notifications waiting for the stream to drain, oldest first from `head`. */
+  private backlog: Buffer[] = [];
+  private head = 0;
+  private waitingForDrain = false;
+  private endWanted = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly stream: NodeJS.WritableStream) {
     super();
     stream.on('error', (error: Error) => this.fireError(error));
-    stream.on('close', () => this.fireClose());
+    stream.on('close', () => {
+      // Nothing more can be written: whoever waits for the backlog waits no longer.
+      this.backlog = [];
+      this.head = 0;
+      this.wakeIdle();
+      this.fireClose();
+    });
   }
 
-  /** Hands the framed message to the stream at once; resolves once it is buffered there. */
+  /** Hands the framed message to the stream (or, for a notification in a flood, to the backlog). */
   write(message: Message): Promise<void> {
     try {
-      const body = Buffer.from(JSON.stringify(message), 'utf8');
-      this.stream.write(`Content-Length: ${body.byteLength}\r\n\r\n`, 'ascii');
-      this.stream.write(body);
+      const frame = frameOf(message);
+      if (isNotification(message) && (this.waiting > 0 || this.unsentBytes() >= NOTIFICATION_BACKLOG_BYTES)) {
+        this.backlog.push(frame);
+        this.releaseOnDrain();
+      } else {
+        this.stream.write(frame);
+      }
       return Promise.resolve();
     } catch (error) {
       this.errors++;
@@ -32,7 +59,80 @@ export class FramedMessageWriter extends AbstractMessageWriter implements Messag
     }
   }
 
-  end(): void {
-    this.stream.end();
+  /** Resolves once every notification of the backlog is handed to the stream. */
+  idle(): Promise<void> {
+    if (this.waiting === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
+
+  /** Ends the stream once the backlog is handed to it. */
+  end(): void {
+    if (this.waiting === 0) this.stream.end();
+    else this.endWanted = true;
+  }
+
+  private get waiting(): number {
+    return this.backlog.length - this.head;
+  }
+
+  private unsentBytes(): number {
+    return (this.stream as Partial<Writable>).writableLength ?? 0;
+  }
+
+  private releaseOnDrain(): void {
+    if (this.waitingForDrain) return;
+    this.waitingForDrain = true;
+    // A stream that never asked for a drain (its buffer limit above ours) is looked at next turn.
+    const needsDrain = (this.stream as Partial<Writable>).writableNeedDrain === true;
+    const release = () => {
+      this.waitingForDrain = false;
+      this.release();
+    };
+    if (needsDrain) this.stream.once('drain', release);
+    else setImmediate(release);
+  }
+
+  /** Hands waiting notifications to the stream until it holds a backlog's worth again. */
+  private release(): void {
+    while (this.waiting > 0 && this.unsentBytes() < NOTIFICATION_BACKLOG_BYTES) {
+      const frame = this.backlog[this.head]!;
+      this.backlog[this.head++] = EMPTY;
+      this.stream.write(frame);
+    }
+    if (this.waiting > 0) {
+      // Dropping what went out now and then keeps the array from holding them all (no shift).
+      if (this.head > 4096) {
+        this.backlog = this.backlog.slice(this.head);
+        this.head = 0;
+      }
+      this.releaseOnDrain();
+      return;
+    }
+    this.backlog = [];
+    this.head = 0;
+    this.wakeIdle();
+    if (this.endWanted) this.stream.end();
+  }
+
+  private wakeIdle(): void {
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function isNotification(message: Message): boolean {
+  const fields = message as { id?: unknown; method?: unknown };
+  return typeof fields.method === 'string' && fields.id === undefined;
+}
+
+/** The header and the body in one buffer: one write per message. */
+function frameOf(message: Message): Buffer {
+  const body = JSON.stringify(message);
+  const bodyBytes = Buffer.byteLength(body, 'utf8');
+  const header = `Content-Length: ${bodyBytes}\r\n\r\n`;
+  const frame = Buffer.allocUnsafe(header.length + bodyBytes);
+  frame.write(header, 0, 'ascii');
+  frame.write(body, header.length, 'utf8');
+  return frame;
 }

@@ -19,6 +19,8 @@ export interface JobStore {
   listUnfinished(): Job[];
   maxAppNum(modelSlug: string): number;
   portsFor(modelSlug: string, appNum: number): { backend: number; frontend: number };
+  /** `portsFor` of every app at once. */
+  reservePorts(apps: readonly { modelSlug: string; appNum: number }[]): void;
   /** Saves every change so far at once (grouped with other waiting callers); fails if it cannot. */
   flush(): Promise<void>;
   /** Saves once the spacing between saves allows, retrying a failure until it succeeds. */

@@ -16,8 +16,11 @@ import { readKeptCall } from './kept-call-files';
 import { lookupModel } from './model-catalog-lookup';
 
 const SHUTDOWN = Symbol('shutdown');
-/** Jobs a batch announces and queues per turn of the event loop. */
-const LAUNCHED_PER_TURN = 2000;
+/**
+ * Jobs a batch announces and queues per turn of the event loop: a few milliseconds, so the reply
+ * that returns the batch's jobs, written just before, goes out to the client while they are.
+ */
+const LAUNCHED_PER_TURN = 100;
 
 export class GenerationService {
   private readonly running = new Map<string, AbortController>();
@@ -102,7 +105,7 @@ export class GenerationService {
     const recorded = jobs.map((job) => this.record(job, false));
     // The app's ports go into its prompts: allocated now, they are saved with the job, and a job
     // resumed after a crash asks the very same questions (and can use the answers it kept).
-    for (const job of recorded) this.deps.store.portsFor(job.modelSlug, job.appNum);
+    this.deps.store.reservePorts(recorded);
     try {
       await this.deps.store.flush();
     } catch (error) {

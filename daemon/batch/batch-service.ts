@@ -341,6 +341,9 @@ export class BatchService {
   }
 
   private async writeReport(batch: ActiveBatch): Promise<void> {
+    // The change that ended the batch (the last of a cancel of thousands) is still being handled;
+    // its reply goes out first, and rendering a large batch's report takes a while.
+    await nextTurn();
     const markdown = renderBatchReport({
       batchId: batch.id,
       file: batch.file,

@@ -24,6 +24,19 @@ export type ChangeEntry =
   /** A value of the daemon's state: key, value (null when cleared), updated_at. */
   | { s: 'state'; p: SqlValue[] };
 
+/**
+ * A job row as the log carries it: without its empty cells, which replay reads back as null. Most
+ * of a queued or cancelled job's columns are empty, and a batch logs 100,000 rows at once.
+ */
+export function jobChange(row: Readonly<Record<string, SqlValue>>): ChangeEntry {
+  const cells: Record<string, SqlValue> = {};
+  for (const column in row) {
+    const cell = row[column];
+    if (cell !== null && cell !== undefined) cells[column] = cell;
+  }
+  return { s: 'job', r: cells };
+}
+
 /** The log file next to the database; not a name SQLite itself gives its journals (`-journal`, `-wal`). */
 export function changeLogPath(databaseFile: string): string {
   return `${databaseFile}.changes`;
@@ -33,10 +46,10 @@ export function changeLogPath(databaseFile: string): string {
  * Appends to the log and flushes it to disk before resolving: a logged change survives a power cut
  * too. A new log is readable by the user only, as the history is.
  */
-export async function appendChangeLog(file: string, text: string): Promise<void> {
+export async function appendChangeLog(file: string, data: string | Uint8Array): Promise<void> {
   const handle = await open(file, 'a', PRIVATE_FILE_MODE);
   try {
-    await handle.writeFile(text);
+    await handle.writeFile(data);
     await handle.datasync();
   } finally {
     await handle.close();
@@ -44,9 +57,10 @@ export async function appendChangeLog(file: string, text: string): Promise<void>
 }
 
 export function encodeChanges(entries: readonly ChangeEntry[]): string {
-  let text = '';
-  for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
-  return text;
+  if (entries.length === 0) return '';
+  // Joined, not appended piece by piece: a batch's log text runs to megabytes, and a string built
+  // by `+=` is a chain of pieces that encoding it for the write must first copy into one.
+  return `${entries.map((entry) => JSON.stringify(entry)).join('\n')}\n`;
 }
 
 export interface ParsedChangeLog {

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { DaemonError } from '../daemon-error';
 import { PRIVATE_FOLDER_MODE } from '../private-file';
 import { atomicWriteFile } from './atomic-write-file';
-import { appendChangeLog, type ChangeEntry, changeLogPath, encodeChanges } from './change-log';
+import { appendChangeLog, type ChangeEntry, changeLogPath, encodeChanges, jobChange } from './change-log';
 import { replayChangeLog } from './change-log-replay';
 import {
   type CheckpointPolicy,
@@ -37,7 +37,7 @@ export interface SaveOptions {
   /** Replaces the file with new content atomically; tests substitute it to count or fail writes. */
   writeFile?: (file: string, data: Uint8Array) => Promise<void>;
   /** Appends to the change log and makes it durable; tests substitute it. */
-  appendFile?: (file: string, text: string) => Promise<void>;
+  appendFile?: (file: string, data: Uint8Array) => Promise<void>;
   /** When a save writes the whole file and when it appends to the change log. */
   checkpoint?: Partial<CheckpointPolicy>;
   /** A monotonic clock in milliseconds, for the spacing of whole writes; default performance.now. */
@@ -59,15 +59,25 @@ export interface SaveStats {
 }
 
 const DEFAULT_SAVE_DELAY_MS = 250;
-/** Job rows a save applies between two turns of the event loop: tens of milliseconds of work. */
-const ROWS_PER_TURN = 1000;
+/**
+ * Job rows a save applies between two turns of the event loop: a few milliseconds of work. Turns stay
+ * short because the reply that follows a batch's rows (every job, megabytes of JSON) reaches its
+ * client a pipe's buffer per turn.
+ */
+const ROWS_PER_TURN = 100;
+/** Rows turned into log entries, or entries encoded, per turn: a few milliseconds of work. */
+const LOGGED_PER_TURN = 1000;
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 export class HistorySaver {
   private readonly scheduler: SaveScheduler;
   private readonly file: string;
   private readonly logFile: string;
   private readonly write: (file: string, data: Uint8Array) => Promise<void>;
-  private readonly append: (file: string, text: string) => Promise<void>;
+  private readonly append: (file: string, data: Uint8Array) => Promise<void>;
   private readonly policy: CheckpointPolicy;
   private readonly monotonicMs: () => number;
   private readonly timers: SaveTimers;
@@ -89,6 +99,8 @@ export class HistorySaver {
   private lastCheckpointMs = 0;
   private lastCheckpointEnd: number;
   private foldTimer: unknown;
+  /** The run that applies logged rows after a save, while there is one. */
+  private applyingLogged: Promise<void> | undefined;
 
   constructor(
     options: SaveOptions,
@@ -178,23 +190,22 @@ export class HistorySaver {
   }
 
   private async save(): Promise<void> {
-    const { pending } = this.parts;
-    // A batch records a row per job at once: 100,000 rows take seconds to apply, so a save applies
-    // them in slices and lets the event loop take a turn between two (readers apply the rest at once).
-    while (pending.size > ROWS_PER_TURN) {
-      const started = this.monotonicMs();
-      pending.apply(ROWS_PER_TURN);
-      this.saveBusyMs += this.monotonicMs() - started;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    const started = this.monotonicMs();
-    pending.apply();
-    this.saveBusyMs += this.monotonicMs() - started;
+    const whole = this.checkpointWanted || checkpointDue(this.policy, this.checkpointState());
     try {
-      if (this.checkpointWanted || checkpointDue(this.policy, this.checkpointState())) {
+      if (whole) {
+        await this.applyInSlices(false);
+        const started = this.monotonicMs();
+        this.parts.pending.apply();
+        this.saveBusyMs += this.monotonicMs() - started;
         await this.writeWhole();
       } else {
+        // The log makes the rows durable: the save is done once they are appended, and they go
+        // into the database afterwards (see pending-job-rows.ts).
+        await this.takeRowsForLog();
         await this.appendChanges();
+        // A few rows go in at once, as a whole save would have put them; many take turns.
+        if (this.parts.pending.loggedSize <= ROWS_PER_TURN) this.applyLogged();
+        else this.applyLoggedSoon();
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -208,6 +219,61 @@ export class HistorySaver {
     this.saves++;
   }
 
+  /** Moves the recorded rows into the log's entries, a slice per turn of the event loop. */
+  private async takeRowsForLog(): Promise<void> {
+    for (;;) {
+      const started = this.monotonicMs();
+      for (const row of this.parts.pending.takeForLog(LOGGED_PER_TURN)) this.unlogged.push(jobChange(row));
+      this.saveBusyMs += this.monotonicMs() - started;
+      if (this.parts.pending.size - this.parts.pending.loggedSize === 0) return;
+      await nextTurn();
+    }
+  }
+
+  /**
+   * Applies waiting rows a slice at a time, letting the event loop take a turn between two: a
+   * batch records a row per job at once, and 100,000 rows take seconds to apply. Readers apply the
+   * rest at once when they need it. `loggedOnly` leaves rows the log does not hold yet.
+   */
+  private async applyInSlices(loggedOnly: boolean): Promise<void> {
+    const { pending } = this.parts;
+    while ((loggedOnly ? pending.loggedSize : pending.size) > ROWS_PER_TURN && !this.closed) {
+      const started = this.monotonicMs();
+      pending.apply(ROWS_PER_TURN, loggedOnly);
+      this.saveBusyMs += this.monotonicMs() - started;
+      await nextTurn();
+    }
+  }
+
+  private applyLogged(): void {
+    const started = this.monotonicMs();
+    this.parts.pending.apply(Number.POSITIVE_INFINITY, true);
+    this.saveBusyMs += this.monotonicMs() - started;
+  }
+
+  /** Puts the logged rows into the database in slices, one run at a time, outside any save. */
+  private applyLoggedSoon(): void {
+    if (this.applyingLogged || this.parts.pending.loggedSize === 0) return;
+    // A whole write now would apply the same rows with a caller waiting behind it.
+    this.cancelFold();
+    this.applyingLogged = (async () => {
+      await nextTurn();
+      await this.applyInSlices(true);
+      if (!this.closed) this.applyLogged();
+    })()
+      .catch((error) =>
+        // The rows stay waiting (and logged); the next read or whole save applies them.
+        this.parts.log('applying logged history rows failed; they are applied at the next save', {
+          file: this.file,
+          reason: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .finally(() => {
+        this.applyingLogged = undefined;
+        if (!this.closed && this.logBytes > 0) this.armFold();
+      });
+  }
+
   private checkpointState(): CheckpointState {
     return {
       fileBytes: this.fileBytes,
@@ -215,6 +281,7 @@ export class HistorySaver {
       lastCheckpointMs: this.lastCheckpointMs,
       sinceCheckpointMs: this.monotonicMs() - this.lastCheckpointEnd,
       unloggable: this.unloggable,
+      waitingRows: this.parts.pending.size,
     };
   }
 
@@ -255,21 +322,35 @@ export class HistorySaver {
     if (this.unlogged.length === 0) return;
     const taken = this.unlogged;
     this.unlogged = [];
-    const started = this.monotonicMs();
     // A newline after a cut-off line makes that line the only loss: a blank line is skipped.
-    const text = `${this.logMayEndMidLine ? '\n' : ''}${encodeChanges(taken)}`;
-    this.saveBusyMs += this.monotonicMs() - started;
+    const data = await this.encodeInSlices(taken, this.logMayEndMidLine ? '\n' : '');
     try {
       await mkdir(dirname(this.logFile), { recursive: true, mode: PRIVATE_FOLDER_MODE });
-      await this.append(this.logFile, text);
+      await this.append(this.logFile, data);
     } catch (error) {
       this.unlogged = [...taken, ...this.unlogged];
       this.logMayEndMidLine = true;
       throw error;
     }
     this.logMayEndMidLine = false;
-    this.logBytes += Buffer.byteLength(text);
-    this.armFold();
+    this.logBytes += data.byteLength;
+    // While many logged rows still go into the database, the fold (which needs them all in) waits.
+    if (this.parts.pending.loggedSize <= ROWS_PER_TURN) this.armFold();
+  }
+
+  /**
+   * `encodeChanges` in UTF-8 after `prefix`, a slice per turn of the event loop: a batch's entries
+   * take a second or more to encode, and tens of megabytes of text to turn into bytes at once.
+   */
+  private async encodeInSlices(entries: readonly ChangeEntry[], prefix: string): Promise<Buffer> {
+    const parts: Buffer[] = [Buffer.from(prefix, 'utf8')];
+    for (let from = 0; from < entries.length; from += LOGGED_PER_TURN) {
+      if (from > 0) await nextTurn();
+      const started = this.monotonicMs();
+      parts.push(Buffer.from(encodeChanges(entries.slice(from, from + LOGGED_PER_TURN)), 'utf8'));
+      this.saveBusyMs += this.monotonicMs() - started;
+    }
+    return Buffer.concat(parts);
   }
 
   /** Once a whole write is due on timing alone, makes one, so a quiet daemon leaves the file complete. */

@@ -13,11 +13,26 @@ const READ_COLUMNS = JOB_COLUMNS.filter(
 export const SELECT_JOBS = `SELECT ${READ_COLUMNS.join(', ')} FROM jobs`;
 export const SELECT_JOB = `${SELECT_JOBS} WHERE id = ?`;
 export const SELECT_UNFINISHED_JOBS = `${SELECT_JOBS} WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`;
-export const SELECT_MAX_APP_NUM = 'SELECT MAX(app_num) AS n FROM jobs WHERE model_slug = ?';
+export const SELECT_HIGHEST_APP_NUMS =
+  'SELECT model_slug AS slug, MAX(app_num) AS n FROM jobs GROUP BY model_slug';
 export const DELETE_JOB = 'DELETE FROM jobs WHERE id = ?';
 
-// A job's origin is fixed when it is first recorded; later updates never change it.
-const FIXED_ON_UPDATE = new Set<JobColumn>(['id', 'source', 'legacy_key', 'legacy_data']);
+// A job's origin and identity (its model, template, app, batch and creation time) are fixed when it
+// is first recorded; later updates never change them. Leaving them out of the update also spares
+// SQLite the work on every index built on them, which a batch cancel of 100,000 jobs pays per row.
+const FIXED_ON_UPDATE = new Set<JobColumn>([
+  'id',
+  'source',
+  'legacy_key',
+  'legacy_data',
+  'batch_id',
+  'template_slug',
+  'model',
+  'model_slug',
+  'app_num',
+  'app_path',
+  'created_at',
+]);
 export const UPSERT_JOB = `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT (id) DO UPDATE SET ${JOB_COLUMNS.filter((column) => !FIXED_ON_UPDATE.has(column))
     .map((column) => `${column} = excluded.${column}`)

@@ -3,6 +3,7 @@ import type { Job } from '../../shared/job';
 import { DaemonError } from '../daemon-error';
 import { AppPortBook, type AppPorts, INSERT_APP_PORTS, type PortQueries } from './app-ports';
 import { type BatchRecord, batchToRow, rowToBatch } from './batch-record';
+import { jobChange } from './change-log';
 import { HistoryDatabase } from './history-database';
 import { HistorySaver, type SaveOptions, type SaveStats } from './history-saver';
 import {
@@ -10,8 +11,8 @@ import {
   INSERT_LEGACY_JOB,
   jobRowValues,
   SELECT_BATCH,
+  SELECT_HIGHEST_APP_NUMS,
   SELECT_JOB,
-  SELECT_MAX_APP_NUM,
   SELECT_STATE,
   SELECT_UNFINISHED_JOBS,
   UPSERT_BATCH,
@@ -62,6 +63,12 @@ export class HistoryStore {
   private readonly now: Clock;
   private readonly log: HistoryLog;
   private closed = false;
+  /**
+   * The highest app number of each model slug, read from the table at the first question and then
+   * kept by every record: a batch of 10,000 models asked the database once per model, and a
+   * question had to apply every waiting row first.
+   */
+  private highestAppNums: Map<string, number> | undefined;
   /** Every app's ports, read on the first request (after the change log's replay). */
   private portBook: AppPortBook | undefined;
 
@@ -76,7 +83,7 @@ export class HistoryStore {
     this.db = db;
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
-    this.pending = new PendingJobRows(db, (row) => this.saver.recordChange({ s: 'job', r: row }));
+    this.pending = new PendingJobRows(db, (row) => this.saver.recordChange(jobChange(row)));
     this.saver = new HistorySaver(options, { db, pending: this.pending, log: this.log });
   }
 
@@ -113,6 +120,9 @@ export class HistoryStore {
   upsertJob(job: Job): void {
     this.ensureOpen();
     this.pending.record(job, nowIso(this.now));
+    if (this.highestAppNums && job.appNum > (this.highestAppNums.get(job.modelSlug) ?? 0)) {
+      this.highestAppNums.set(job.modelSlug, job.appNum);
+    }
     this.saver.markDirty();
   }
 
@@ -146,9 +156,13 @@ export class HistoryStore {
   /** The highest app number recorded for a model slug; 0 when there is none. */
   maxAppNum(modelSlug: string): number {
     this.ensureOpen();
-    this.pending.apply();
-    const [row] = this.db.all(SELECT_MAX_APP_NUM, [modelSlug]);
-    return Number(row?.n ?? 0);
+    if (!this.highestAppNums) {
+      this.pending.apply();
+      this.highestAppNums = new Map(
+        this.db.all(SELECT_HIGHEST_APP_NUMS, []).map((row) => [String(row.slug), Number(row.n)]),
+      );
+    }
+    return this.highestAppNums.get(modelSlug) ?? 0;
   }
 
   /**
@@ -168,6 +182,17 @@ export class HistoryStore {
       });
     }
     return ports;
+  }
+
+  /**
+   * Gives every app its ports (see `portsFor`) in one transaction: a batch's new apps each add a
+   * row, and outside a transaction each row would be a commit of its own.
+   */
+  reservePorts(apps: readonly { modelSlug: string; appNum: number }[]): void {
+    this.ensureOpen();
+    this.db.transaction(() => {
+      for (const app of apps) this.portsFor(app.modelSlug, app.appNum);
+    });
   }
 
   /** Records a batch or replaces its record (by id). */
@@ -231,6 +256,7 @@ export class HistoryStore {
       }
       return count;
     });
+    if (imported > 0) this.highestAppNums = undefined;
     const result = { imported, skipped: jobs.length - imported + invalid.length };
     this.log('legacy history imported', { dbPath, ...result });
     if (imported > 0) {
@@ -269,6 +295,7 @@ export class HistoryStore {
   forgetJobs(ids: readonly string[]): void {
     this.ensureOpen();
     this.pending.forget(ids);
+    this.highestAppNums = undefined; // read again: a job taken back may have held the highest
     this.saver.forgetJobs(new Set(ids));
     for (const id of ids) this.db.run(DELETE_JOB, [id]);
     // The log cannot say "deleted"; should a save have written them after all, the next save

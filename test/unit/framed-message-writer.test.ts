@@ -1,7 +1,49 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { type Message, StreamMessageReader } from 'vscode-jsonrpc/node';
-import { FramedMessageWriter } from '../../daemon/framed-message-writer';
+import { FramedMessageWriter, NOTIFICATION_BACKLOG_BYTES } from '../../daemon/framed-message-writer';
+
+/** A stream that holds what is written until `drain()` lets it go, like a pipe nobody reads. */
+function slowStream(): { stream: Writable; sent: Buffer[]; drain: () => void } {
+  const sent: Buffer[] = [];
+  let pending: (() => void) | undefined;
+  const stream = new Writable({
+    highWaterMark: 16 * 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      sent.push(chunk);
+      pending = callback;
+    },
+  });
+  return {
+    stream,
+    sent,
+    // Lets every chunk the stream holds go, as a reader that caught up would.
+    drain: () => {
+      while (pending) {
+        const callback = pending;
+        pending = undefined;
+        callback();
+      }
+    },
+  };
+}
+
+function notification(i: number): Message {
+  return {
+    jsonrpc: '2.0',
+    method: 'generation/changed',
+    params: { id: `job-${i}`, pad: 'x'.repeat(500) },
+  } as Message;
+}
+
+/** The JSON-RPC messages in the bytes, in order. */
+function framesIn(chunks: Buffer[]): Array<{ id?: number; params?: { id: string } }> {
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split(/Content-Length: \d+\r\n\r\n/)
+    .filter((part) => part !== '')
+    .map((part) => JSON.parse(part));
+}
 
 describe('FramedMessageWriter', () => {
   it("frames messages so that vscode-jsonrpc's reader reads them back in order, non-ASCII text included", async () => {
@@ -53,5 +95,66 @@ describe('FramedMessageWriter', () => {
       'every message is in the stream already',
     );
     assert.ok(text.endsWith('{"jsonrpc":"2.0","method":"generation/changed","params":{"id":"job-99999"}}'));
+  });
+
+  it('lets a reply overtake a flood of notifications, which keep their order and all go out as the stream drains', async () => {
+    const { stream, sent, drain } = slowStream();
+    const writer = new FramedMessageWriter(stream);
+    const count = Math.ceil((3 * NOTIFICATION_BACKLOG_BYTES) / 500);
+    for (let i = 0; i < count; i++) void writer.write(notification(i));
+    void writer.write({ jsonrpc: '2.0', id: 7, result: { cancelled: count } } as Message);
+    // The stream was handed the first megabyte or so, then the reply; the rest waits.
+    let idle = false;
+    void writer.idle().then(() => {
+      idle = true;
+    });
+    while (!idle) {
+      drain();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    drain();
+    const frames = framesIn(sent);
+    const replyAt = frames.findIndex((frame) => frame.id === 7);
+    assert.ok(replyAt > 0 && replyAt < count / 2, `the reply came at ${replyAt} of ${frames.length}`);
+    assert.deepEqual(
+      frames.filter((frame) => frame.params).map((frame) => frame.params!.id),
+      Array.from({ length: count }, (_, i) => `job-${i}`),
+      'every notification, in order',
+    );
+  });
+
+  it('writes notifications in order with replies when nothing piles up', async () => {
+    const chunks: Buffer[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+    });
+    const writer = new FramedMessageWriter(stream);
+    await writer.write(notification(1));
+    await writer.write({ jsonrpc: '2.0', id: 1, result: null } as Message);
+    await writer.write(notification(2));
+    assert.deepEqual(
+      framesIn(chunks).map((frame) => frame.id ?? frame.params?.id),
+      ['job-1', 1, 'job-2'],
+    );
+  });
+
+  it('ends the stream only once the waiting notifications are handed to it', async () => {
+    const { stream, sent, drain } = slowStream();
+    const writer = new FramedMessageWriter(stream);
+    const count = Math.ceil((2 * NOTIFICATION_BACKLOG_BYTES) / 500);
+    for (let i = 0; i < count; i++) void writer.write(notification(i));
+    let finished = false;
+    stream.on('finish', () => {
+      finished = true;
+    });
+    writer.end();
+    while (!finished) {
+      drain();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(framesIn(sent).length, count);
   });
 });

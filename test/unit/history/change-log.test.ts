@@ -70,13 +70,19 @@ describe('history change log', () => {
   });
 
   describe('checkpoint policy', () => {
-    const policy: CheckpointPolicy = { wholeFileBytes: 1000, spacingFactor: 50, maxLogBytes: 5000 };
+    const policy: CheckpointPolicy = {
+      wholeFileBytes: 1000,
+      spacingFactor: 50,
+      maxLogBytes: 5000,
+      appendFirstRows: 100,
+    };
     const large: CheckpointState = {
       fileBytes: 50_000_000,
       logBytes: 10,
       lastCheckpointMs: 100,
       sinceCheckpointMs: 1000,
       unloggable: false,
+      waitingRows: 1,
     };
 
     it('writes small files whole every time', () => {
@@ -93,6 +99,13 @@ describe('history change log', () => {
     it('writes whole when the log is large or holds a change it cannot carry', () => {
       assert.equal(checkpointDue(policy, { ...large, logBytes: 5000 }), true);
       assert.equal(checkpointDue(policy, { ...large, unloggable: true }), true);
+    });
+
+    it('appends very many waiting rows first, even to a small file or a long log', () => {
+      assert.equal(checkpointDue(policy, { ...large, fileBytes: 1000, waitingRows: 100 }), true);
+      assert.equal(checkpointDue(policy, { ...large, fileBytes: 1000, waitingRows: 101 }), false);
+      assert.equal(checkpointDue(policy, { ...large, logBytes: 5000, waitingRows: 101 }), false);
+      assert.equal(checkpointDue(policy, { ...large, unloggable: true, waitingRows: 101 }), true);
     });
 
     it('spaces whole writes measured at 0 ms by at least the factor in milliseconds', () => {
@@ -161,6 +174,26 @@ describe('history change log', () => {
       assert.equal(mode(join(dir, 'state')), 0o700);
       assert.equal(mode(privateFile), 0o600);
       assert.equal(mode(changeLogPath(privateFile)), 0o600);
+    });
+
+    it('logs a job row without its empty cells, and replays them as empty, clearing what was set', async () => {
+      const first = await open();
+      await first.flush();
+      first.upsertJob(fullJob({ id: 'job-a' }));
+      await first.flush();
+      const queued = minimalJob({ id: 'job-a' });
+      first.upsertJob(queued);
+      await first.flush();
+      const lines = (await readFile(changeLogPath(file), 'utf8')).trim().split('\n');
+      const last = JSON.parse(lines.at(-1)!) as { s: string; r: Record<string, unknown> };
+      assert.equal(last.s, 'job');
+      assert.ok(!Object.values(last.r).includes(null), `no empty cell in ${lines.at(-1)}`);
+      assert.equal(last.r.error_code, undefined);
+
+      const second = await open();
+      assert.deepEqual(second.getJob('job-a'), first.getJob('job-a'));
+      assert.equal(second.getJob('job-a')?.error, undefined, 'the full job error is cleared on replay');
+      assert.equal(second.getJob('job-a')?.usage, undefined);
     });
 
     it('appends a save to the log instead of writing the file, and a second open replays it', async () => {

@@ -67,6 +67,8 @@ describe('history saving', () => {
         writeFile: async (_file, data) => {
           writes.push(data);
         },
+        // Whole, as a small file is: so many rows would otherwise go to the change log first.
+        checkpoint: { appendFirstRows: Number.POSITIVE_INFINITY },
       });
       await store.flush(); // the new file's schema
       writes.length = 0;

@@ -183,6 +183,21 @@ describe('HistoryStore', () => {
       assert.equal(store.maxAppNum('other'), 9);
     });
 
+    it('keeps the highest app number through later records, taken-back jobs and a reopen', async () => {
+      store.upsertJob(minimalJob({ id: 'x', appNum: 3 }));
+      assert.equal(store.maxAppNum('openai_gpt-4o'), 3);
+      store.upsertJob(minimalJob({ id: 'y', appNum: 12 }));
+      store.upsertJob(minimalJob({ id: 'z', appNum: 5, modelSlug: 'new_model' }));
+      assert.equal(store.maxAppNum('openai_gpt-4o'), 12, 'a record after the first question counts');
+      assert.equal(store.maxAppNum('new_model'), 5);
+      store.forgetJobs(['y']);
+      assert.equal(store.maxAppNum('openai_gpt-4o'), 3, 'a job taken back no longer counts');
+      await store.close();
+      store = await open();
+      assert.equal(store.maxAppNum('openai_gpt-4o'), 3);
+      assert.equal(store.maxAppNum('new_model'), 5);
+    });
+
     it('allocates ports from 5001 and 8001 up, once per app', () => {
       assert.deepEqual(store.portsFor('m', 1), { backend: 5001, frontend: 8001 });
       assert.deepEqual(store.portsFor('m', 2), { backend: 5002, frontend: 8002 });
