@@ -22,18 +22,22 @@ export interface ClientConnection {
    * sent just before, to `daemon/shutdown`, still arrives), and stops reading from it.
    */
   end(): void;
+  /** Whether the client has not yet been sent a megabyte or more of what was written to it. */
+  backedUp(): boolean;
 }
 
 export function openClientConnection(options: {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
+  /** What `output` holds that has not reached the client, when it buffers into another stream. */
+  unsentBytes?: () => number;
   transport: string;
   log: Logger;
   /** Closes the transport: stops reading its input and, where it can be, closes its output. */
   close: () => void;
 }): ClientConnection {
   const { transport, log } = options;
-  const writer = new FramedMessageWriter(options.output);
+  const writer = new FramedMessageWriter(options.output, options.unsentBytes);
   let lastWrite: Promise<void> = Promise.resolve();
   const tracked: MessageWriter = {
     onError: writer.onError,
@@ -62,6 +66,7 @@ export function openClientConnection(options: {
   return {
     connection,
     transport,
+    backedUp: () => writer.backedUp,
     end: () => {
       if (ended) return;
       ended = true;

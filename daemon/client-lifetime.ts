@@ -36,6 +36,12 @@ export class ClientLifetime {
     client.connection.onClose(() => this.leave(client, 'disconnected'));
   }
 
+  /** Whether any client is still being sent a megabyte or more (a batch's reply, a flood). */
+  anyBackedUp(): boolean {
+    for (const client of this.clients) if (client.backedUp()) return true;
+    return false;
+  }
+
   notifyAll<P>(type: NotificationType<P>, params: P): void {
     for (const client of this.clients) void client.connection.sendNotification(type.method, params);
   }

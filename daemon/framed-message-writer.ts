@@ -29,7 +29,14 @@ export class FramedMessageWriter extends AbstractMessageWriter implements Messag
   private endWanted = false;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly stream: NodeJS.WritableStream) {
+  /**
+   * `unsentBytes` tells what the stream holds that has not reached the client; by default the
+   * stream's own buffer, but a stream that buffers into another (TickBatchedWritable) counts both.
+   */
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly unsentBytes: () => number = () => (stream as Partial<Writable>).writableLength ?? 0,
+  ) {
     super();
     stream.on('error', (error: Error) => this.fireError(error));
     stream.on('close', () => {
@@ -59,6 +66,11 @@ export class FramedMessageWriter extends AbstractMessageWriter implements Messag
     }
   }
 
+  /** Whether notifications wait, or the stream holds a backlog's worth not yet sent. */
+  get backedUp(): boolean {
+    return this.waiting > 0 || this.unsentBytes() >= NOTIFICATION_BACKLOG_BYTES;
+  }
+
   /** Resolves once every notification of the backlog is handed to the stream. */
   idle(): Promise<void> {
     if (this.waiting === 0) return Promise.resolve();
@@ -73,10 +85,6 @@ export class FramedMessageWriter extends AbstractMessageWriter implements Messag
 
   private get waiting(): number {
     return this.backlog.length - this.head;
-  }
-
-  private unsentBytes(): number {
-    return (this.stream as Partial<Writable>).writableLength ?? 0;
   }
 
   private releaseOnDrain(): void {

@@ -116,9 +116,12 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
   const historyFile = join(stateDir, 'history.sqlite');
   for (const name of await removeStaleTempFiles(historyFile))
     log.warn('removed an unfinished history save', { file: name });
+  // Set once the clients are: until then nobody is being sent anything.
+  let outputBackedUp = () => false;
   let store: HistoryStore;
   try {
     store = await HistoryStore.open({
+      outputBackedUp: () => outputBackedUp(),
       file: historyFile,
       // At most five saves a second however fast jobs finish (a finished job is on disk within
       // 200 ms); a request waiting for its jobs to be saved does not wait for this spacing.
@@ -292,6 +295,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     stop: () => void shutdown(0),
     log,
   });
+  outputBackedUp = () => clients.anyBackedUp();
 
   const handlersFor = requestHandlers({
     workspace: args.workspace,
@@ -333,6 +337,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     openClientConnection({
       input: process.stdin,
       output: stdout,
+      unsentBytes: () => stdout.unsentBytes(),
       transport: 'stdio',
       log,
       // stdout cannot be closed; the client closes its end once it has the reply.

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 
 export class TickBatchedWritable extends Writable {
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private scheduled = false;
 
   constructor(private readonly target: NodeJS.WritableStream & { writableNeedDrain?: boolean }) {
@@ -21,6 +22,7 @@ export class TickBatchedWritable extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
     if (!this.scheduled) {
       this.scheduled = true;
       // setImmediate, not nextTick: the writer's next write comes after a promise settles, and
@@ -37,12 +39,19 @@ export class TickBatchedWritable extends Writable {
     callback();
   }
 
+  /** Bytes written here that the target has not yet sent on: this stream's and the target's. */
+  unsentBytes(): number {
+    const target = (this.target as { writableLength?: number }).writableLength ?? 0;
+    return this.writableLength + this.pendingBytes + target;
+  }
+
   /** Writes what waits now; the daemon calls it on exit, when no later turn comes. */
   flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0 || this.destroyed) return;
     const joined = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
     this.pending = [];
+    this.pendingBytes = 0;
     this.target.write(joined, (error?: Error | null) => {
       if (error) this.destroy(error);
     });

@@ -46,10 +46,11 @@ export function changeLogPath(databaseFile: string): string {
  * Appends to the log and flushes it to disk before resolving: a logged change survives a power cut
  * too. A new log is readable by the user only, as the history is.
  */
-export async function appendChangeLog(file: string, data: string | Uint8Array): Promise<void> {
+export async function appendChangeLog(file: string, data: readonly Uint8Array[]): Promise<void> {
   const handle = await open(file, 'a', PRIVATE_FILE_MODE);
   try {
-    await handle.writeFile(data);
+    // In its parts, one after the other: a batch's lines run to tens of megabytes.
+    for (const part of data) await handle.writeFile(part);
     await handle.datasync();
   } finally {
     await handle.close();

@@ -37,11 +37,17 @@ export interface SaveOptions {
   /** Replaces the file with new content atomically; tests substitute it to count or fail writes. */
   writeFile?: (file: string, data: Uint8Array) => Promise<void>;
   /** Appends to the change log and makes it durable; tests substitute it. */
-  appendFile?: (file: string, data: Uint8Array) => Promise<void>;
+  appendFile?: (file: string, data: readonly Uint8Array[]) => Promise<void>;
   /** When a save writes the whole file and when it appends to the change log. */
   checkpoint?: Partial<CheckpointPolicy>;
   /** A monotonic clock in milliseconds, for the spacing of whole writes; default performance.now. */
   monotonicMs?: () => number;
+  /**
+   * While it says so (a client is still being sent megabytes: the reply with a batch's jobs),
+   * rows already safe in the change log wait to go into the database: the reply needs the event
+   * loop's turns more. Default never.
+   */
+  outputBackedUp?: () => boolean;
 }
 
 /** How the history has been saving. */
@@ -65,6 +71,9 @@ const DEFAULT_SAVE_DELAY_MS = 250;
  * client a pipe's buffer per turn.
  */
 const ROWS_PER_TURN = 100;
+/** How long logged rows wait for clients' backlogs at most at a time, and how often they look. */
+const OUTPUT_WAIT_MAX_MS = 5000;
+const OUTPUT_POLL_MS = 2;
 /** Rows turned into log entries, or entries encoded, per turn: a few milliseconds of work. */
 const LOGGED_PER_TURN = 1000;
 
@@ -77,10 +86,11 @@ export class HistorySaver {
   private readonly file: string;
   private readonly logFile: string;
   private readonly write: (file: string, data: Uint8Array) => Promise<void>;
-  private readonly append: (file: string, data: Uint8Array) => Promise<void>;
+  private readonly append: (file: string, data: readonly Uint8Array[]) => Promise<void>;
   private readonly policy: CheckpointPolicy;
   private readonly monotonicMs: () => number;
   private readonly timers: SaveTimers;
+  private readonly outputBackedUp: () => boolean;
   private saves = 0;
   private checkpoints = 0;
   /** Time the event loop spent in saves: applying rows, exporting, encoding the log. */
@@ -113,6 +123,7 @@ export class HistorySaver {
     this.policy = { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint };
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
     this.timers = options.timers ?? NODE_TIMERS;
+    this.outputBackedUp = options.outputBackedUp ?? (() => false);
     this.lastCheckpointEnd = this.monotonicMs();
     this.scheduler = new SaveScheduler({
       save: () => this.save(),
@@ -242,6 +253,15 @@ export class HistorySaver {
       pending.apply(ROWS_PER_TURN, loggedOnly);
       this.saveBusyMs += this.monotonicMs() - started;
       await nextTurn();
+      if (loggedOnly) await this.whileOutputBackedUp();
+    }
+  }
+
+  /** Waits while clients are being sent a backlog, at most OUTPUT_WAIT_MAX_MS. */
+  private async whileOutputBackedUp(): Promise<void> {
+    const end = this.monotonicMs() + OUTPUT_WAIT_MAX_MS;
+    while (this.outputBackedUp() && !this.closed && this.monotonicMs() < end) {
+      await new Promise((resolve) => setTimeout(resolve, OUTPUT_POLL_MS));
     }
   }
 
@@ -333,7 +353,7 @@ export class HistorySaver {
       throw error;
     }
     this.logMayEndMidLine = false;
-    this.logBytes += data.byteLength;
+    for (const part of data) this.logBytes += part.byteLength;
     // While many logged rows still go into the database, the fold (which needs them all in) waits.
     if (this.parts.pending.loggedSize <= ROWS_PER_TURN) this.armFold();
   }
@@ -342,15 +362,15 @@ export class HistorySaver {
    * `encodeChanges` in UTF-8 after `prefix`, a slice per turn of the event loop: a batch's entries
    * take a second or more to encode, and tens of megabytes of text to turn into bytes at once.
    */
-  private async encodeInSlices(entries: readonly ChangeEntry[], prefix: string): Promise<Buffer> {
-    const parts: Buffer[] = [Buffer.from(prefix, 'utf8')];
+  private async encodeInSlices(entries: readonly ChangeEntry[], prefix: string): Promise<Buffer[]> {
+    const parts: Buffer[] = prefix === '' ? [] : [Buffer.from(prefix, 'utf8')];
     for (let from = 0; from < entries.length; from += LOGGED_PER_TURN) {
       if (from > 0) await nextTurn();
       const started = this.monotonicMs();
       parts.push(Buffer.from(encodeChanges(entries.slice(from, from + LOGGED_PER_TURN)), 'utf8'));
       this.saveBusyMs += this.monotonicMs() - started;
     }
-    return Buffer.concat(parts);
+    return parts;
   }
 
   /** Once a whole write is due on timing alone, makes one, so a quiet daemon leaves the file complete. */

@@ -21,6 +21,7 @@ function fakeClient(transport = 'socket') {
         sent.push(params);
       },
     } as unknown as MessageConnection,
+    backedUp: () => false,
     end: () => {
       ended += 1;
     },

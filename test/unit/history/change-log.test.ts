@@ -370,9 +370,10 @@ describe('history change log', () => {
     it('keeps the changes of a failed append for the next save, even when it wrote half a line', async () => {
       let failures = 1;
       const store = await open({
-        appendFile: async (target, text) => {
+        appendFile: async (target, parts) => {
+          const text = Buffer.concat(parts);
           if (failures-- > 0) {
-            await appendFile(target, text.slice(0, 20)); // the disk filled up mid-line
+            await appendFile(target, text.subarray(0, 20)); // the disk filled up mid-line
             throw new Error('disk full');
           }
           await appendFile(target, text);

@@ -102,6 +102,22 @@ describe('history saves of many rows', () => {
     assertEveryRow(store);
   });
 
+  it('holds logged rows back from the database while a client is being sent a backlog', async () => {
+    let backedUp = true;
+    const store = await open({ outputBackedUp: () => backedUp });
+    await recordBatch(store);
+    await store.flush();
+    const waiting = store.stats().pendingRows;
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setTimeout(resolve, 1));
+    assert.ok(
+      store.stats().pendingRows >= waiting - 200,
+      `at most the first slices went in (${waiting} then ${store.stats().pendingRows})`,
+    );
+    backedUp = false;
+    await turnsUntilApplied(store);
+    assertEveryRow(store);
+  });
+
   it('keeps every row of a flush answered from the change log when the daemon dies before they are applied', async () => {
     const store = await open();
     await recordBatch(store);
