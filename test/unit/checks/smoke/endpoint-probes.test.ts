@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { encodeRequest, endpointProblem } from '../../../../daemon/checks/smoke/endpoint-probes';
+import {
+  encodeRequest,
+  endpointProblem,
+  promisedErrorStatuses,
+} from '../../../../daemon/checks/smoke/endpoint-probes';
 import { errorAnswerProblem } from '../../../../daemon/checks/smoke/error-convention-probes';
 import type { HttpAnswer } from '../../../../daemon/checks/smoke/probe-http';
 import type { TemplateEndpoint } from '../../../../daemon/templates/template';
@@ -24,6 +28,40 @@ function answer(status: number | undefined, body: string, type = 'application/js
 }
 
 describe('smoke endpoint probes', () => {
+  const validateStep: TemplateEndpoint = {
+    method: 'POST',
+    path: '/api/validate/<step>',
+    description: 'Validate one step (1, 2 or 3); 200 when valid, 422 with field messages otherwise',
+    request: { full_name: 'Ada Lovelace', email: 'ada@example' },
+    response: { valid: false, error: 'Please correct the highlighted fields', fields: { email: 'x' } },
+  };
+
+  it('takes the 4xx an endpoint promises for an example that is an error answer', () => {
+    assert.deepEqual([...promisedErrorStatuses(validateStep)], [422]);
+    const invalid = JSON.stringify({
+      valid: false,
+      error: 'Fix it',
+      fields: { email: 'Enter a valid email' },
+    });
+    assert.equal(endpointProblem(validateStep, answer(422, invalid)), undefined);
+    assert.equal(endpointProblem(validateStep, answer(200, invalid)), undefined);
+    assert.equal(endpointProblem(validateStep, answer(400, invalid)), 'answered 400');
+    assert.equal(
+      endpointProblem(validateStep, answer(422, '{"error":"bad"}')),
+      "answered 422 but 'valid' is missing",
+    );
+    assert.equal(
+      endpointProblem(validateStep, answer(422, '<p>no</p>', 'text/html')),
+      'answered 422 with a body that is not JSON',
+    );
+  });
+
+  it('promises no error status for an example that is not an error, whatever its description says', () => {
+    const create = { ...getTodo, method: 'POST', description: 'Create a todo; 422 when the title is empty' };
+    assert.deepEqual([...promisedErrorStatuses(create)], []);
+    assert.equal(endpointProblem(create, answer(422, JSON.stringify({ error: 'x' }))), 'answered 422');
+  });
+
   it('asks for 2xx and the example shape', () => {
     assert.equal(endpointProblem(getTodo, answer(200, JSON.stringify(todo))), undefined);
     assert.equal(endpointProblem(getTodo, answer(404, '{"error":"x"}')), 'answered 404');

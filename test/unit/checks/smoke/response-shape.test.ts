@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isNonJsonExample, shapeMismatch } from '../../../../daemon/checks/smoke/response-shape';
+import { dataWords, isNonJsonExample, shapeMismatch } from '../../../../daemon/checks/smoke/response-shape';
 
 describe('smoke response shape', () => {
   const todo = { id: 1, title: 'Buy milk', done: false, due_date: '2025-03-01' };
@@ -33,6 +33,34 @@ describe('smoke response shape', () => {
       shapeMismatch({ items: ['North'] }, { items: 'North' }),
       "'items' is a string, expected a list",
     );
+  });
+
+  it('holds a map keyed by data the requests sent to its value type, not to its keys', () => {
+    const words = dataWords([{ name: 'Ski trip', members: ['Ada', 'Bob', 'Cy'] }, null]);
+    const example = { balances: { Ada: 20000, Bob: -10000, Cy: -10000 }, settlements: [] };
+    assert.equal(
+      shapeMismatch(example, { balances: { Ada: 5, Dee: -5 }, settlements: [] }, '', 0, words),
+      undefined,
+    );
+    assert.equal(shapeMismatch(example, { balances: {}, settlements: [] }, '', 0, words), undefined);
+    assert.equal(
+      shapeMismatch(example, { balances: { Ada: '5' }, settlements: [] }, '', 0, words),
+      "'balances.Ada' is a string, expected a number",
+    );
+    assert.equal(
+      shapeMismatch(example, { balances: [['Ada', 5]], settlements: [] }, '', 0, words),
+      "'balances' is a list, expected an object with Ada, Bob, Cy",
+    );
+    // Without the requests' words the same keys are named fields, as before.
+    assert.equal(
+      shapeMismatch(example, { balances: { Ada: 5 }, settlements: [] }),
+      "'balances.Bob' is missing",
+    );
+  });
+
+  it('keeps named fields that only partly match request data as named fields', () => {
+    const words = dataWords([{ title: 'Ada' }]);
+    assert.equal(shapeMismatch({ Ada: 1, id: 2 }, { Ada: 1 }, '', 0, words), "'id' is missing");
   });
 
   it('recognises examples that stand for a file', () => {
