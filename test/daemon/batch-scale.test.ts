@@ -53,4 +53,47 @@ describe('a batch of thousands of jobs (daemon process)', function () {
     const after = await daemon.connection.sendRequest(P.StatusRequest, {});
     assert.deepEqual([after.queued, after.running], [0, 0]);
   });
+
+  it('answers batch/cancel before the changes of the jobs it cancelled have all reached the client, and they all arrive in order', async () => {
+    const daemon = await start();
+    // 2,000 jobs are cancelled per turn, about 1.2 MB of changes: more than a client may be owed
+    // before the changes wait and replies go first.
+    const total = FIVE_TEMPLATES.length * 1200;
+    daemon.writeBatch(
+      JSON.stringify({ models: ['sim/alpha'], templates: FIVE_TEMPLATES, repeat: 1200, maxConcurrent: 1 }),
+    );
+    simulator().pause();
+    const { batchId, jobs } = await daemon.startBatch();
+    await simulator().waitForRequests(1);
+    const isCancelled = (job: { batchId?: string; status: string }) =>
+      job.batchId === batchId && job.status === 'cancelled';
+
+    let cancelledWhenAnswered = -1;
+    const { cancelled } = await daemon.connection
+      .sendRequest(P.BatchCancelRequest, { batchId })
+      .finally(() => {
+        cancelledWhenAnswered = daemon.changes.filter(isCancelled).length;
+      });
+    assert.equal(cancelled, total);
+    assert.ok(
+      cancelledWhenAnswered < total,
+      `the reply came after ${cancelledWhenAnswered} of the ${total} changes, not behind all of them`,
+    );
+
+    await daemon.waitForProgress(reported(batchId), 60_000);
+    const changes = daemon.changes.filter(isCancelled);
+    assert.equal(changes.length, total, 'every cancelled job was announced');
+    // The job that was running is stopped as its call ends, after the waiting ones; the waiting
+    // ones are cancelled, and announced, in the batch's order.
+    const running = jobs.findIndex((job) =>
+      daemon.changes.some((c) => c.id === job.id && c.status === 'running'),
+    );
+    const order = new Map(jobs.map((job, index) => [job.id, index]));
+    const indexes = changes.map((job) => order.get(job.id)!).filter((index) => index !== running);
+    assert.deepEqual(
+      indexes,
+      [...indexes].sort((a, b) => a - b),
+      'the changes arrive in the order the jobs were cancelled',
+    );
+  });
 });
