@@ -19,6 +19,8 @@ import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-
 
 /** Bytes the stream may hold unsent before notifications wait in the backlog. */
 export const NOTIFICATION_BACKLOG_BYTES = 1 << 20;
+/** How often a backlog is looked at when the stream will not say it drained. */
+const RELEASE_POLL_MS = 2;
 
 export class FramedMessageWriter extends AbstractMessageWriter implements MessageWriter {
   private errors = 0;
@@ -90,14 +92,15 @@ export class FramedMessageWriter extends AbstractMessageWriter implements Messag
   private releaseOnDrain(): void {
     if (this.waitingForDrain) return;
     this.waitingForDrain = true;
-    // A stream that never asked for a drain (its buffer limit above ours) is looked at next turn.
+    // A stream that did not ask for a drain (its own limit is above ours, or it hands its bytes on
+    // to another that holds them) is looked at again shortly: a turn later would spin while idle.
     const needsDrain = (this.stream as Partial<Writable>).writableNeedDrain === true;
     const release = () => {
       this.waitingForDrain = false;
       this.release();
     };
     if (needsDrain) this.stream.once('drain', release);
-    else setImmediate(release);
+    else setTimeout(release, RELEASE_POLL_MS);
   }
 
   /** Hands waiting notifications to the stream until it holds a backlog's worth again. */

@@ -93,11 +93,13 @@ export class JobQueue {
 
   /**
    * The tasks of `group` added so far that have not started never will (their promises resolve
-   * without running them); tasks added later run as usual. Cancelling thousands of waiting jobs
-   * takes several turns of the event loop: none of them starts in between.
+   * without running them); tasks added later run as usual. With `andLater`, tasks added later are
+   * dropped too, until the next call without it: cancelling thousands of waiting jobs takes several
+   * turns of the event loop, and none of them starts in between, not even one whose task was added
+   * meanwhile (a batch still being queued) when a running job's end frees a slot.
    */
-  dropWaiting(group: string): void {
-    this.droppedUpTo.set(group, this.added);
+  dropWaiting(group: string, andLater = false): void {
+    this.droppedUpTo.set(group, andLater ? Number.POSITIVE_INFINITY : this.added);
   }
 
   get waiting(): number {

@@ -230,7 +230,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       templates: async () => (await templates()).templates,
     }),
     limitConcurrency: (batchId, maxConcurrent) => queue.limitGroup(batchId, maxConcurrent),
-    dropQueued: (batchId) => queue.dropWaiting(batchId),
+    dropQueued: (batchId, andLater) => queue.dropWaiting(batchId, andLater),
     prices: (model) => models.pricesOf(model),
     loadPrices: () => models.list(),
   });

@@ -35,8 +35,11 @@ export interface BatchServiceDeps {
    * Called before any of the batch's jobs is queued.
    */
   limitConcurrency: (batchId: string, maxConcurrent: number) => void;
-  /** The batch's jobs waiting in the queue now never start (they are being cancelled); later ones do. */
-  dropQueued: (batchId: string) => void;
+  /**
+   * The batch's jobs waiting in the queue now never start (they are being cancelled); later ones
+   * do. With `andLater`, neither do those queued until the next call without it.
+   */
+  dropQueued: (batchId: string, andLater?: boolean) => void;
   /** A model's prices per token from the cached model list (never a request), if known. */
   prices: (model: string) => ModelPrices | undefined;
   /** Fetches the model list into the cache `prices` reads. */
@@ -235,17 +238,20 @@ export class BatchService {
     which: (job: Job) => boolean,
     reason?: string,
   ): Promise<number> {
-    this.deps.dropQueued(batch.id);
+    // Until every job is visited none of the batch's starts: a batch still being queued, or a job
+    // retried, adds tasks meanwhile, and a running job's end frees a slot one of them could take.
+    this.deps.dropQueued(batch.id, true);
     let cancelled = 0;
     let seen = 0;
-    // A Map's iterator sees each job's latest state, and jobs added during a turn too.
-    for (const job of batch.jobs.values()) {
-      if (++seen % JOBS_PER_TURN === 0) {
-        await nextTurn();
-        // A batch still being queued, or a job retried, adds tasks meanwhile: their jobs come later here.
-        this.deps.dropQueued(batch.id);
+    try {
+      // A Map's iterator sees each job's latest state, and jobs added during a turn too.
+      for (const job of batch.jobs.values()) {
+        if (++seen % JOBS_PER_TURN === 0) await nextTurn();
+        if (which(job) && this.deps.service.cancel(job.id, reason)) cancelled++;
       }
-      if (which(job) && this.deps.service.cancel(job.id, reason)) cancelled++;
+    } finally {
+      // What was queued meanwhile was visited above; what comes next runs.
+      this.deps.dropQueued(batch.id);
     }
     return cancelled;
   }

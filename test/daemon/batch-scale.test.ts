@@ -95,5 +95,6 @@ describe('a batch of thousands of jobs (daemon process)', function () {
       [...indexes].sort((a, b) => a - b),
       'the changes arrive in the order the jobs were cancelled',
     );
+    assert.equal(simulator().chatRequests.length, 1, 'no waiting job started during the cancel');
   });
 });

@@ -235,6 +235,21 @@ describe('JobQueue group limits (a batch maxConcurrent)', () => {
     assert.deepEqual(t.started, ['a1', 'b1', 'a4'], 'a2 and a3 never started; the running a1 went on');
   });
 
+  it('drops the tasks a group adds while dropped "and later", until a plain drop; after it they run', async () => {
+    const queue = new JobQueue({ enabled: true, maxConcurrent: 1 });
+    const t = tasks(queue);
+    const first = t.add('a1', 'a');
+    queue.dropWaiting('a', true);
+    // Added while a cancel goes on (a batch still being queued): the free slot must not take them.
+    const meanwhile = [t.add('a2', 'a'), t.add('a3', 'a')];
+    await t.finish('a1', first);
+    await Promise.all(meanwhile);
+    queue.dropWaiting('a');
+    const after = t.add('a4', 'a');
+    await t.finish('a4', after);
+    assert.deepEqual(t.started, ['a1', 'a4'], 'a2 and a3 never started');
+  });
+
   it('passes a rejection of a grouped task to the caller and lets the next one in', async () => {
     const queue = new JobQueue({ enabled: true, maxConcurrent: 4 });
     queue.limitGroup('batch', 1);
