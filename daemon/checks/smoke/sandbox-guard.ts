@@ -95,36 +95,66 @@ def _loopback_up():
         fcntl.ioctl(sock, siocsifflags, struct.pack("16sH22x", b"lo", flags | iff_up))
 
 
-def _pump(source, target):
-    try:
-        while True:
-            data = source.recv(65536)
-            if not data:
-                break
-            target.sendall(data)
-    except OSError:
-        pass
-    finally:
-        try:
-            target.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-
-
 def _relay(path, port):
+    # One thread relays every connection, as the selector says which socket has something: a
+    # thread per direction of each of a check's few dozen requests cost the app more CPU than
+    # answering them.
+    import selectors
+
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen(64)
-    while True:
-        client, _ = server.accept()
+    selector = selectors.DefaultSelector()
+    selector.register(server, selectors.EVENT_READ)
+    peers = {}
+    ended = set()
+
+    def stop_reading(sock):
         try:
-            upstream = socket.create_connection(("127.0.0.1", port), timeout=5)
-            upstream.settimeout(None)
+            selector.unregister(sock)
+        except (KeyError, ValueError):
+            pass
+        ended.add(sock)
+        peer = peers.get(sock)
+        if peer is None:
+            return
+        try:
+            peer.shutdown(socket.SHUT_WR)
         except OSError:
-            client.close()
-            continue
-        threading.Thread(target=_pump, args=(client, upstream), daemon=True).start()
-        threading.Thread(target=_pump, args=(upstream, client), daemon=True).start()
+            pass
+        if peer in ended:
+            for each in (sock, peer):
+                peers.pop(each, None)
+                ended.discard(each)
+                each.close()
+
+    while True:
+        for key, _ in selector.select():
+            sock = key.fileobj
+            if sock is server:
+                client, _ = server.accept()
+                try:
+                    upstream = socket.create_connection(("127.0.0.1", port), timeout=5)
+                    upstream.settimeout(None)
+                except OSError:
+                    client.close()
+                    continue
+                peers[client] = upstream
+                peers[upstream] = client
+                selector.register(client, selectors.EVENT_READ)
+                selector.register(upstream, selectors.EVENT_READ)
+                continue
+            try:
+                data = sock.recv(65536)
+            except OSError:
+                data = b""
+            if data:
+                try:
+                    peers[sock].sendall(data)
+                    continue
+                except OSError:
+                    pass
+            stop_reading(sock)
 
 
 _relay_path = os.environ.pop("${RELAY_SOCKET_VARIABLE}", None)
