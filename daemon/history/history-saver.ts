@@ -180,6 +180,11 @@ export class HistorySaver {
     };
   }
 
+  /** See `HistoryStore.caughtUp`. */
+  catchUp(): Promise<void> {
+    return this.applyInSlices(false);
+  }
+
   /** See `HistoryStore.flush`. */
   flush(): Promise<void> {
     return this.scheduler.flush();

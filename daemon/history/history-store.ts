@@ -138,6 +138,17 @@ export class HistoryStore {
     return row && rowToJob(row);
   }
 
+  /**
+   * Resolves once at most a turn's worth of rows waits to go into the database, having put the
+   * rest in a slice per turn of the event loop. A request that reads the history awaits it first:
+   * after a batch of 100,000 jobs, a read would otherwise apply every row in one go and hold the
+   * daemon for seconds.
+   */
+  caughtUp(): Promise<void> {
+    this.ensureOpen();
+    return this.saver.catchUp();
+  }
+
   /** Jobs matching every given filter, newest first (by creation time, then recording order). */
   listJobs(filter: JobFilter = {}): Job[] {
     this.ensureOpen();

@@ -31,7 +31,7 @@ export interface RequestHandlerDeps {
   service: Pick<GenerationService, 'counts' | 'start' | 'get' | 'list' | 'cancel' | 'retry'>;
   batches: Pick<BatchService, 'start' | 'status' | 'cancel'>;
   checks: Pick<CheckService, 'check' | 'checkBatch'>;
-  store: Pick<HistoryStore, 'stats' | 'listJobs' | 'importLegacy'>;
+  store: Pick<HistoryStore, 'stats' | 'listJobs' | 'importLegacy' | 'caughtUp'>;
   models: Pick<ModelCatalog, 'list'>;
   templates: () => Promise<TemplateCatalog>;
   findTemplate: (slug: string) => Promise<LoadedTemplate | undefined>;
@@ -43,6 +43,14 @@ export interface RequestHandlerDeps {
 /** The handlers for one client: `daemon/shutdown` ends that client's connection. */
 export function requestHandlers(deps: RequestHandlerDeps): (caller: ClientConnection) => DaemonHandlers {
   const { session, service, batches, checks, store, log } = deps;
+  // Requests that read the history wait until the rows of a large batch are in, a slice per turn,
+  // rather than have the read put them all in at once (see HistoryStore.caughtUp).
+  const reading =
+    <P, R>(handler: (params: P) => R | Promise<R>) =>
+    async (params: P): Promise<R> => {
+      await store.caughtUp();
+      return handler(params);
+    };
   return (caller) => ({
     initialize: (params) => session.initialize(params),
     'daemon/status': () => {
@@ -78,20 +86,20 @@ export function requestHandlers(deps: RequestHandlerDeps): (caller: ClientConnec
     'prompts/render': (params) =>
       renderPromptsRequest(params, { findTemplate: deps.findTemplate, prompts: deps.prompts }),
     'generation/start': (params) => service.start(params),
-    'generation/get': (params) => service.get(params.jobId),
-    'generation/list': (params) => service.list(params),
-    'generation/cancel': (params) => ({ cancelled: service.cancel(params.jobId) }),
-    'generation/retry': (params) => service.retry(params.jobId),
+    'generation/get': reading((params) => service.get(params.jobId)),
+    'generation/list': reading((params) => service.list(params)),
+    'generation/cancel': reading((params) => ({ cancelled: service.cancel(params.jobId) })),
+    'generation/retry': reading((params) => service.retry(params.jobId)),
     'batch/start': async (params) => {
       await deps.prompts(); // a prompt file that does not compile refuses the batch, naming file and line
       return batches.start(params.configPath);
     },
-    'batch/status': (params) => batches.status(params.batchId),
+    'batch/status': reading((params) => batches.status(params.batchId)),
     'batch/cancel': async (params) => ({ cancelled: await batches.cancel(params.batchId) }),
-    'history/list': (params) => store.listJobs(params),
+    'history/list': reading((params) => store.listJobs(params)),
     'history/importLegacy': (params) => store.importLegacy(resolve(deps.workspace, params.dbPath)),
     'models/list': (params) => deps.models.list(params.refresh === true),
-    'app/check': (params) => checks.check(params.jobId, params.levels),
-    'batch/check': (params) => checks.checkBatch(params.batchId, params.levels),
+    'app/check': reading((params) => checks.check(params.jobId, params.levels)),
+    'batch/check': reading((params) => checks.checkBatch(params.batchId, params.levels)),
   });
 }

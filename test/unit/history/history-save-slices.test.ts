@@ -118,6 +118,26 @@ describe('history saves of many rows', () => {
     assertEveryRow(store);
   });
 
+  it('lets a reader wait for waiting rows a slice per turn instead of applying them all at once', async () => {
+    // The rows wait (a client is being sent a backlog), then a request reads the history.
+    const store = await open({ outputBackedUp: () => true });
+    await recordBatch(store);
+    await store.flush();
+    assert.ok(store.stats().pendingRows > 1000);
+    let turns = 0;
+    let counting = true;
+    const count = (): void => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    await store.caughtUp();
+    counting = false;
+    assert.ok(store.stats().pendingRows <= 100, `${store.stats().pendingRows} rows still wait`);
+    assert.ok(turns > 10, `other work ran between slices (${turns} turns)`);
+    assertEveryRow(store);
+  });
+
   it('keeps every row of a flush answered from the change log when the daemon dies before they are applied', async () => {
     const store = await open();
     await recordBatch(store);
