@@ -28,7 +28,10 @@ export interface BatchScaleRow {
   startCpuMs: number;
   /** `batch/cancel` sent to its reply. */
   cancelMs: number;
-  /** `batch/cancel` sent to the batch reported finished with its report on disk. */
+  /**
+   * `batch/cancel` sent to the batch reported finished with its report on disk: the notification
+   * that says so comes after the changes of every cancelled job, which the reply overtakes.
+   */
   cancelReportedMs: number;
   /** The longest a `daemon/status` waited for its reply meanwhile. */
   cancelStatusMaxMs: number;

@@ -581,7 +581,7 @@ async function main(): Promise<void> {
       `  ${row.models} models: batch/start ${row.startMs.toFixed(0)} ms, all announced after ${(row.startCpuMs / 1000).toFixed(1)} s of daemon CPU (daemon/status waited up to ${row.startStatusMaxMs.toFixed(0)} ms)`,
     );
     console.log(
-      `  batch/cancel ${row.cancelMs.toFixed(0)} ms, report on disk after ${row.cancelReportedMs.toFixed(0)} ms and ${(row.cancelCpuMs / 1000).toFixed(1)} s of daemon CPU (daemon/status waited up to ${row.cancelStatusMaxMs.toFixed(0)} ms)  RSS ${row.rssMb.toFixed(0)} MB`,
+      `  batch/cancel ${row.cancelMs.toFixed(0)} ms, its report announced to this client after ${row.cancelReportedMs.toFixed(0)} ms and ${(row.cancelCpuMs / 1000).toFixed(1)} s of daemon CPU (daemon/status waited up to ${row.cancelStatusMaxMs.toFixed(0)} ms)  RSS ${row.rssMb.toFixed(0)} MB`,
     );
     const report = reportBuild(reportModels!, 1);
     console.log(
