@@ -54,7 +54,7 @@ export class FramedMessageWriter extends AbstractMessageWriter implements Messag
   write(message: Message): Promise<void> {
     try {
       const frame = frameOf(message);
-      if (isNotification(message) && (this.waiting > 0 || this.unsentBytes() >= NOTIFICATION_BACKLOG_BYTES)) {
+      if (isNotification(message) && this.backedUp) {
         this.backlog.push(frame);
         this.releaseOnDrain();
       } else {

@@ -241,7 +241,7 @@ export class HistorySaver {
       const started = this.monotonicMs();
       for (const row of this.parts.pending.takeForLog(LOGGED_PER_TURN)) this.unlogged.push(jobChange(row));
       this.saveBusyMs += this.monotonicMs() - started;
-      if (this.parts.pending.size - this.parts.pending.loggedSize === 0) return;
+      if (this.parts.pending.recordedSize === 0) return;
       await nextTurn();
     }
   }

@@ -32,6 +32,11 @@ export class PendingJobRows {
     return this.recorded.size + this.logged.size;
   }
 
+  /** Rows recorded and not yet logged. */
+  get recordedSize(): number {
+    return this.recorded.size;
+  }
+
   /** Rows the change log holds that the database does not yet. */
   get loggedSize(): number {
     return this.logged.size;
@@ -61,8 +66,9 @@ export class PendingJobRows {
   }
 
   /**
-   * The recorded rows (the first `limit` of them), for the change log; they wait in the logged stage until applied. If the
-   * append fails they stay there: the saver keeps their entries and logs them again.
+   * The recorded rows (the first `limit` of them), for the change log; they wait in the logged
+   * stage until applied. If the append fails they stay there: the saver keeps their entries and
+   * logs them again.
    */
   takeForLog(limit = Number.POSITIVE_INFINITY): JobRow[] {
     const rows: JobRow[] = [];

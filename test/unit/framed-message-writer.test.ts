@@ -28,6 +28,18 @@ function slowStream(): { stream: Writable; sent: Buffer[]; drain: () => void } {
   };
 }
 
+/** A stream that takes every chunk at once and keeps it. */
+function collectingStream(): { stream: Writable; chunks: Buffer[] } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  return { stream, chunks };
+}
+
 function notification(i: number): Message {
   return {
     jsonrpc: '2.0',
@@ -73,13 +85,7 @@ describe('FramedMessageWriter', () => {
   });
 
   it('hands each message to the stream when it is written, not after the messages queued before it', () => {
-    const chunks: Buffer[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
-        callback();
-      },
-    });
+    const { stream, chunks } = collectingStream();
     const writer = new FramedMessageWriter(stream);
     for (let i = 0; i < 100_000; i++) {
       void writer.write({
@@ -124,13 +130,7 @@ describe('FramedMessageWriter', () => {
   });
 
   it('writes notifications in order with replies when nothing piles up', async () => {
-    const chunks: Buffer[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
-        callback();
-      },
-    });
+    const { stream, chunks } = collectingStream();
     const writer = new FramedMessageWriter(stream);
     await writer.write(notification(1));
     await writer.write({ jsonrpc: '2.0', id: 1, result: null } as Message);
