@@ -6,7 +6,8 @@
  * comma-separated choice of scheduling, disk, merge, history, cold, smoke, faults, ack, soak,
  * batch-scale, checks),
  * BENCH_SIZES and BENCH_CONCURRENCY (the scheduling case's N and C, comma-separated),
- * BENCH_SMOKE_APPS (the smoke case's N), BENCH_FAULT_JOBS (the faults case's N), BENCH_SOAK_JOBS
+ * BENCH_SMOKE_APPS (the smoke case's N; BENCH_SMOKE_START=spawn starts each app's own interpreter
+ * instead of forking it), BENCH_FAULT_JOBS (the faults case's N), BENCH_SOAK_JOBS
  * and BENCH_SOAK_SEED (the soak's size and its random choices), BENCH_BATCH_JOBS and
  * BENCH_REPORT_MODELS (the batch-scale case's sizes), BENCH_CHECKS_JOBS and BENCH_CHECKS_LATENCY_MS
  * (the checks case's N and L) adjust it.
@@ -501,7 +502,7 @@ async function main(): Promise<void> {
     const smoke = await runSmokeBench(RUNS, apps);
     if (smoke) {
       console.log(
-        `  the demo's ${smoke.demoApps.length} apps (simulated), each start to cleanup: ${show(smoke.demoAppMs, 0)} ms (target <= 3000; ${smoke.isolation} network)`,
+        `  the demo's ${smoke.demoApps.length} apps (simulated), each start to cleanup: ${show(smoke.demoAppMs, 0)} ms (target <= 3000; ${smoke.isolation} network; apps ${smoke.start === 'fork' ? 'forked from the fork server' : 'each in a new interpreter'})`,
       );
       for (const app of smoke.demoApps)
         console.log(`    ${app.model} ${app.template}: ${app.ms.toFixed(0)} ms`);

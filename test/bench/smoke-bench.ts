@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DEMO_MODELS, DEMO_TEMPLATES } from '../../cli/demo';
 import { findPython } from '../../daemon/checks/smoke/find-python';
+import { forkserverFor } from '../../daemon/checks/smoke/forkserver';
 import { probeNamespace } from '../../daemon/checks/smoke/network-isolation';
 import { runSmokeCheck } from '../../daemon/checks/smoke/run-smoke-check';
 import { createSmokeLimiter } from '../../daemon/checks/smoke/smoke-limiter';
@@ -38,6 +39,8 @@ interface Spread {
 
 export interface SmokeBenchResult {
   isolation: string;
+  /** How each app started: forked from the fork server, or a new interpreter. */
+  start: 'fork' | 'spawn';
   /** Each demo app (template x well-behaved demo model) checked alone, start to cleanup. */
   demoApps: { template: string; model: string; ms: number }[];
   demoAppMs: Spread;
@@ -56,13 +59,31 @@ export interface SmokeBenchResult {
 }
 
 const CLOCK_TICKS = 100;
+/** How the apps start: forked from the fork server (the default), or BENCH_SMOKE_START=spawn. */
+const START: 'fork' | 'spawn' = process.env.BENCH_SMOKE_START === 'spawn' ? 'spawn' : 'fork';
+let forkserverPid: number | undefined;
 
-/** CPU time (ms) of this process and of its children that ended (the checked apps). */
+/** Clock ticks of CPU in fields `from`..`to` of /proc/<pid>/stat (after the command name). */
+function ticks(pid: number | 'self', from: number, to: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    let sum = 0;
+    for (let i = from; i <= to; i++) sum += Number(fields[i]);
+    return sum;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time (ms) of this process and of the checked apps: its children that ended (apps it
+ * started) and the fork server with the children it reaped (apps it forked).
+ */
 function cpuMs(): number {
   const own = process.cpuUsage();
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  const children = ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
-  return (own.user + own.system) / 1000 + children;
+  const children = ticks('self', 13, 14);
+  const forked = forkserverPid === undefined ? 0 : ticks(forkserverPid, 11, 14);
+  return (own.user + own.system) / 1000 + ((children + forked) * 1000) / CLOCK_TICKS;
 }
 
 function spread(values: number[]): Spread {
@@ -77,7 +98,7 @@ async function checkOnce(
   template: { api_endpoints: Template['api_endpoints'] },
   limiter?: ReturnType<typeof createSmokeLimiter>,
 ): Promise<SmokeResult> {
-  const result = await runSmokeCheck({ appDir, template, limiter });
+  const result = await runSmokeCheck({ appDir, template, limiter, start: START });
   if (result.verdict !== 'passed')
     throw new Error(`bench check of ${appDir} ${result.verdict}: ${result.reason}`);
   return result;
@@ -136,6 +157,7 @@ export async function runSmokeBench(runs: number, apps: number): Promise<SmokeBe
   const isolation = (await probeNamespace(python.executable)).usable ? 'namespace' : 'host';
   const fixture = JSON.parse(readFileSync(join(APP_DIR, 'template.json'), 'utf8'));
   await checkOnce(APP_DIR, fixture);
+  if (START === 'fork') forkserverPid = (await forkserverFor(python.executable))?.pid;
 
   const root = mkdtempSync(join(tmpdir(), 'appgen-bench-demo-apps-'));
   const demoApps: SmokeBenchResult['demoApps'] = [];
@@ -173,6 +195,7 @@ export async function runSmokeBench(runs: number, apps: number): Promise<SmokeBe
   }
   return {
     isolation,
+    start: START,
     demoApps,
     demoAppMs: spread(demoApps.map((app) => app.ms)),
     oneAppMs,

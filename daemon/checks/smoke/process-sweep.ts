@@ -12,6 +12,7 @@ const HAS_PROC = process.platform === 'linux';
 
 interface ProcStat {
   state: string;
+  ppid: number;
   pgrp: number;
   /** When the process started, in clock ticks since boot. */
   startTime: number;
@@ -22,7 +23,12 @@ function statOf(pid: number): ProcStat | undefined {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may hold spaces and parentheses itself.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, pgrp: Number(fields[2]), startTime: Number(fields[19]) };
+    return {
+      state: fields[0]!,
+      ppid: Number(fields[1]),
+      pgrp: Number(fields[2]),
+      startTime: Number(fields[19]),
+    };
   } catch {
     return undefined;
   }
@@ -87,4 +93,30 @@ export function processesUsing(folder: string, startedSince = 0): number[] {
       stat !== undefined && stat.state !== 'Z' && stat.startTime >= startedSince && mentions(pid, folder)
     );
   });
+}
+
+/**
+ * Living descendants of process `pid` (children, their children, ...), only those started at
+ * `startedSince` or later being read. A process that left the group and the session is still found
+ * here as long as its parent, or the subreaper it was handed to, is `pid` or one of these.
+ */
+export function descendantsOf(pid: number, startedSince = 0): number[] {
+  if (!HAS_PROC) return [];
+  const children = new Map<number, number[]>();
+  for (const each of pids()) {
+    const stat = statOf(each);
+    if (stat === undefined || stat.state === 'Z' || stat.startTime < startedSince) continue;
+    const siblings = children.get(stat.ppid);
+    if (siblings) siblings.push(each);
+    else children.set(stat.ppid, [each]);
+  }
+  const found: number[] = [];
+  const waiting = [pid];
+  while (waiting.length > 0) {
+    for (const child of children.get(waiting.pop()!) ?? []) {
+      found.push(child);
+      waiting.push(child);
+    }
+  }
+  return found;
 }

@@ -18,6 +18,7 @@ import { type AppExit, AppProcess } from './app-process';
 import { probeEndpoints } from './endpoint-probes';
 import { probeErrorConventions } from './error-convention-probes';
 import { findPython } from './find-python';
+import { forkserverFor } from './forkserver';
 import { chooseIsolation, type IsolationChoice } from './network-isolation';
 import { type AppTarget, sendHttp } from './probe-http';
 import { answerWords, ProbeSession } from './probe-session';
@@ -55,6 +56,11 @@ export interface SmokeCheckOptions {
   findPort?: () => Promise<number>;
   /** The line the check waits in; none: it starts at once. */
   limiter?: SmokeLimiter;
+  /**
+   * `fork` (default): the app is forked from a Python that has Flask imported already (see
+   * forkserver.ts), where one starts; `spawn`: a new interpreter for this app alone.
+   */
+  start?: 'fork' | 'spawn';
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -133,7 +139,17 @@ async function check(options: SmokeCheckOptions): Promise<SmokeResult> {
   try {
     const port = await (options.findPort ?? findFreePort)();
     const env = appEnvironment({ folder, port, path: process.env.PATH, relay });
-    app = new AppProcess({ python: python.executable, isolation: isolation.isolation, folder, env });
+    const forkserver =
+      (options.start ?? 'fork') === 'fork' && Buffer.byteLength(folder.stdoutSocket) <= MAX_SOCKET_PATH_BYTES
+        ? await forkserverFor(python.executable)
+        : undefined;
+    app = new AppProcess({
+      python: python.executable,
+      isolation: isolation.isolation,
+      folder,
+      env,
+      ...(forkserver ? { forkserver } : {}),
+    });
     const target: AppTarget = relay ? { port, socketPath: folder.relaySocket } : { port };
     const health = await waitForHealth({
       ask: (timeoutMs) => sendHttp(target, { method: 'GET', path: '/api/health', timeoutMs }),

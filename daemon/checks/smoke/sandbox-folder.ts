@@ -5,6 +5,7 @@
  *   <temp>/home/      HOME          <temp>/tmp/   TMPDIR
  *   <temp>/guard/     sitecustomize.py (see sandbox-guard.ts), on PYTHONPATH
  *   <temp>/relay.sock the relay's Unix socket, in a network namespace
+ *   <temp>/out.sock, <temp>/err.sock  the app's stdout and stderr, when a fork server starts it
  *
  * The copy takes regular files and folders only: a symbolic link is left out, so nothing outside
  * the app is copied in through one; virtual environments, caches and node_modules are left out too,
@@ -22,6 +23,8 @@ export interface SandboxFolder {
   tmp: string;
   guard: string;
   relaySocket: string;
+  stdoutSocket: string;
+  stderrSocket: string;
 }
 
 export interface CopyLimits {
@@ -53,6 +56,8 @@ export async function makeSandboxFolder(
     tmp: join(root, 'tmp'),
     guard: join(root, 'guard'),
     relaySocket: join(root, 'relay.sock'),
+    stdoutSocket: join(root, 'out.sock'),
+    stderrSocket: join(root, 'err.sock'),
   };
   try {
     await Promise.all([mkdir(folder.home), mkdir(folder.tmp), mkdir(folder.guard)]);

@@ -8,6 +8,8 @@
  * 127.0.0.1 only. That holds for Python code, not for a program the app runs; the network
  * namespace (see network-isolation.ts) holds for everything.
  *
+ * Each Python process of the app also becomes the subreaper of what it starts (see _keep_orphans).
+ *
  * In a network namespace, where the checker cannot reach the app's port, the first process also
  * brings the namespace's loopback interface up and relays connections on a Unix socket in the
  * sandbox folder (APPGEN_SMOKE_RELAY) to 127.0.0.1:BACKEND_PORT inside the namespace.
@@ -156,6 +158,20 @@ def _relay(path, port):
                     pass
             stop_reading(sock)
 
+
+def _keep_orphans():
+    # What this process starts and then leaves (a double fork, a new session) stays its child
+    # instead of passing to init, so that stopping the app still finds it among the app's own.
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        except Exception:
+            pass
+
+
+_keep_orphans()
 
 _relay_path = os.environ.pop("${RELAY_SOCKET_VARIABLE}", None)
 if _relay_path:

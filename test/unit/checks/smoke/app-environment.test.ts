@@ -10,6 +10,8 @@ const folder = {
   tmp: '/sandbox/tmp',
   guard: '/sandbox/guard',
   relaySocket: '/sandbox/relay.sock',
+  stdoutSocket: '/sandbox/out.sock',
+  stderrSocket: '/sandbox/err.sock',
 };
 
 describe('smoke app environment', () => {
