@@ -91,21 +91,39 @@ describe('smoke check fork server (real Python)', function () {
       `${HEAD}
 @app.get("/api/start")
 def start():
+    import tempfile
     return jsonify({"preloaded": PRELOADED, "name": __name__, "argv": sys.argv,
-                    "orig": sys.orig_argv[1:], "path0": sys.path[0], "cwd": os.getcwd()})
+                    "orig": sys.orig_argv[1:], "cwd": os.getcwd(),
+                    "tmp": tempfile.gettempdir(), "home": os.path.expanduser("~")})
+
+@app.get("/api/path")
+def path():
+    sandbox = os.path.dirname(os.getcwd())
+    return jsonify({"path": [entry.replace(sandbox, "<sandbox>") for entry in sys.path]})
 ${RUN}`,
     );
     const template = {
       api_endpoints: [
-        endpoint('/api/start', { preloaded: true, name: '', argv: [''], orig: [''], path0: '', cwd: '' }),
+        endpoint('/api/start', {
+          preloaded: true,
+          name: '',
+          argv: [''],
+          orig: [''],
+          cwd: '',
+          tmp: '',
+          home: '',
+        }),
+        endpoint('/api/path', { path: [''] }),
       ],
     };
+    const paths: Record<string, string[]> = {};
     for (const start of STARTS) {
       const result = await check({ appDir, template, start });
       assert.equal(result.verdict, 'passed', result.reason);
       const body = bodyOf(result, '/api/start');
       const backend = body.cwd as string;
       assert.match(backend, /\/appgen-smoke-\w+\/backend$/);
+      const sandbox = backend.slice(0, -'/backend'.length);
       // A forked app is named by its full path, as it is where Python sets __file__ for app.py.
       const script = start === 'fork' ? `${backend}/app.py` : 'app.py';
       assert.deepEqual(body, {
@@ -113,10 +131,15 @@ ${RUN}`,
         name: '__main__',
         argv: [script],
         orig: [script],
-        path0: backend,
         cwd: backend,
+        tmp: `${sandbox}/tmp`,
+        home: `${sandbox}/home`,
       });
+      paths[start] = bodyOf(result, '/api/path').path as string[];
     }
+    // The same modules can be imported either way: the backend, the guard, then the interpreter's.
+    assert.deepEqual(paths.fork, paths.spawn);
+    assert.deepEqual(paths.fork!.slice(0, 2), ['<sandbox>/backend', '<sandbox>/guard']);
   });
 
   for (const start of STARTS) {

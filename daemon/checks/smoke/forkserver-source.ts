@@ -179,6 +179,9 @@ def _become_app(request):
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
+    # Read from TMPDIR on first use: the app's, not one the server may have looked up.
+    if "tempfile" in sys.modules:
+        sys.modules["tempfile"].tempdir = None
     # What the app starts and then leaves stays the app's child, where stopping it finds it.
     _libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     if request["namespace"]:

@@ -72,6 +72,8 @@ export class Forkserver {
         PYTHONDONTWRITEBYTECODE: '1',
         PYTHONUNBUFFERED: '1',
         PYTHONIOENCODING: 'utf-8',
+        // The user's own site-packages: not on a spawned app's path either (its HOME is the sandbox's).
+        PYTHONNOUSERSITE: '1',
         [SANDBOX_SLOT_VARIABLE]: '-'.repeat(SANDBOX_SLOT_BYTES),
       },
       stdio: ['pipe', 'pipe', 'pipe'],
