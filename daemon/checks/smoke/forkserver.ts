@@ -113,13 +113,15 @@ export class Forkserver {
       markReady(false);
       for (const { reject } of this.forks.values()) reject(new Error(this.endedWhy));
       this.forks.clear();
-      // Its apps live on in their own sessions; only their exit statuses are lost with it.
-      for (const report of this.exits.values()) report({ code: null, signal: null });
+      // Its apps live on in their own sessions (their checks stop them); only how they end is lost.
+      for (const report of this.exits.values()) report({ code: null, signal: null, error: this.endedWhy });
       this.exits.clear();
       markEnded(this.endedWhy);
     };
     this.child.once('error', (error) => ended(`the fork server could not start (${error.message})`));
-    this.child.once('exit', (code, signal) => ended(`the fork server ended (${signal ?? `code ${code}`})`));
+    // 'close', not 'exit': every line the server wrote before it ended has been read by then (its
+    // apps hold none of its pipes).
+    this.child.once('close', (code, signal) => ended(`the fork server ended (${signal ?? `code ${code}`})`));
   }
 
   get pid(): number | undefined {
