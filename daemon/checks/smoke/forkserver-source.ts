@@ -46,7 +46,11 @@ _SLOT = b"${SANDBOX_SLOT_VARIABLE}="
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_DUMPABLE = 4
 _libc = ctypes.CDLL(None, use_errno=True)
+# Apps run as the same user: without this, one could write into this server's memory through
+# /proc or ptrace and so reach every app forked after it, and the host's network.
+_libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def _send(message):
@@ -164,6 +168,8 @@ def _mark_environ(sandbox):
 
 
 def _become_app(request):
+    # As a started process is: the checker reads what it needs of the app from /proc.
+    _libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
     # A process group and session of its own, as a detached spawn gets.
     os.setsid()
     try:
