@@ -188,6 +188,8 @@ const servers = new Map<string, Forkserver>();
  * app starts its own interpreter). A server that ended after it was ready is started again.
  */
 export async function forkserverFor(python: string): Promise<Forkserver | undefined> {
+  // It reads /proc and calls prctl(2) and unshare(2): elsewhere each app starts its own interpreter.
+  if (process.platform !== 'linux') return undefined;
   let server = servers.get(python);
   if (!server) {
     server = new Forkserver(python);
