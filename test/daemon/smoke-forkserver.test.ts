@@ -64,8 +64,11 @@ if __name__ == "__main__":
     app.run(host="0.0.0.0", port=int(os.environ["BACKEND_PORT"]))
 `;
 
-/** A worker that leaves the app's group and session, its folder and environment, and sleeps. */
-const WORKER = `
+/**
+ * `start_worker()`: a worker, started by a double fork, that leaves the app's group and session and
+ * its folder, then does `then` (Python lines at its indentation); it returns the worker's pid.
+ */
+const worker = (then: string): string => `
 def start_worker():
     read, write = os.pipe()
     if os.fork() == 0:
@@ -73,12 +76,14 @@ def start_worker():
         worker = os.fork()
         if worker == 0:
             os.chdir("/")
-            os.execve("/bin/sleep", ["sleep", "600"], {})
+${then.replace(/^/gm, '            ')}
         os.write(write, str(worker).encode())
         os._exit(0)
     os.close(write)
     return int(os.read(read, 32))
 `;
+/** A worker that drops the app's environment as well, and sleeps. */
+const EXEC_SLEEP = 'os.execve("/bin/sleep", ["sleep", "600"], {})';
 
 describe('smoke check fork server (real Python)', function () {
   this.timeout(30_000);
@@ -145,7 +150,7 @@ ${RUN}`,
   for (const start of STARTS) {
     it(`stops what a running app left with no trace of its sandbox (${start})`, async () => {
       const appDir = appWith(
-        `${HEAD}${WORKER}
+        `${HEAD}${worker(EXEC_SLEEP)}
 WORKER_PID = start_worker()
 
 @app.get("/api/worker")
@@ -163,21 +168,9 @@ ${RUN}`,
 
     it(`stops a forked worker that left the sandbox folder after the app itself exited (${start})`, async () => {
       const appDir = appWith(
-        `${HEAD}
+        `${HEAD}${worker('import time\ntime.sleep(600)\nos._exit(0)')}
 if __name__ == "__main__":
-    read, write = os.pipe()
-    if os.fork() == 0:
-        os.setsid()
-        worker = os.fork()
-        if worker == 0:
-            os.chdir("/")
-            import time
-            time.sleep(600)
-            os._exit(0)
-        os.write(write, str(worker).encode())
-        os._exit(0)
-    os.close(write)
-    sys.exit("worker " + os.read(read, 32).decode())
+    sys.exit(f"worker {start_worker()}")
 `,
       );
       const result = await check({ appDir, template: { api_endpoints: [] }, start });

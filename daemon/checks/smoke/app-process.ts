@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { unlink } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Forkserver } from './forkserver';
@@ -25,6 +25,21 @@ export interface AppExit {
   signal: NodeJS.Signals | null;
   /** The spawn error (the interpreter or unshare not found), if the process never ran. */
   error?: string;
+}
+
+/** How the app is started: where, with what, and (when there is one) by which fork server. */
+export interface AppLaunch {
+  python: string;
+  isolation: Isolation;
+  folder: SandboxFolder;
+  env: Record<string, string>;
+  forkserver?: Forkserver;
+}
+
+/** What has arrived of a forked app's output, to tell when its last bytes are in. */
+interface OutputArrival {
+  ended: number;
+  bytes: number;
 }
 
 /** How long the app's process group has after SIGTERM before SIGKILL. */
@@ -48,13 +63,7 @@ export class AppProcess {
   private readonly printWaiters: (() => void)[] = [];
   private readonly closers: (() => void)[] = [];
 
-  constructor(options: {
-    python: string;
-    isolation: Isolation;
-    folder: SandboxFolder;
-    env: Record<string, string>;
-    forkserver?: Forkserver;
-  }) {
+  constructor(options: AppLaunch) {
     this.exited = new Promise((resolve) => {
       this.reportExit = (exit) => {
         if (this.exit) return;
@@ -68,12 +77,7 @@ export class AppProcess {
       : Promise.resolve(this.spawn(options));
   }
 
-  private spawn(options: {
-    python: string;
-    isolation: Isolation;
-    folder: SandboxFolder;
-    env: Record<string, string>;
-  }): void {
+  private spawn(options: AppLaunch): void {
     const { python, isolation, folder, env } = options;
     const [command, ...args] =
       isolation === 'namespace' ? [...NAMESPACE_PREFIX, python, 'app.py'] : [python, 'app.py'];
@@ -97,16 +101,13 @@ export class AppProcess {
     });
   }
 
-  private async fork(
-    forkserver: Forkserver,
-    options: { python: string; isolation: Isolation; folder: SandboxFolder; env: Record<string, string> },
-  ): Promise<void> {
+  private async fork(forkserver: Forkserver, options: AppLaunch): Promise<void> {
     const { folder } = options;
-    const streams = { ended: 0, bytes: 0 };
+    const arrival: OutputArrival = { ended: 0, bytes: 0 };
     try {
       await Promise.all([
-        listenForOutput(folder.stdoutSocket, this.stdout, this, streams),
-        listenForOutput(folder.stderrSocket, this.stderr, this, streams),
+        this.listenForOutput(folder.stdoutSocket, this.stdout, arrival),
+        this.listenForOutput(folder.stderrSocket, this.stderr, arrival),
       ]);
       const app = await forkserver.fork({
         sandbox: folder.root,
@@ -120,7 +121,7 @@ export class AppProcess {
       this.pidValue = app.pid;
       this.startTime = app.startTime;
       void app.exited.then(async (exit) => {
-        await lastOutput(streams);
+        await lastOutput(arrival);
         this.reportExit(exit);
       });
     } catch {
@@ -131,16 +132,36 @@ export class AppProcess {
   }
 
   /** Keeps what `stream` prints in `tail`, waking whoever waits for output. */
-  read(stream: NodeJS.ReadableStream, tail: OutputTail): void {
+  private read(stream: NodeJS.ReadableStream, tail: OutputTail, arrival?: OutputArrival): void {
     stream.on('data', (chunk: Buffer) => {
       tail.push(chunk);
+      if (arrival) arrival.bytes += chunk.length;
       this.wakeWaiters();
     });
   }
 
-  /** Ends the output connections and listeners (see stop()). */
-  trackCloser(close: () => void): void {
-    this.closers.push(close);
+  /** Listens on `path` for a forked app's output stream, kept in `tail`; stop() closes it. */
+  private listenForOutput(path: string, tail: OutputTail, arrival: OutputArrival): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const sockets: Socket[] = [];
+      const server = createServer((socket) => {
+        sockets.push(socket);
+        this.read(socket, tail, arrival);
+        socket.once('close', () => (arrival.ended += 1));
+        socket.on('error', () => {
+          // The app's end; what it sent is kept.
+        });
+      });
+      server.once('error', reject);
+      server.listen(path, () => {
+        this.closers.push(() => {
+          server.close();
+          for (const socket of sockets) socket.destroy();
+          void unlink(path).catch(() => {});
+        });
+        resolve();
+      });
+    });
   }
 
   get pid(): number | undefined {
@@ -193,51 +214,21 @@ function stillAlive(pids: number[], startedSince: number | undefined): number[] 
   });
 }
 
-/** Listens on `path` for a forked app's output stream, kept in `tail`. */
-function listenForOutput(
-  path: string,
-  tail: OutputTail,
-  app: AppProcess,
-  streams: { ended: number; bytes: number },
-): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const sockets: Socket[] = [];
-    const server = createServer((socket) => {
-      sockets.push(socket);
-      socket.on('data', (chunk: Buffer) => (streams.bytes += chunk.length));
-      app.read(socket, tail);
-      socket.once('close', () => (streams.ended += 1));
-      socket.on('error', () => {
-        // The app's end; what it sent is kept.
-      });
-    });
-    server.once('error', reject);
-    server.listen(path, () => {
-      app.trackCloser(() => {
-        server.close();
-        for (const socket of sockets) socket.destroy();
-        void unlink(path).catch(() => {});
-      });
-      resolve(server);
-    });
-  });
-}
-
 /**
  * Resolves once a forked app's output has arrived: its sockets closed, or nothing came for a few
  * turns of the event loop (a process it left may hold them open), at most LAST_OUTPUT_MS. Its end
  * is reported by the fork server on another channel, which can overtake what it printed last.
  */
-async function lastOutput(streams: { ended: number; bytes: number }): Promise<void> {
+async function lastOutput(arrival: OutputArrival): Promise<void> {
   const end = Date.now() + LAST_OUTPUT_MS;
   let quietTurns = 0;
-  let seen = streams.bytes;
-  while (streams.ended < 2 && quietTurns < 3 && Date.now() < end) {
+  let seen = arrival.bytes;
+  while (arrival.ended < 2 && quietTurns < 3 && Date.now() < end) {
     await new Promise((resolve) => setTimeout(resolve, 1));
-    if (streams.bytes === seen) quietTurns += 1;
+    if (arrival.bytes === seen) quietTurns += 1;
     else {
       quietTurns = 0;
-      seen = streams.bytes;
+      seen = arrival.bytes;
     }
   }
 }
