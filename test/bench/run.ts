@@ -511,7 +511,13 @@ async function main(): Promise<void> {
         `  N=${apps} at C=${smoke.concurrency}: wall ${show(smoke.wallMs, 0)} ms  ideal ${smoke.idealMs.toFixed(0)} ms  wall/ideal ${show(smoke.ratio, 3)} (target <= 1.2)`,
       );
       console.log(
-        `  the machine meanwhile: ${smoke.concurrency} Python starts (import flask) at once went ${show(smoke.startParallelism)} times as fast as one alone (${smoke.concurrency} on idle cores)`,
+        `  the machine meanwhile, no line: a check while ${smoke.concurrency} independent checkers run side by side ${show(smoke.sideBySideMs, 0)} ms, ${show(smoke.machineSlowdown)} times one alone (1 on cores that run ${smoke.concurrency} checks as fast as one)`,
+      );
+      console.log(
+        `  and loops of their own, the slower of ${smoke.concurrency} at once against one alone: computing ${show(smoke.loopSlowdown.compute)} (1 where the cores are given in full), forking ${show(smoke.loopSlowdown.fork)} (about the same where page tables scale)`,
+      );
+      console.log(
+        `  the line against that: wall / (N x a check side by side / ${smoke.concurrency}) ${show(smoke.lineOverSideBySide, 3)} (what the line itself adds)`,
       );
       console.log(
         `  CPU per check (checker and app): ${smoke.cpuMsPerCheck.alone.toFixed(0)} ms alone, ${show(smoke.cpuMsPerCheck.inLine, 0)} ms in the line`,

@@ -2,12 +2,14 @@
  * Smoke check benchmark: a passing app checked from start to cleanup (copy, Python start, health,
  * every probe, stop, removal). First the demo's apps, as the simulator's well-behaved models write
  * them, one at a time; then the passing fixture app alone and N at once in a line of two. The line
- * should cost no more than the checks themselves: wall time against N x one check / 2. As a check
- * is mostly the app's Python starting, the machine's own parallelism is measured beside it: two
- * Python processes importing Flask at once against one alone (2.0 when nothing else runs).
+ * should cost no more than the checks themselves: wall time against N x one check / 2. What the
+ * machine itself gives two checks at once is measured beside each line, with no line involved: two
+ * independent checker processes (smoke-checker-worker.ts), each with its own fork server, checking
+ * side by side. On cores that run two such checks as fast as one, a check side by side takes as
+ * long as one alone; the line's own cost is its wall time against N x a check side by side / 2.
  * Hooked into run.ts (BENCH_ONLY=smoke); BENCH_SMOKE_APPS sets N (default 20).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,6 +32,9 @@ import { validateTemplate } from '../../daemon/templates/validate-template';
 const APP_DIR = resolve(__dirname, '../fixtures/apps/smoke-pass');
 const CONCURRENCY = 2;
 const run = promisify(execFile);
+const WORKER = resolve(__dirname, 'smoke-checker-worker.ts');
+/** Checks each side-by-side checker runs per measurement. */
+const SIDE_BY_SIDE_CHECKS = 10;
 
 interface Spread {
   median: number;
@@ -52,8 +57,22 @@ export interface SmokeBenchResult {
   /** N x the median of one check / concurrency. */
   idealMs: number;
   ratio: Spread;
-  /** Two Python starts at once against one alone (2 on idle cores), measured around each line. */
-  startParallelism: Spread;
+  /**
+   * One check's time (start to cleanup) while CONCURRENCY independent checkers run side by side,
+   * measured before and after each line: what this machine gives checks at once, with no line.
+   */
+  sideBySideMs: Spread;
+  /** sideBySideMs / oneAppMs: 1 on cores that run two checks as fast as one. */
+  machineSlowdown: Spread;
+  /**
+   * The same for two loops in processes of their own, measured around each line: the slower of
+   * CONCURRENCY at once against one alone. `compute` makes no system calls: above 1, the machine
+   * does not give its cores in full. `fork` forks and reaps processes: above `compute`, the kernel's
+   * work on page tables (a check's fork, threads and exit) does not scale on this machine.
+   */
+  loopSlowdown: Record<Loop, Spread>;
+  /** Wall time of each line against N x the side-by-side check / CONCURRENCY: what the line adds. */
+  lineOverSideBySide: Spread;
   /** CPU time (this process and the apps) per check, alone and in the line: what the line adds. */
   cpuMsPerCheck: { alone: number; inLine: Spread };
 }
@@ -129,22 +148,94 @@ function simulatedApp(root: string, template: Template, model: string): string {
   return appDir;
 }
 
-/** Wall time of `count` Python processes importing Flask (most of what a check costs), started at once. */
-async function pythonStarts(python: string, count: number): Promise<number> {
-  const started = performance.now();
-  await Promise.all(Array.from({ length: count }, () => run(python, ['-c', 'import flask, flask_cors'])));
-  return performance.now() - started;
+/**
+ * Two loops that time themselves in a process of their own and print their milliseconds: one that
+ * only computes (about 0.3 s of one core), one that forks and reaps 200 processes, as a check's
+ * fork, threads and exit ask the kernel to copy and drop page tables.
+ */
+const LOOPS = {
+  compute: (python: string) => [
+    python,
+    '-c',
+    'import time\nt = time.perf_counter()\ns = 0\nfor i in range(4_000_000): s ^= i * 31\nprint((time.perf_counter() - t) * 1000)',
+  ],
+  fork: (python: string) => [
+    python,
+    '-c',
+    'import os, time\nt = time.perf_counter()\nfor _ in range(200):\n    pid = os.fork()\n    if pid == 0: os._exit(0)\n    os.waitpid(pid, 0)\nprint((time.perf_counter() - t) * 1000)',
+  ],
+};
+type Loop = keyof typeof LOOPS;
+
+/** The slowest of `count` loops started at once, as each timed itself. */
+async function loopMs(loop: Loop, python: string, count: number): Promise<number> {
+  const [command, ...args] = LOOPS[loop](python);
+  const times = await Promise.all(
+    Array.from({ length: count }, () => run(command!, args).then(({ stdout }) => Number(stdout.trim()))),
+  );
+  return Math.max(...times);
 }
 
-/** How many times as fast as one alone CONCURRENCY Python starts at once go: CONCURRENCY on idle cores. */
-async function startParallelism(python: string): Promise<number> {
-  const one: number[] = [];
-  const many: number[] = [];
+/** The slowest of CONCURRENCY loops at once against one alone (median of three each). */
+async function loopSlowdown(loop: Loop, python: string): Promise<number> {
+  const alone: number[] = [];
+  const together: number[] = [];
   for (let i = 0; i < 3; i++) {
-    one.push(await pythonStarts(python, 1));
-    many.push(await pythonStarts(python, CONCURRENCY));
+    alone.push(await loopMs(loop, python, 1));
+    together.push(await loopMs(loop, python, CONCURRENCY));
   }
-  return (CONCURRENCY * spread(one).median) / spread(many).median;
+  return spread(together).median / spread(alone).median;
+}
+
+interface SideBySideChecker {
+  /** Settles once its first check has found the interpreter and started its fork server. */
+  ready: Promise<void>;
+  /** The durations (ms) of its checks, once it was let go. */
+  durations: Promise<number[]>;
+  go(): void;
+  stop(): void;
+}
+
+function startChecker(): SideBySideChecker {
+  const worker = spawn(process.execPath, [...process.execArgv, WORKER, String(SIDE_BY_SIDE_CHECKS), START], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let output = '';
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolveReady) => (markReady = resolveReady));
+  worker.stdout.setEncoding('utf8');
+  worker.stdout.on('data', (chunk: string) => {
+    output += chunk;
+    if (output.startsWith('ready\n')) markReady();
+  });
+  const durations = new Promise<number[]>((resolveDurations, reject) => {
+    worker.on('error', reject);
+    worker.on('close', (code) => {
+      const last = output.trim().split('\n').pop() ?? '';
+      if (code === 0 && last.startsWith('[')) resolveDurations(JSON.parse(last) as number[]);
+      else reject(new Error(`a side-by-side checker exited with ${code}`));
+    });
+  });
+  // A checker that fails before it is ready fails the measurement instead of leaving it waiting.
+  return {
+    ready: Promise.race([ready, durations.then(() => {})]),
+    durations,
+    go: () => worker.stdin.end('go\n'),
+    stop: () => worker.kill('SIGKILL'),
+  };
+}
+
+/** Durations (ms) of the checks of CONCURRENCY independent checker processes let go together. */
+async function sideBySide(): Promise<number[]> {
+  const checkers = Array.from({ length: CONCURRENCY }, startChecker);
+  try {
+    await Promise.all(checkers.map((checker) => checker.ready));
+    for (const checker of checkers) checker.go();
+    return (await Promise.all(checkers.map((checker) => checker.durations))).flat();
+  } catch (error) {
+    for (const checker of checkers) checker.stop();
+    throw error;
+  }
 }
 
 /** Undefined (with the reason printed) where no Python can run the app. */
@@ -181,17 +272,27 @@ export async function runSmokeBench(runs: number, apps: number): Promise<SmokeBe
   const oneAppMs = spread(single);
   const idealMs = (apps * oneAppMs.median) / CONCURRENCY;
   const walls: number[] = [];
-  const parallelism: number[] = [];
+  const sideBySideMs: number[] = [];
+  const loops: Record<Loop, number[]> = { compute: [], fork: [] };
+  const measureLoops = async () => {
+    for (const loop of Object.keys(loops) as Loop[])
+      loops[loop].push(await loopSlowdown(loop, python.executable));
+  };
   const cpuInLine: number[] = [];
+  const lineOverSideBySide: number[] = [];
   for (let i = 0; i < runs; i++) {
-    parallelism.push(await startParallelism(python.executable));
+    await measureLoops();
+    const before = spread(await sideBySide()).median;
     const limiter = createSmokeLimiter(CONCURRENCY);
     const started = performance.now();
     const cpuStarted = cpuMs();
     await Promise.all(Array.from({ length: apps }, () => checkOnce(APP_DIR, fixture, limiter)));
     walls.push(performance.now() - started);
     cpuInLine.push((cpuMs() - cpuStarted) / apps);
-    parallelism.push(await startParallelism(python.executable));
+    const after = spread(await sideBySide()).median;
+    await measureLoops();
+    sideBySideMs.push(before, after);
+    lineOverSideBySide.push(walls[walls.length - 1]! / ((apps * (before + after)) / 2 / CONCURRENCY));
   }
   return {
     isolation,
@@ -204,7 +305,10 @@ export async function runSmokeBench(runs: number, apps: number): Promise<SmokeBe
     wallMs: spread(walls),
     idealMs,
     ratio: spread(walls.map((wall) => wall / idealMs)),
-    startParallelism: spread(parallelism),
+    sideBySideMs: spread(sideBySideMs),
+    machineSlowdown: spread(sideBySideMs.map((ms) => ms / oneAppMs.median)),
+    loopSlowdown: { compute: spread(loops.compute), fork: spread(loops.fork) },
+    lineOverSideBySide: spread(lineOverSideBySide),
     cpuMsPerCheck: { alone: cpuAlone, inLine: spread(cpuInLine) },
   };
 }
