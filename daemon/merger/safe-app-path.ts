@@ -1,25 +1,39 @@
 import type { Component } from '../../shared/job';
-import { COMPONENT_FOLDERS, STATE_FOLDER } from '../../shared/workspace-layout';
+import { MAX_NAME_BYTES, type SegmentProblem, segmentProblem } from '../../shared/path-segment';
+import { COMPONENT_FOLDERS } from '../../shared/workspace-layout';
 import { DaemonError } from '../daemon-error';
 
 /**
- * Limits in UTF-8 bytes, as file systems count: a name may have 255 bytes (ext4, APFS, NTFS in
- * UTF-16 units, which is never more), a whole path about 4096. An app-relative path gets a quarter
- * of that, so the workspace, output folder and staging folder in front of it still fit.
+ * A whole path may have about 4096 bytes; an app-relative path gets a quarter of that, so the
+ * workspace, output folder and staging folder in front of it still fit. (A name's limit is
+ * MAX_NAME_BYTES, with the other rules for one name, in shared/path-segment.ts.)
  */
-export const MAX_NAME_BYTES = 255;
 export const MAX_APP_PATH_BYTES = 1024;
+export { MAX_NAME_BYTES };
 
 // C0/C1 controls (NUL included) and the bidi overrides that make a name read differently than it is.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-// Characters Windows refuses in names; ':' also covers drive letters and NTFS alternate streams.
-const NON_PORTABLE_CHARS = /[<>:"|?*]/;
 const DRIVE_LETTER = /^[A-Za-z]:/;
-// Only dots and spaces: Windows trims these, so '...' or '. .' can mean '..' there.
-const DOTS_AND_SPACES = /^[. ]+$/;
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
-// Folders that belong to version control and to the tool itself, never to generated code.
-const RESERVED_SEGMENTS = new Set(['.git', STATE_FOLDER]);
+
+/** `rawPath` refused for the `problem` of its `segment`, in this module's words. */
+function segmentRefused(rawPath: string, segment: string, problem: SegmentProblem): DaemonError {
+  switch (problem) {
+    case 'only_dots':
+      return unsafePath(rawPath, `has a segment "${segment}" of only dots`);
+    case 'not_portable':
+      return unsafePath(rawPath, 'contains a character not allowed in file names');
+    case 'trailing_dot_or_space':
+      return unsafePath(rawPath, 'has a segment ending in a dot or space');
+    case 'too_long': {
+      const bytes = Buffer.byteLength(segment, 'utf8');
+      return unsafePath(rawPath, `has a name of ${bytes} bytes, too long: a name may have ${MAX_NAME_BYTES}`);
+    }
+    case 'reserved':
+      return unsafePath(rawPath, `writes into ${segment}`);
+    case 'device_name':
+      return unsafePath(rawPath, `uses the reserved device name "${segment}"`);
+  }
+}
 
 /**
  * Normalises a path a model named into safe relative segments, or throws `unsafe_path`.
@@ -48,18 +62,8 @@ export function normaliseRelativePath(rawPath: string): string[] {
     if (segment === '.') continue;
     if (segment === '') throw unsafePath(rawPath, 'has an empty segment');
     if (segment === '..') throw unsafePath(rawPath, 'leaves its folder with ".."');
-    if (DOTS_AND_SPACES.test(segment)) throw unsafePath(rawPath, `has a segment "${segment}" of only dots`);
-    if (NON_PORTABLE_CHARS.test(segment))
-      throw unsafePath(rawPath, 'contains a character not allowed in file names');
-    if (segment.endsWith('.') || segment.endsWith(' ')) {
-      throw unsafePath(rawPath, 'has a segment ending in a dot or space');
-    }
-    const bytes = Buffer.byteLength(segment, 'utf8');
-    if (bytes > MAX_NAME_BYTES) {
-      throw unsafePath(rawPath, `has a name of ${bytes} bytes, too long: a name may have ${MAX_NAME_BYTES}`);
-    }
-    if (RESERVED_SEGMENTS.has(segment.toLowerCase())) throw unsafePath(rawPath, `writes into ${segment}`);
-    if (WINDOWS_DEVICE.test(segment)) throw unsafePath(rawPath, `uses the reserved device name "${segment}"`);
+    const problem = segmentProblem(segment);
+    if (problem) throw segmentRefused(rawPath, segment, problem);
     segments.push(segment);
   }
   if (segments.length === 0) throw unsafePath(rawPath, 'names no file');

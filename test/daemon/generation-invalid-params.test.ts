@@ -110,6 +110,16 @@ describe('generation requests with invalid params', () => {
     ],
     ['a model of ".."', { templateSlug: TEMPLATE, model: '..' }, /^model "\.\." cannot name a folder/],
     [
+      'a model whose folder would end in a dot',
+      { templateSlug: TEMPLATE, model: 'foo.' },
+      /^model "foo\." cannot name a folder: its folder name would be "foo\.", which ends in a dot that Windows drops/,
+    ],
+    [
+      'a model whose folder would be a Windows device',
+      { templateSlug: TEMPLATE, model: 'nul' },
+      /^model "nul" cannot name a folder/,
+    ],
+    [
       'a model id too long for a folder name',
       { templateSlug: TEMPLATE, model: `sim/${'a'.repeat(400)}` },
       /^model "sim\/a+\.\.\." \(404 characters\) is too long: its folder name would be 404 bytes, at most 255$/,

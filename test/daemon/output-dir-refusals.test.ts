@@ -74,7 +74,7 @@ describe('output folder and model folder refusals (daemon process)', () => {
     const error = await expectInvalidParams(daemon.connection.sendRequest(P.BatchStartRequest, {}));
     assert.equal(
       error.message,
-      'Invalid batch file appgen.batch.json (1 problem):\nappgen.batch.json:2:27: models[1]: model ".." cannot name a folder: its folder name would be ".."; give an OpenRouter model id such as "openai/gpt-4o"',
+      'Invalid batch file appgen.batch.json (1 problem):\nappgen.batch.json:2:27: models[1]: model ".." cannot name a folder: its folder name would be "..", which leaves the output folder; give an OpenRouter model id such as "openai/gpt-4o"',
     );
     assert.deepEqual(await daemon.connection.sendRequest(P.HistoryListRequest, {}), []);
     assert.equal(existsSync(join(ws.workspace, 'generated')), false);

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { normaliseRelativePath } from '../../daemon/merger/safe-app-path';
 import { MAX_MODEL_SLUG_BYTES, modelIdProblem, modelSlug } from '../../shared/model-slug';
 
 describe('modelIdProblem', () => {
@@ -24,12 +25,42 @@ describe('modelIdProblem', () => {
     });
   }
 
+  for (const [id, why] of [
+    ['foo.', 'which ends in a dot that Windows drops'],
+    ['a/../..', 'which ends in a dot that Windows drops'],
+    ['/..', 'which ends in a dot that Windows drops'],
+    ['.git', 'which is kept for version control and AppGen itself'],
+    ['.APPGEN', 'which is kept for version control and AppGen itself'],
+    ['nul', 'which Windows keeps for a device'],
+    ['com1.x', 'which Windows keeps for a device'],
+  ]) {
+    it(`refuses ${JSON.stringify(id)}, whose folder the app's own path check would refuse`, () => {
+      const problem = modelIdProblem(id!);
+      assert.equal(
+        problem,
+        `model ${JSON.stringify(id)} cannot name a folder: its folder name would be "${modelSlug(id!)}", ${why}; give an OpenRouter model id such as "openai/gpt-4o"`,
+      );
+      // The same folder name fails the path check a commit makes: refused here, before any call.
+      assert.throws(
+        () => normaliseRelativePath(`generated/apps/${modelSlug(id!)}/app1`),
+        /unsafe_path|Unsafe path/,
+      );
+    });
+  }
+
+  it('takes every slug the app path check takes, for ids of safe characters', () => {
+    for (const id of ['vendor/model-1.5', 'x.y_z', '-a', 'con-x', 'nulls', '.gitx']) {
+      assert.equal(modelIdProblem(id), undefined, id);
+      assert.doesNotThrow(() => normaliseRelativePath(`generated/apps/${modelSlug(id)}/app1`), id);
+    }
+  });
+
   it('refuses an empty id', () => {
     assert.equal(modelIdProblem(''), 'model must not be empty');
   });
 
   it('never lets a separator through: a slug is one segment', () => {
-    for (const id of ['a/b', 'a\\b', '../x', '/..', 'a\0b']) {
+    for (const id of ['a/b', 'a\\b', '../x', 'a\0b']) {
       assert.ok(!/[\\/]/.test(modelSlug(id)), id);
       assert.equal(modelIdProblem(id), undefined, id);
     }

@@ -260,10 +260,10 @@ describe('legacy history import', () => {
     });
     assert.deepEqual(await store.importLegacy(await writeLegacyDb(rows)), { imported: 1, skipped: 6 });
     assert.deepEqual(problems, [
-      'model_slug: model ".." cannot name a folder: its folder name would be ".."; give an OpenRouter model id such as "openai/gpt-4o"',
-      'model_slug: model "." cannot name a folder: its folder name would be "."; give an OpenRouter model id such as "openai/gpt-4o"',
+      'model_slug: model ".." cannot name a folder: its folder name would be "..", which leaves the output folder; give an OpenRouter model id such as "openai/gpt-4o"',
+      'model_slug: model "." cannot name a folder: its folder name would be ".", which leaves the output folder; give an OpenRouter model id such as "openai/gpt-4o"',
       'model_slug "a/../../b" is not a folder name',
-      'metadata_json: model ".." cannot name a folder: its folder name would be ".."; give an OpenRouter model id such as "openai/gpt-4o"',
+      'metadata_json: model ".." cannot name a folder: its folder name would be "..", which leaves the output folder; give an OpenRouter model id such as "openai/gpt-4o"',
       `model_slug: model "${'x'.repeat(80)}..." (256 characters) is too long: its folder name would be 256 bytes, at most 255`,
       'app_number 1e+308 is not an integer from 1 to 100000',
     ]);

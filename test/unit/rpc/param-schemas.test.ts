@@ -70,7 +70,7 @@ describe('request params schemas', () => {
     [
       'generation/start',
       { templateSlug: 't', model: '..' },
-      'model ".." cannot name a folder: its folder name would be ".."; give an OpenRouter model id such as "openai/gpt-4o"',
+      'model ".." cannot name a folder: its folder name would be "..", which leaves the output folder; give an OpenRouter model id such as "openai/gpt-4o"',
     ],
     [
       'generation/start',
