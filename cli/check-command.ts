@@ -9,7 +9,7 @@ import { CHECK_LEVELS, type CheckLevel, type Job } from '../shared/job';
 import * as P from '../shared/protocol';
 import { CHECKS_FOLDER, checkDetailsFile } from '../shared/workspace-layout';
 import { lastMessages } from './cli-failure';
-import { type CliContext, describeError, UsageError, withDaemon } from './commands';
+import { type CliContext, describeError, readingDaemon, UsageError } from './commands';
 import type { DaemonLink } from './daemon-link';
 
 export interface CheckOptions {
@@ -43,7 +43,7 @@ export async function check(ctx: CliContext, options: CheckOptions): Promise<num
     throw new UsageError('check takes --batch or --app, not both');
   }
   const levels = parseLevelsOption(options.levels);
-  return withDaemon(ctx, async (link, interrupt) => {
+  return readingDaemon(ctx, async (link, interrupt) => {
     // Results that arrive after a request was sent; the running marks go out before its reply.
     const ended = new Map<string, Job>();
     let listening = false;

@@ -40,15 +40,23 @@ function requireKey(ctx: CliContext): void {
   }
 }
 
-/** Runs `fn` with a daemon for the workspace (started, or relayed to the one serving it), then lets it go. */
+/**
+ * Runs `fn` with a daemon for the workspace (started, or relayed to the one serving it), then lets
+ * it go. A `readOnly` command starts no job an interrupted run left: only the commands that run
+ * jobs (run, generate, resume) spend on the user's behalf.
+ */
 export async function withDaemon<T>(
   ctx: CliContext,
   fn: (link: DaemonLink, interrupt: Interrupt) => Promise<T>,
+  options: { readOnly?: boolean } = {},
 ): Promise<T> {
   // Watched from the very start, so a Ctrl-C during start-up still ends the command cleanly.
   const interrupt = watchInterrupt();
   try {
-    const opening = openDaemon(ctx.workspace, ctx.env, ctx.config);
+    const opening = openDaemon(ctx.workspace, ctx.env, {
+      ...(ctx.config ? { config: ctx.config } : {}),
+      ...(options.readOnly ? { readOnly: true } : {}),
+    });
     const link = await Promise.race([
       opening,
       interrupt.happened.then(() => {
@@ -66,6 +74,14 @@ export async function withDaemon<T>(
   } finally {
     interrupt.dispose();
   }
+}
+
+/** withDaemon for a command that reads or checks, and starts no job. */
+export function readingDaemon<T>(
+  ctx: CliContext,
+  fn: (link: DaemonLink, interrupt: Interrupt) => Promise<T>,
+): Promise<T> {
+  return withDaemon(ctx, fn, { readOnly: true });
 }
 
 /**
@@ -161,7 +177,7 @@ export async function runBatch(ctx: CliContext, batchFile: string | undefined): 
     if (outcome.kind === 'interrupted') {
       const unfinished = view.all().filter((j) => j.status === 'queued' || j.status === 'running').length;
       ctx.err.write(
-        `\nInterrupted. ${unfinished} unfinished job(s) are kept and resume the next time AppGen starts on this workspace: run \`${resumeCommand(ctx)}\` (or open the folder in VS Code).\n`,
+        `\nInterrupted. ${unfinished} unfinished job(s) are kept and resume with the next command that runs jobs on this workspace: run \`${resumeCommand(ctx)}\` (or open the folder in VS Code).\n`,
       );
       return EXIT_INTERRUPTED;
     }
@@ -289,7 +305,7 @@ export async function generate(
     view.stop();
     if (outcome.kind === 'interrupted') {
       ctx.err.write(
-        `\nInterrupted. The job is kept and resumes the next time AppGen starts on this workspace: run \`${resumeCommand(ctx)}\`.\n`,
+        `\nInterrupted. The job is kept and resumes with the next command that runs jobs on this workspace: run \`${resumeCommand(ctx)}\`.\n`,
       );
       return EXIT_INTERRUPTED;
     }
@@ -310,7 +326,7 @@ export async function generate(
 }
 
 export async function history(ctx: CliContext, options: { limit?: number; json: boolean }): Promise<number> {
-  return withDaemon(ctx, async (link) => {
+  return readingDaemon(ctx, async (link) => {
     const entries = await link.connection.sendRequest(P.HistoryListRequest, { limit: options.limit ?? 20 });
     if (options.json) {
       ctx.out.write(`${JSON.stringify(entries, null, 2)}\n`);
@@ -358,7 +374,7 @@ export async function history(ctx: CliContext, options: { limit?: number; json: 
 }
 
 export async function importHistory(ctx: CliContext, file: string): Promise<number> {
-  return withDaemon(ctx, async (link) => {
+  return readingDaemon(ctx, async (link) => {
     try {
       const result = await link.connection.sendRequest(P.HistoryImportLegacyRequest, {
         dbPath: resolve(file),
@@ -374,7 +390,7 @@ export async function importHistory(ctx: CliContext, file: string): Promise<numb
 }
 
 export async function templates(ctx: CliContext, options: { json: boolean }): Promise<number> {
-  return withDaemon(ctx, async (link) => {
+  return readingDaemon(ctx, async (link) => {
     const list = await link.connection.sendRequest(P.TemplatesListRequest, {});
     if (options.json) {
       ctx.out.write(`${JSON.stringify(list, null, 2)}\n`);

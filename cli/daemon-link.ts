@@ -45,11 +45,22 @@ export interface DaemonLink {
   onPaused: (listener: (reason: string) => void) => () => void;
 }
 
+/** How a command uses the daemon. */
+export interface OpenOptions {
+  config?: P.ConfigOverrides;
+  /**
+   * The command only reads or checks (history, templates, export, prompts, check): jobs an
+   * interrupted run left are not started, nor paid for, on its account.
+   */
+  readOnly?: boolean;
+}
+
 export async function openDaemon(
   workspace: string,
   env: NodeJS.ProcessEnv,
-  config?: P.ConfigOverrides,
+  options: OpenOptions = {},
 ): Promise<DaemonLink> {
+  const { config, readOnly } = options;
   const daemon = DaemonProcess.start({
     workspace,
     daemonPath: join(__dirname, 'daemon.js'),
@@ -80,6 +91,7 @@ export async function openDaemon(
       clientName: 'appgen-cli',
       ...(apiKey ? { apiKey } : {}),
       ...(config ? { config } : {}),
+      ...(readOnly ? { resumeUnfinished: false } : {}),
     });
   } catch (error) {
     throw await explain(error);

@@ -5,7 +5,7 @@
  */
 import { EXPORT_COLUMNS, exportRow, toCsv } from '../shared/export-rows';
 import * as P from '../shared/protocol';
-import { type CliContext, UsageError, withDaemon } from './commands';
+import { type CliContext, readingDaemon, UsageError } from './commands';
 
 export async function exportResults(
   ctx: CliContext,
@@ -15,7 +15,7 @@ export async function exportResults(
   if (format !== 'csv' && format !== 'json') {
     throw new UsageError(`export needs --format csv or --format json${format ? `, got "${format}"` : ''}`);
   }
-  return withDaemon(ctx, async (link) => {
+  return readingDaemon(ctx, async (link) => {
     const jobs = await link.connection.sendRequest(
       P.GenerationListRequest,
       options.batch !== undefined ? { batchId: options.batch } : {},

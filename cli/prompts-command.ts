@@ -5,7 +5,7 @@
  */
 import type * as P from '../shared/protocol';
 import { PromptsRenderRequest } from '../shared/protocol';
-import { type CliContext, describeError, withDaemon } from './commands';
+import { type CliContext, describeError, readingDaemon } from './commands';
 
 /** The line that opens each text; the text follows it exactly, then a line break. */
 export function promptMarker(component: string, role: 'system' | 'user'): string {
@@ -16,7 +16,7 @@ export async function prompts(
   ctx: CliContext,
   options: { template: string; component?: 'backend' | 'frontend'; json: boolean },
 ): Promise<number> {
-  return withDaemon(ctx, async (link) => {
+  return readingDaemon(ctx, async (link) => {
     let result: P.PromptsRenderResult;
     try {
       result = await link.connection.sendRequest(PromptsRenderRequest, {

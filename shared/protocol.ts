@@ -41,6 +41,12 @@ export interface InitializeParams {
   /** The OpenRouter key. Kept in memory only. */
   apiKey?: string;
   config?: ConfigOverrides;
+  /**
+   * `false` from a client that only reads (the command line's `history`, `export`, `check`...):
+   * the jobs an earlier daemon left unfinished are not started (nor paid for) on its account, but
+   * wait for a client that runs jobs. Default true. A daemon already serving has resumed them.
+   */
+  resumeUnfinished?: boolean;
 }
 export interface InitializeResult {
   protocolVersion: number;

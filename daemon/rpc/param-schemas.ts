@@ -60,6 +60,7 @@ export const PARAM_SCHEMAS: { readonly [M in RequestMethod]: ParamsRule } = {
     clientName: optional(text({ maxLength: 200, allowBlank: true })),
     apiKey: optional(secret),
     config: optional(config),
+    resumeUnfinished: optional(boolean),
   },
   'daemon/status': none,
   'daemon/resume': none,

@@ -112,7 +112,15 @@ export class DaemonSession {
       this.deps.queue.configure({ enabled: useQueue, maxConcurrent });
       this.logQueue();
     }
-    if (this.resumeState === 'on initialize') this.resumeLeftWork();
+    if (this.resumeState === 'on initialize') {
+      if (params.resumeUnfinished === false) {
+        // A client that only reads (`appgen history`) starts nothing the user did not ask for:
+        // the work waits, unpaid, for a client that runs jobs, or for the next daemon.
+        this.cancelFallback();
+      } else {
+        this.resumeLeftWork();
+      }
+    }
     return {
       protocolVersion: P.PROTOCOL_VERSION,
       daemonVersion: DAEMON_VERSION,
@@ -130,7 +138,9 @@ export class DaemonSession {
 
   /**
    * From now on the first `initialize` resumes the work an earlier daemon left, so that it runs
-   * with the client's key and settings; without one, it resumes after RESUME_FALLBACK_MS.
+   * with the client's key and settings; without one, it resumes after RESUME_FALLBACK_MS. One with
+   * `resumeUnfinished: false` leaves it for the next `initialize` that does not say so, and ends
+   * the wait for none.
    */
   resumeAfterInitialize(): void {
     if (this.resumeState !== 'not yet') return;

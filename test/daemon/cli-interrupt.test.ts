@@ -21,13 +21,27 @@ describe('appgen run interrupted and resumed (command line process)', function (
     assert.equal(interrupted.code, 130, interrupted.stderr);
     assert.match(
       interrupted.stderr,
-      /Interrupted\. 4 unfinished job\(s\) are kept and resume the next time AppGen starts on this workspace: run `appgen resume`/,
+      /Interrupted\. 4 unfinished job\(s\) are kept and resume with the next command that runs jobs on this workspace: run `appgen resume`/,
     );
+
+    // Commands that only read start none of them: no call is made, nor paid for, on their account.
+    simulator().reset();
     const kept = await historyOf(cwd, env);
     assert.equal(kept.length, 4);
     assert.ok(
       kept.every((job) => job.status === 'queued' || job.status === 'running'),
       kept.map((j) => j.status).join(),
+    );
+    for (const args of [['templates'], ['export', '--format', 'json'], ['check', '--levels', 'static']]) {
+      const read = await runCli(args, { cwd, env });
+      assert.notEqual(read.code, 130, read.stderr);
+    }
+    const stillKept = await historyOf(cwd, env);
+    assert.equal(simulator().chatRequests.length, 0, 'no model call');
+    assert.deepEqual(
+      stillKept.map((job) => [job.id, job.status, job.attempts]).sort(),
+      kept.map((job) => [job.id, job.status, job.attempts]).sort(),
+      'the jobs are as the run left them',
     );
 
     // Held until resume has listed what it waits for, so no job can finish unseen.

@@ -257,6 +257,20 @@ describe('DaemonSession', () => {
       assert.deepEqual(calls, { resumeJobs: 1, recheckApps: 1 });
     });
 
+    it('leaves the work to a later client when the first initialize only reads, with no fallback', () => {
+      const { session, clock, calls } = setup({ unfinished: 2 });
+      session.resumeAfterInitialize();
+      session.initialize({ clientName: 'cli', resumeUnfinished: false });
+      assert.deepEqual(calls, { resumeJobs: 0, recheckApps: 0 });
+      assert.equal(clock.pending, 0, 'nothing starts on its own either');
+      clock.tick(RESUME_FALLBACK_MS);
+      assert.deepEqual(calls, { resumeJobs: 0, recheckApps: 0 });
+      assert.equal(session.paused, undefined, 'a reader without a key pauses nothing');
+      session.initialize({ clientName: 'vscode', apiKey: KEY });
+      assert.deepEqual(calls, { resumeJobs: 1, recheckApps: 1 });
+      assert.equal(session.paused, undefined);
+    });
+
     it('pauses for a key when jobs are left and the first initialize brings none', () => {
       const { session, paused, calls } = setup({ unfinished: 3 });
       session.resumeAfterInitialize();
