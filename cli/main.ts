@@ -127,6 +127,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP[command]}\n`);
     return 0;
   }
+  // A reader that stops early (`appgen history | head -1`) closes the pipe: what is left to print
+  // goes nowhere, as in any shell pipeline, and the command still runs to its end and exit code.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedPipe);
   const ctx: commands.CliContext = {
     workspace: resolve(values.workspace ?? process.cwd()),
     env: process.env,
@@ -196,6 +199,11 @@ function positiveInt(value: string, name: string): number {
   if (!Number.isInteger(n) || n < 1)
     throw new commands.UsageError(`${name} must be a positive integer, got "${value}"`);
   return n;
+}
+
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  throw error;
 }
 
 if (require.main === module) {

@@ -102,6 +102,24 @@ describe('appgen commands (command line process)', function () {
     });
   });
 
+  describe('output to a reader that stops early', () => {
+    it('goes on to its own end and exit code, with no stack trace, once the pipe is closed', async () => {
+      const cwd = cliWorkspace();
+      const env = cliEnv(simulator());
+      const cli = spawnCli(['generate', '--template', 'crud_todo_list', '--model', 'sim/alpha'], {
+        cwd,
+        env,
+      });
+      // What `appgen generate | head -1` does once it has read its line: everything later is EPIPE.
+      cli.child.stdout!.destroy();
+      const result = await cli.result;
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, /EPIPE|Error|\bat /);
+      const [job] = await historyOf(cwd, env);
+      assert.equal(job?.status, 'succeeded');
+    });
+  });
+
   describe('history', () => {
     it('prints the recorded jobs as JSON with --json, newest first, and as a table without', async () => {
       const cwd = cliWorkspace();
