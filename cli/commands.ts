@@ -391,7 +391,12 @@ export async function importHistory(ctx: CliContext, file: string): Promise<numb
 
 export async function templates(ctx: CliContext, options: { json: boolean }): Promise<number> {
   return readingDaemon(ctx, async (link) => {
-    const list = await link.connection.sendRequest(P.TemplatesListRequest, {});
+    const [list, problems] = await Promise.all([
+      link.connection.sendRequest(P.TemplatesListRequest, {}),
+      link.connection.sendRequest(P.TemplatesProblemsRequest, {}),
+    ]);
+    // On stderr, so that --json stays one JSON value; the listing itself still succeeded.
+    for (const problem of problems) ctx.err.write(`Skipped ${problem.file}: ${problem.reason}\n`);
     if (options.json) {
       ctx.out.write(`${JSON.stringify(list, null, 2)}\n`);
       return EXIT_OK;

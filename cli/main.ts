@@ -56,7 +56,8 @@ earlier Flask tool (table generated_applications); rows already imported are ski
   templates: `appgen templates [--json] [--workspace dir]
 
 Lists the built-in templates and the workspace's .appgen/templates/*.json, and names the fields of
-each that no prompt prints (they are kept, but the models never see them).`,
+each that no prompt prints (they are kept, but the models never see them). A workspace template
+file that cannot be used is named on stderr with the reason, and left out.`,
   prompts: `appgen prompts --template <slug> [--component backend|frontend] [--json] [--workspace dir]
 
 Prints the prompts a job of the template sends, exactly: for each component its system text, then

@@ -146,6 +146,22 @@ export const TemplatesListRequest = new ProtocolRequest<
   TemplateSummary[]
 >('templates/list');
 
+/** A workspace template file that was skipped, and why (`.appgen/templates/broken.json`, "..."). */
+export interface TemplateProblem {
+  /** Workspace-relative, posix separators. */
+  file: string;
+  reason: string;
+}
+/**
+ * Client -> daemon. The workspace's template files `templates/list` leaves out because they cannot
+ * be used, each with its reason: shown to the user, who would otherwise only miss the template.
+ */
+export const TemplatesProblemsRequest = new ProtocolRequest<
+  'templates/problems',
+  Record<string, never>,
+  TemplateProblem[]
+>('templates/problems');
+
 // ---- prompts ----
 
 export interface PromptsRenderParams {
@@ -384,6 +400,7 @@ export const ALL_REQUESTS = [
   ResumeRequest,
   ShutdownRequest,
   TemplatesListRequest,
+  TemplatesProblemsRequest,
   PromptsRenderRequest,
   GenerationStartRequest,
   GenerationGetRequest,

@@ -66,6 +66,7 @@ export const PARAM_SCHEMAS: { readonly [M in RequestMethod]: ParamsRule } = {
   'daemon/resume': none,
   'daemon/shutdown': none,
   'templates/list': none,
+  'templates/problems': none,
   'generation/start': {
     templateSlug: required(slug),
     model: required(model),

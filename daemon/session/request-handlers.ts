@@ -83,6 +83,7 @@ export function requestHandlers(deps: RequestHandlerDeps): (caller: ClientConnec
         ...unusedFieldsEntry(t),
       }));
     },
+    'templates/problems': async () => (await deps.templates()).problems,
     'prompts/render': (params) =>
       renderPromptsRequest(params, { findTemplate: deps.findTemplate, prompts: deps.prompts }),
     'generation/start': (params) => service.start(params),

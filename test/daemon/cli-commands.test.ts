@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TemplateSummary } from '../../shared/protocol';
 import { cliEnv, cliWorkspace, historyOf, runCli, spawnCli } from '../support/cli-process';
@@ -210,6 +210,26 @@ describe('appgen commands (command line process)', function () {
       const list = JSON.parse(json.stdout) as TemplateSummary[];
       assert.equal(list.length, rows.length);
       assert.ok(list.every((t) => t.source === 'builtin' && t.slug && t.name));
+    });
+
+    it('names each workspace template file it leaves out, with the reason, on stderr', async () => {
+      const cwd = cliWorkspace();
+      const env = cliEnv(undefined);
+      const folder = join(cwd, '.appgen', 'templates');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'broken.json'), '{"slug": "broken", "name": ');
+      writeFileSync(join(folder, 'mismatch.json'), JSON.stringify({ slug: 'other', name: 'Other' }));
+      writeFileSync(join(folder, 'good_one.json'), JSON.stringify({ slug: 'good_one', name: 'Good' }));
+      for (const args of [['templates'], ['templates', '--json']]) {
+        const result = await runCli(args, { cwd, env });
+        assert.equal(result.code, 0, result.stderr);
+        const skipped = result.stderr.trimEnd().split('\n').sort();
+        assert.equal(skipped.length, 2, result.stderr);
+        assert.match(skipped[0]!, /^Skipped \.appgen\/templates\/broken\.json: \S.*/);
+        assert.match(skipped[1]!, /^Skipped \.appgen\/templates\/mismatch\.json: .*other/);
+        assert.match(result.stdout, /good_one/);
+        assert.doesNotMatch(result.stdout, /mismatch|broken/);
+      }
     });
   });
 });
