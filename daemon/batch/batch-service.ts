@@ -14,7 +14,14 @@ import type { BatchRecord } from '../history/batch-record';
 import type { Logger } from '../logger';
 import { FileRefusedError, readRegularText } from '../read-regular-file';
 import type { Template } from '../templates/template';
-import { type BatchProblem, formatProblems, MAX_BATCH_FILE_BYTES, parseBatchFile } from './batch-file';
+import {
+  type BatchConfig,
+  type BatchProblem,
+  formatProblems,
+  MAX_BATCH_FILE_BYTES,
+  type ParsedBatch,
+  parseBatchFile,
+} from './batch-file';
 import { renderBatchReport } from './batch-report';
 import { BatchTally } from './batch-tally';
 import { JOBS_PER_TURN, nextTurn } from './next-turn';
@@ -91,43 +98,14 @@ export class BatchService {
             : (error as Error).message;
       throw new DaemonError('invalid_params', `Cannot read batch file ${shown}: ${reason}`);
     }
-    const parsed = parseBatchFile(text);
-    const problems: BatchProblem[] = [...parsed.problems];
-    const config = parsed.config;
-    const jobs: Job[] = [];
+    // Known before the file is checked, so an unknown template is listed along with every other problem.
+    const templates = (await this.deps.listTemplates()).map((t) => t.slug);
+    const parsed = parseBatchFile(text, { knownTemplates: templates });
+    const { config } = parsed;
     const batchId = this.deps.newId();
-    if (config) {
-      const templates = await this.deps.listTemplates();
-      const known = new Set(templates.map((t) => t.slug));
-      const slugs = config.templates === 'all' ? templates.map((t) => t.slug) : config.templates;
-      if (config.templates !== 'all') {
-        config.templates.forEach((slug, i) => {
-          if (!known.has(slug)) problems.push(parsed.locate(['templates', i], `unknown template "${slug}"`));
-        });
-      }
-      if (problems.length === 0) {
-        const foundAppNums = new Map<string, number>();
-        let prepared = 0;
-        for (const [m, model] of config.models.entries()) {
-          try {
-            for (const templateSlug of slugs) {
-              for (let r = 0; r < config.repeat; r++) {
-                if (++prepared % JOBS_PER_TURN === 0) await nextTurn();
-                jobs.push(
-                  await this.deps.service.prepare(
-                    { templateSlug, model, ...(config.options ? { options: config.options } : {}) },
-                    { batchId, foundAppNums, ...(config.outputDir ? { outputDir: config.outputDir } : {}) },
-                  ),
-                );
-              }
-            }
-          } catch (error) {
-            // One problem per model: the same refusal would otherwise repeat for every template.
-            problems.push(parsed.locate(['models', m], (error as Error).message));
-          }
-        }
-      }
-    }
+    const { jobs, problems } = config
+      ? await this.prepareJobs(config, templates, batchId, parsed.locate)
+      : { jobs: [], problems: parsed.problems };
     if (problems.length > 0 || !config) {
       throw new DaemonError(
         'invalid_params',
@@ -161,6 +139,42 @@ export class BatchService {
     await this.deps.service.enqueueAll(jobs);
     this.deps.log.info('batch started', { batchId, file: shown, jobs: jobs.length, estimate, warning });
     return { batchId, jobs, ...(estimate ? { estimate } : {}), ...(warning ? { warning } : {}) };
+  }
+
+  /**
+   * Prepares, but neither records nor queues, the jobs of a file found valid; a model no job can be
+   * made for is a problem of the file, at the model.
+   */
+  private async prepareJobs(
+    config: BatchConfig,
+    templates: string[],
+    batchId: string,
+    locate: ParsedBatch['locate'],
+  ): Promise<{ jobs: Job[]; problems: BatchProblem[] }> {
+    const slugs = config.templates === 'all' ? templates : config.templates;
+    const jobs: Job[] = [];
+    const problems: BatchProblem[] = [];
+    const foundAppNums = new Map<string, number>();
+    let prepared = 0;
+    for (const [m, model] of config.models.entries()) {
+      try {
+        for (const templateSlug of slugs) {
+          for (let r = 0; r < config.repeat; r++) {
+            if (++prepared % JOBS_PER_TURN === 0) await nextTurn();
+            jobs.push(
+              await this.deps.service.prepare(
+                { templateSlug, model, ...(config.options ? { options: config.options } : {}) },
+                { batchId, foundAppNums, ...(config.outputDir ? { outputDir: config.outputDir } : {}) },
+              ),
+            );
+          }
+        }
+      } catch (error) {
+        // One problem per model: the same refusal would otherwise repeat for every template.
+        problems.push(locate(['models', m], (error as Error).message));
+      }
+    }
+    return { jobs, problems };
   }
 
   /** Called on every job change; keeps batch counts, applies the budget, ends batches. */

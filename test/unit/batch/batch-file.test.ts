@@ -235,7 +235,7 @@ describe('batch file', () => {
         assert.deepEqual(
           problemsOf(file('{', `  "models": ["a/b", "${model}"],`, '  "templates": "all"', '}')),
           [
-            `2:21 models[1]: model "${model}" cannot name a folder: its folder name would be "${model}"; give an OpenRouter model id such as "openai/gpt-4o"`,
+            `2:21 models[1]: model "${model}" cannot name a folder: its folder name would be "${model}", which leaves the output folder; give an OpenRouter model id such as "openai/gpt-4o"`,
           ],
         );
       });

@@ -1,6 +1,7 @@
 /**
- * BatchService with its daemon around it faked: the concurrency limit goes with the batch (also
- * when a later daemon adopts it), and a budget holds when the server reports tokens but no cost.
+ * BatchService with its daemon around it faked: a refused file lists every problem and starts
+ * nothing, the concurrency limit goes with the batch (also when a later daemon adopts it), and a
+ * budget holds when the server reports tokens but no cost.
  */
 import assert from 'node:assert/strict';
 import {
@@ -17,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchService, type BatchServiceDeps } from '../../../daemon/batch/batch-service';
 import type { ModelPrices } from '../../../daemon/batch/usage-cost';
+import type { DaemonError } from '../../../daemon/daemon-error';
 import type { GenerationService } from '../../../daemon/generation-service';
 import type { BatchRecord } from '../../../daemon/history/batch-record';
 import { createLogger } from '../../../daemon/logger';
@@ -50,6 +52,8 @@ interface Fixture {
   /** Resolves with the id of the next job cancelled. */
   nextCancel: () => Promise<string>;
   calls: string[];
+  /** Batches recorded in the history. */
+  recorded: BatchRecord[];
   /** Jobs prepared so far. */
   prepared: () => number;
   /** Times the model prices were asked for. */
@@ -64,6 +68,7 @@ function fixture(options: { record?: BatchRecord; jobs?: Job[]; prices?: ModelPr
   const limits: [string, number][] = [];
   const cancelled: string[] = [];
   const calls: string[] = [];
+  const recorded: BatchRecord[] = [];
   let cancelWaiter: ((id: string) => void) | undefined;
   let prices = options.prices;
   let pricesAsked = 0;
@@ -104,7 +109,7 @@ function fixture(options: { record?: BatchRecord; jobs?: Job[]; prices?: ModelPr
       limits.push([batchId, maxConcurrent]);
     },
     dropQueued: (batchId) => calls.push(`drop ${batchId}`),
-    recordBatch: () => {},
+    recordBatch: (batch) => recorded.push(batch),
     getBatch: (id) => (options.record?.id === id ? options.record : undefined),
     queuePaused: () => undefined,
     estimate: async () => undefined,
@@ -120,6 +125,7 @@ function fixture(options: { record?: BatchRecord; jobs?: Job[]; prices?: ModelPr
     limits,
     cancelled,
     calls,
+    recorded,
     prepared: () => nextId,
     pricesAsked: () => pricesAsked,
     workspace,
@@ -158,6 +164,66 @@ describe('BatchService', () => {
     );
     await f.batches.start(undefined);
     assert.deepEqual(f.calls, ['enqueue 1']);
+  });
+
+  it('lists an unknown template along with the other problems of the file, and prepares and records nothing', async () => {
+    const f = fixture();
+    writeFileSync(
+      join(f.workspace, 'appgen.batch.json'),
+      [
+        '{',
+        '  "models": ["other/model", ".."],',
+        '  "templates": ["quiz_app", "no_such_template"],',
+        '  "repeat": 0,',
+        '  "bogus": 1',
+        '}',
+      ].join('\n'),
+    );
+    const error = await f.batches.start(undefined).then(
+      () => assert.fail('the batch started'),
+      (e: DaemonError) => e,
+    );
+    assert.equal(error.code, 'invalid_params');
+    const [title, model, ...others] = error.message.split('\n');
+    assert.equal(title, 'Invalid batch file appgen.batch.json (4 problems):');
+    assert.match(model!, /^appgen\.batch\.json:2:29: models\[1\]: model "\.\." cannot name a folder/);
+    assert.deepEqual(others, [
+      'appgen.batch.json:3:29: templates[1]: unknown template "no_such_template"',
+      'appgen.batch.json:4:13: repeat: must be >= 1',
+      'appgen.batch.json:5:3: bogus: unknown property "bogus"',
+    ]);
+    assert.deepEqual([f.prepared(), f.calls, f.recorded], [0, [], []]);
+  });
+
+  it('lists an unknown template past a syntax error, and prepares and records nothing', async () => {
+    const f = fixture();
+    writeFileSync(
+      join(f.workspace, 'appgen.batch.json'),
+      '{\n  "models": ["other/model"]\n  "templates": ["nope"]\n}',
+    );
+    await assert.rejects(f.batches.start(undefined), (error: DaemonError) => {
+      assert.deepEqual(error.message.split('\n'), [
+        'Invalid batch file appgen.batch.json (2 problems):',
+        'appgen.batch.json:3:3: JSON syntax: comma expected',
+        'appgen.batch.json:3:17: templates[0]: unknown template "nope"',
+      ]);
+      return true;
+    });
+    assert.deepEqual([f.prepared(), f.calls, f.recorded], [0, [], []]);
+  });
+
+  it('starts every known template for "all"', async () => {
+    const f = fixture();
+    writeFileSync(
+      join(f.workspace, 'appgen.batch.json'),
+      JSON.stringify({ models: ['other/model'], templates: 'all' }),
+    );
+    const { jobs } = await f.batches.start(undefined);
+    assert.deepEqual(
+      jobs.map((j) => j.templateSlug),
+      ['quiz_app', 'kanban_board'],
+    );
+    assert.equal(f.recorded.length, 1);
   });
 
   it("restores an adopted batch's maxConcurrent from its record", () => {
