@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { Job } from '../shared/job';
 import * as P from '../shared/protocol';
+import { PROMPTS_FOLDER, TEMPLATES_FOLDER } from '../shared/workspace-layout';
 import { AppLocks } from './app-locks';
 import { AppStore } from './app-store';
 import { ArtifactStore } from './artifacts';
@@ -40,7 +41,7 @@ import { DaemonSession, NODE_CLOCK } from './session/daemon-session';
 import { requestHandlers } from './session/request-handlers';
 import { SessionSettings } from './session/session-settings';
 import { prepareStateFolder } from './state-folder';
-import { cachedCatalog } from './templates/cached-catalog';
+import { cachedCatalog, folderFingerprint } from './templates/cached-catalog';
 import { loadTemplates } from './templates/template-catalog';
 import { logUnusedFieldsOnce } from './templates/unused-fields';
 import { TickBatchedWritable } from './tick-batched-writable';
@@ -179,10 +180,15 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     () => config().baseUrl,
   );
   const logUnused = logUnusedFieldsOnce((message, fields) => log.warn(message, fields));
-  const templates = cachedCatalog(() => loadTemplates({ workspaceDir: args.workspace }).then(logUnused));
+  const templates = cachedCatalog(
+    () => loadTemplates({ workspaceDir: args.workspace }).then(logUnused),
+    () => folderFingerprint(join(args.workspace, TEMPLATES_FOLDER)),
+  );
   const findTemplate = async (slug: string) => (await templates()).templates.find((t) => t.slug === slug);
-  // The workspace's prompt overrides, read at most once a second like the templates.
-  const promptSets = cachedCatalog(promptSetLoader(args.workspace));
+  // The workspace's prompt overrides, read again when their folder changed, like the templates.
+  const promptSets = cachedCatalog(promptSetLoader(args.workspace), () =>
+    folderFingerprint(join(args.workspace, PROMPTS_FOLDER)),
+  );
   const locks = new AppLocks(() => config().lockTimeoutMs);
   const service = new GenerationService({
     workspace: args.workspace,

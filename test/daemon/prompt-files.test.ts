@@ -108,6 +108,24 @@ describe('prompt files (real daemon)', function () {
     assert.equal(shipped.promptOverrides, undefined);
   });
 
+  it('uses an override saved just after a job, and a template too, in the very next job', async () => {
+    const h = await openHarness();
+    const first = await h.finished((await h.start({ templateSlug: TEMPLATE, model: MODEL })).id);
+    assert.equal(first.promptOverrides, undefined);
+    // Saved right after: the next start, at once, must see both.
+    workspaceWithPrompts({ 'backend.user.hbs': OVERRIDE }, h.workspace);
+    const templates = join(h.workspace, '.appgen', 'templates');
+    mkdirSync(templates, { recursive: true });
+    writeFileSync(
+      join(templates, 'saved_now.json'),
+      JSON.stringify({ slug: 'saved_now', name: 'Saved Now' }),
+    );
+    h.sim.reset();
+    const next = await h.finished((await h.start({ templateSlug: 'saved_now', model: MODEL })).id);
+    assert.deepEqual(next.promptOverrides, ['backend.user.hbs']);
+    assert.match(sentMessages(h.sim.chatRequests)[0]?.[1]?.content ?? '', /^Build Saved Now \(saved_now\)/);
+  });
+
   it('refuses every start while an override does not parse, naming the file and line, and starts nothing', async () => {
     const workspace = workspaceWithPrompts({
       'frontend.user.hbs': 'Write the frontend of {{template.name}}.\n\n{{#each endpoints}}\n- {{path}}\n',
