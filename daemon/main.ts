@@ -180,14 +180,20 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     () => config().baseUrl,
   );
   const logUnused = logUnusedFieldsOnce((message, fields) => log.warn(message, fields));
+  // Counts client requests: the catalogs below look at their folders again after each.
+  let requestsSeen = 0;
+  const freshness = { epoch: () => requestsSeen };
   const templates = cachedCatalog(
     () => loadTemplates({ workspaceDir: args.workspace }).then(logUnused),
     () => folderFingerprint(join(args.workspace, TEMPLATES_FOLDER)),
+    freshness,
   );
   const findTemplate = async (slug: string) => (await templates()).templates.find((t) => t.slug === slug);
   // The workspace's prompt overrides, read again when their folder changed, like the templates.
-  const promptSets = cachedCatalog(promptSetLoader(args.workspace), () =>
-    folderFingerprint(join(args.workspace, PROMPTS_FOLDER)),
+  const promptSets = cachedCatalog(
+    promptSetLoader(args.workspace),
+    () => folderFingerprint(join(args.workspace, PROMPTS_FOLDER)),
+    freshness,
   );
   const locks = new AppLocks(() => config().lockTimeoutMs);
   const service = new GenerationService({
@@ -321,7 +327,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     log,
   });
   const serve = (client: ClientConnection) => {
-    registerHandlers(client.connection, handlersFor(client), log);
+    registerHandlers(client.connection, handlersFor(client), log, () => requestsSeen++);
     clients.add(client);
     client.connection.listen();
   };

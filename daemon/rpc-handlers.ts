@@ -31,7 +31,13 @@ export type DaemonHandlers = {
 };
 
 /** Registers every handler on the connection, mapping thrown errors to JSON-RPC errors. */
-export function registerHandlers(connection: MessageConnection, handlers: DaemonHandlers, log: Logger): void {
+export function registerHandlers(
+  connection: MessageConnection,
+  handlers: DaemonHandlers,
+  log: Logger,
+  /** Told of each request before its params are checked. */
+  onRequest: () => void = () => {},
+): void {
   for (const request of P.ALL_REQUESTS) {
     const method: RequestMethod = request.method;
     const handler: ((params: never) => unknown) | undefined = handlers[method];
@@ -40,6 +46,7 @@ export function registerHandlers(connection: MessageConnection, handlers: Daemon
     // vscode-jsonrpc passes params given by position as separate arguments, then the cancellation
     // token: one argument before the token is the params object (or the one positional value).
     connection.onRequest(method, async (...args: unknown[]) => {
+      onRequest();
       if (args.length > 2) {
         throw invalidParams(`${method} takes one params object, by name`);
       }

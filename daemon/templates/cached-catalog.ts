@@ -2,16 +2,38 @@
  * A catalog read from a workspace folder (templates, prompt overrides), read again only when that
  * folder changed: every job start looks up its template and prompts, and reading and validating
  * every file each time was most of the daemon's CPU in a large batch. Whether it changed is asked
- * of the folder at each use (its names, and each file's size and times), so a file saved a moment
- * before a job starts is what that job uses.
+ * of the folder (its names, and each file's size and times) once per client request and at least
+ * once a second: a file saved a moment before a request is what that request uses, while the
+ * 100,000 lookups of one large `batch/start` ask the folder only a few times.
  */
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export function cachedCatalog<T>(load: () => Promise<T>, fingerprint: () => Promise<string>) {
+export interface CatalogFreshness {
+  /** Changes with each client request: the first lookup after one asks the folder again. */
+  epoch: () => number;
+  now?: () => number;
+  /** How long a look at the folder counts, for lookups no request caused (a queued job starting). */
+  maxAgeMs?: number;
+}
+
+export const CATALOG_MAX_AGE_MS = 1000;
+
+export function cachedCatalog<T>(
+  load: () => Promise<T>,
+  fingerprint: () => Promise<string>,
+  { epoch, now = Date.now, maxAgeMs = CATALOG_MAX_AGE_MS }: CatalogFreshness,
+) {
   let cached: { key: string; value: Promise<T> } | undefined;
+  let looked: { epoch: number; at: number; key: Promise<string> } | undefined;
+  const currentKey = (): Promise<string> => {
+    if (!looked || looked.epoch !== epoch() || now() - looked.at >= maxAgeMs) {
+      looked = { epoch: epoch(), at: now(), key: fingerprint() };
+    }
+    return looked.key;
+  };
   return async (): Promise<T> => {
-    const key = await fingerprint();
+    const key = await currentKey();
     if (cached?.key !== key) {
       const value = load();
       cached = { key, value };

@@ -5,18 +5,42 @@ import { join } from 'node:path';
 import { cachedCatalog, folderFingerprint } from '../../../daemon/templates/cached-catalog';
 
 describe('cachedCatalog', () => {
-  it('reads once while the fingerprint stays, and again as soon as it changes', async () => {
-    let key = 'a';
-    let loads = 0;
+  /** A folder whose fingerprint the test sets, counting how often it is asked. */
+  function setup() {
+    const state = { key: 'a', asked: 0, loads: 0, epoch: 0, now: 0 };
     const catalog = cachedCatalog(
-      async () => ++loads,
-      async () => key,
+      async () => ++state.loads,
+      async () => {
+        state.asked++;
+        return state.key;
+      },
+      { epoch: () => state.epoch, now: () => state.now, maxAgeMs: 1000 },
     );
+    return { state, catalog };
+  }
+
+  it('reads again at the first lookup after a request once the folder changed, and only then', async () => {
+    const { state, catalog } = setup();
     assert.equal(await catalog(), 1);
     assert.equal(await catalog(), 1);
-    key = 'b';
-    assert.equal(await catalog(), 2);
-    assert.equal(await catalog(), 2);
+    state.key = 'b';
+    state.epoch++;
+    assert.equal(await catalog(), 2, 'a request after the change sees it at once');
+    state.epoch++;
+    assert.equal(await catalog(), 2, 'an unchanged folder is not read again');
+    assert.equal(state.loads, 2);
+  });
+
+  it('asks the folder once per request, and at least once within the time it counts', async () => {
+    const { state, catalog } = setup();
+    for (let i = 0; i < 100; i++) await catalog();
+    assert.equal(state.asked, 1, "one request's many lookups ask once");
+    state.key = 'b';
+    state.now = 999;
+    assert.equal(await catalog(), 1);
+    state.now = 1000;
+    assert.equal(await catalog(), 2, 'a lookup no request caused sees the change within a second');
+    assert.equal(state.asked, 2);
   });
 
   it('does not keep a failed read', async () => {
@@ -28,6 +52,7 @@ describe('cachedCatalog', () => {
         return 'ok';
       },
       async () => 'same',
+      { epoch: () => 0 },
     );
     await assert.rejects(catalog(), /disk error/);
     assert.equal(await catalog(), 'ok');
