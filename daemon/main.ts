@@ -228,6 +228,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     workspace: args.workspace,
     service,
     listTemplates: async () => (await templates()).templates,
+    skippedTemplates: async () => (await templates()).problems,
     listJobs: (batchId) => store.listJobs({ batchId }),
     newId: randomUUID,
     now,

@@ -17,6 +17,7 @@ import type { CheckLevel, GenerationOptions } from '../../shared/job';
 import { modelIdProblem } from '../../shared/model-slug';
 import { findExcessNesting, MAX_JSON_DEPTH } from '../json-depth';
 import { checkOutputDir } from '../output-dir';
+import { slugForFileName } from '../templates/slug-for-file-name';
 import { findNode, intactIn, type Position, positionIn } from './batch-json-tree';
 import validateBatch from './batch-validator.generated';
 
@@ -57,6 +58,11 @@ export const MAX_BATCH_FILE_BYTES = 1024 * 1024;
 export interface ParseBatchOptions {
   /** The template slugs the workspace knows; with them, a listed slug none of them matches is a problem. */
   knownTemplates?: readonly string[];
+  /**
+   * Template files that were left out, with why: a listed slug that one of them would have had
+   * (its file name) is unknown because of it, and the problem says so.
+   */
+  skippedTemplates?: readonly { file: string; reason: string }[];
 }
 
 /** A problem with the node it is about, so that one read from a damaged part of the file can be dropped. */
@@ -106,7 +112,9 @@ export function parseBatchFile(source: string, options: ParseBatchOptions = {}):
   const findings = [...duplicateKeys(root, position), ...schemaFindings(root, value, locate, position)];
   const outputDir = checkFolders(value, root, locate, findings);
   if (options.knownTemplates) {
-    findings.push(...unknownTemplates(root, options.knownTemplates, locate, findings));
+    findings.push(
+      ...unknownTemplates(root, options.knownTemplates, options.skippedTemplates ?? [], locate, findings),
+    );
   }
   // The parser reads on past a syntax error; what it read intact is checked too, so one fix does not
   // reveal the next problem. What the error may have bent (a value cut short, a list that swallowed
@@ -200,9 +208,11 @@ function checkFolders(
 function unknownTemplates(
   root: Node,
   knownTemplates: readonly string[],
+  skippedTemplates: readonly { file: string; reason: string }[],
   locate: ParsedBatch['locate'],
   findings: Finding[],
 ): Finding[] {
+  const skipped = new Map(skippedTemplates.map((s) => [slugForFileName(s.file), s]));
   const list = findNode(root, ['templates']);
   if (list?.type !== 'array' || !list.children?.every((item) => item.type === 'string')) return [];
   const known = new Set(knownTemplates);
@@ -210,7 +220,9 @@ function unknownTemplates(
   return list.children.flatMap((item, i) => {
     const slug = item.value as string;
     if (known.has(slug) || taken.has(item)) return [];
-    return [{ node: item, problem: locate(['templates', i], `unknown template "${slug}"`) }];
+    const why = skipped.get(slug);
+    const message = `unknown template "${slug}"${why ? ` (${why.file} was skipped: ${why.reason})` : ''}`;
+    return [{ node: item, problem: locate(['templates', i], message) }];
   });
 }
 

@@ -32,6 +32,8 @@ export interface BatchServiceDeps {
   workspace: string;
   service: GenerationService;
   listTemplates: () => Promise<Template[]>;
+  /** The workspace's template files left out, and why: named where a batch lists their slug. */
+  skippedTemplates?: () => Promise<{ file: string; reason: string }[]>;
   listJobs: (batchId: string) => Job[];
   newId: () => string;
   now: () => Date;
@@ -100,7 +102,8 @@ export class BatchService {
     }
     // Known before the file is checked, so an unknown template is listed along with every other problem.
     const templates = (await this.deps.listTemplates()).map((t) => t.slug);
-    const parsed = parseBatchFile(text, { knownTemplates: templates });
+    const skippedTemplates = (await this.deps.skippedTemplates?.()) ?? [];
+    const parsed = parseBatchFile(text, { knownTemplates: templates, skippedTemplates });
     const { config } = parsed;
     const batchId = this.deps.newId();
     const { jobs, problems } = config

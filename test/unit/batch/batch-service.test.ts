@@ -63,7 +63,14 @@ interface Fixture {
   releasePrices: () => void;
 }
 
-function fixture(options: { record?: BatchRecord; jobs?: Job[]; prices?: ModelPrices } = {}): Fixture {
+function fixture(
+  options: {
+    record?: BatchRecord;
+    jobs?: Job[];
+    prices?: ModelPrices;
+    skippedTemplates?: { file: string; reason: string }[];
+  } = {},
+): Fixture {
   const workspace = mkdtempSync(join(tmpdir(), 'appgen-batch-service-'));
   const limits: [string, number][] = [];
   const cancelled: string[] = [];
@@ -99,6 +106,7 @@ function fixture(options: { record?: BatchRecord; jobs?: Job[]; prices?: ModelPr
     workspace,
     service,
     listTemplates: async () => [{ slug: 'quiz_app' } as Template, { slug: 'kanban_board' } as Template],
+    skippedTemplates: async () => options.skippedTemplates ?? [],
     listJobs: () => [...jobs.values()],
     newId: () => 'b-new',
     now: () => new Date('2026-01-01T01:00:00.000Z'),
@@ -210,6 +218,24 @@ describe('BatchService', () => {
       return true;
     });
     assert.deepEqual([f.prepared(), f.calls, f.recorded], [0, [], []]);
+  });
+
+  it('says why a listed template is unknown when its workspace file was skipped', async () => {
+    const f = fixture({
+      skippedTemplates: [{ file: '.appgen/templates/my-quiz.json', reason: 'missing required field "name"' }],
+    });
+    writeFileSync(
+      join(f.workspace, 'appgen.batch.json'),
+      '{\n  "models": ["other/model"],\n  "templates": ["my_quiz", "nope"]\n}',
+    );
+    await assert.rejects(f.batches.start(undefined), (error: DaemonError) => {
+      assert.deepEqual(error.message.split('\n'), [
+        'Invalid batch file appgen.batch.json (2 problems):',
+        'appgen.batch.json:3:17: templates[0]: unknown template "my_quiz" (.appgen/templates/my-quiz.json was skipped: missing required field "name")',
+        'appgen.batch.json:3:28: templates[1]: unknown template "nope"',
+      ]);
+      return true;
+    });
   });
 
   it('starts every known template for "all"', async () => {
