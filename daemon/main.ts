@@ -15,6 +15,7 @@ import { AppStore } from './app-store';
 import { ArtifactStore } from './artifacts';
 import { batchCostEstimator } from './batch/batch-cost-estimator';
 import { BatchService } from './batch/batch-service';
+import { appHolder } from './checks/app-holder';
 import { CheckService } from './checks/check-service';
 import { PythonCompiler } from './checks/python-compiler';
 import { smokeLevel } from './checks/smoke-level';
@@ -267,6 +268,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
     updateJob: (jobId, patch) => service.update(jobId, patch),
     listJobs: (batchId) => store.listJobs({ batchId }),
     batchChecks: (batchId) => store.getBatch(batchId)?.options?.checks,
+    appHolder: (job) => appHolder(args.workspace, job.appPath),
     autoStatic: () => config().checksStatic,
     concurrency: () => config().checksConcurrency,
     onProgress: (progress) => checksProgress.push(progress.batchId ?? '', progress),

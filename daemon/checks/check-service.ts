@@ -22,6 +22,11 @@ export interface CheckServiceDeps extends CheckRunnerDeps {
   listJobs: (batchId: string) => Job[];
   /** The `checks` of the batch file a batch was started from, as recorded; undefined when it named none. */
   batchChecks: (batchId: string) => unknown;
+  /**
+   * The job whose commit the job's app folder now holds (its manifest's), or undefined when that
+   * cannot be told: a job whose app a later job replaced is not checked in its name.
+   */
+  appHolder?: (job: Job) => string | undefined;
   /** Whether a successful job's app is checked (statically) by itself. */
   autoStatic: () => boolean;
   /** Checks at once. */
@@ -82,6 +87,14 @@ export class CheckService {
     if (job.status !== 'succeeded') {
       throw invalid(
         `Job "${jobId}" ${job.status === 'failed' ? 'failed' : 'was cancelled'}: it wrote no app to check`,
+      );
+    }
+    const holder = this.deps.appHolder?.(job);
+    if (holder !== undefined && holder !== jobId) {
+      // Its code is gone from the folder (kept under .appgen/versions/): a check now would score
+      // the later job's code under this job's name.
+      throw invalid(
+        `Job "${jobId}" no longer holds ${job.appPath}: job "${holder}" replaced its app since; check that job instead`,
       );
     }
     return this.begin(job, wanted);

@@ -157,6 +157,28 @@ describe('CheckService', () => {
     assert.deepEqual(t.changes, [], 'nothing was recorded');
   });
 
+  it('refuses a job whose app a later job replaced, naming that job, and checks the one it holds', async () => {
+    const holders = new Map<string, string>();
+    const t = setUp({ appHolder: (job) => holders.get(job.appPath) });
+    const older = t.addApp('older', 'static-passing');
+    t.addApp('newer', 'static-passing', { appPath: older.appPath, appNum: older.appNum });
+    holders.set(older.appPath, 'newer');
+    assert.throws(
+      () => t.service.check('older', undefined),
+      (error: { code?: string; message: string }) => {
+        assert.equal(error.code, 'invalid_params');
+        assert.equal(
+          error.message,
+          `Job "older" no longer holds ${older.appPath}: job "newer" replaced its app since; check that job instead`,
+        );
+        return true;
+      },
+    );
+    assert.deepEqual(t.changes, [], 'nothing was recorded on the older job');
+    assert.equal(t.service.check('newer', undefined).check?.verdict, 'running');
+    assert.equal((await t.ended('newer')).check?.verdict, 'passed');
+  });
+
   it('ends a smoke level skipped, saying why, beside the static one', async () => {
     const t = setUp();
     t.addApp('j1', 'static-passing');
