@@ -25,7 +25,8 @@ export interface CommandContext {
 
 /** A picker as the user sees it when it opens. */
 export interface PickerSnapshot {
-  picker: 'models';
+  picker: 'models' | 'templates';
+  /** Model ids; or template slugs, then the workspace template files that were skipped. */
   items: string[];
   selected: string[];
 }

@@ -5,8 +5,10 @@ import {
   GenerationStartRequest,
   type ModelInfo,
   ModelsListRequest,
+  type TemplateProblem,
   type TemplateSummary,
   TemplatesListRequest,
+  TemplatesProblemsRequest,
 } from '../../shared/protocol';
 import { SETTINGS } from '../../shared/settings';
 import { CommandIds, JOBS_VIEW_ID } from '../command-ids';
@@ -60,7 +62,8 @@ async function generateApp(ctx: CommandContext, args: GenerateAppArgs = {}): Pro
       if (!interactive) throw new NoApiKeyError('Generate App');
       return undefined;
     }
-    const templateSlug = args.templateSlug ?? (await pickTemplate(client));
+    const templateSlug =
+      args.templateSlug ?? (await pickTemplate(client, folder, (snapshot) => ctx.pickerShown.fire(snapshot)));
     if (!templateSlug) return undefined;
     const models =
       args.models ??
@@ -107,22 +110,61 @@ async function generateApp(ctx: CommandContext, args: GenerateAppArgs = {}): Pro
   }
 }
 
-async function pickTemplate(client: DaemonClient): Promise<string | undefined> {
-  const templates = await client.request(TemplatesListRequest, {});
-  const picked = await vscode.window.showQuickPick(
-    templates.map((template: TemplateSummary) => ({
-      label: template.name,
-      description: `${template.category ? `${template.category} · ` : ''}${template.slug}${template.source === 'workspace' ? ' · workspace' : ''}`,
-      detail: template.description,
-      slug: template.slug,
-    })),
-    {
-      placeHolder: 'Template to generate',
-      matchOnDescription: true,
-      matchOnDetail: true,
-      ignoreFocusOut: true,
-    },
-  );
+type TemplateItem = vscode.QuickPickItem & { slug?: string; skipped?: TemplateProblem };
+
+/**
+ * A single-select of the templates; below them, the workspace template files that were skipped,
+ * each with its reason. Picking one of those opens the file to fix it, and starts nothing.
+ */
+async function pickTemplate(
+  client: DaemonClient,
+  folder: vscode.WorkspaceFolder,
+  onShown: (snapshot: PickerSnapshot) => void,
+): Promise<string | undefined> {
+  const [templates, skipped] = await Promise.all([
+    client.request(TemplatesListRequest, {}),
+    client.request(TemplatesProblemsRequest, {}).catch((): TemplateProblem[] => []),
+  ]);
+  const items: TemplateItem[] = templates.map((template: TemplateSummary) => ({
+    label: template.name,
+    description: `${template.category ? `${template.category} · ` : ''}${template.slug}${template.source === 'workspace' ? ' · workspace' : ''}`,
+    detail: template.description,
+    slug: template.slug,
+  }));
+  if (skipped.length > 0) {
+    items.push({ label: 'Skipped template files', kind: vscode.QuickPickItemKind.Separator });
+    for (const problem of skipped) {
+      items.push({
+        label: `$(warning) ${problem.file}`,
+        detail: problem.reason,
+        skipped: problem,
+        alwaysShow: true,
+      });
+    }
+  }
+  const pick = vscode.window.createQuickPick<TemplateItem>();
+  pick.items = items;
+  pick.placeholder = 'Template to generate';
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  pick.ignoreFocusOut = true;
+  const picked = await new Promise<TemplateItem | undefined>((resolve) => {
+    pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+    pick.onDidHide(() => resolve(undefined));
+    pick.show();
+    onShown({
+      picker: 'templates',
+      items: [...templates.map((template) => template.slug), ...skipped.map((problem) => problem.file)],
+      selected: [],
+    });
+  });
+  pick.dispose();
+  if (picked?.skipped) {
+    const { file, reason } = picked.skipped;
+    void vscode.window.showWarningMessage(`AppGen: ${file} was skipped: ${reason}`);
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, ...file.split('/')));
+    return undefined;
+  }
   return picked?.slug;
 }
 

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import type { PickerSnapshot } from '../../../extension/commands/command-context';
+import type { Job } from '../../../shared/job';
 import {
   extensionApi,
   generate,
@@ -114,5 +116,30 @@ describe('Generate App', () => {
     assert.ok(
       group.children.some((child) => child.label === 'sim/beta · app1' || child.label.startsWith('sim/beta')),
     );
+  });
+
+  it('lists the workspace template files it skipped below the templates, and starts nothing when closed', async () => {
+    const api = await extensionApi();
+    const file = join(workspaceFolder().uri.fsPath, '.appgen', 'templates', 'broken-one.json');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '{"slug": "broken_one", "name": ');
+    const before = api.jobs().length;
+    let shown: PickerSnapshot | undefined;
+    const subscription = api.onDidShowPicker((snapshot) => {
+      if (snapshot.picker === 'templates') shown = snapshot;
+    });
+    try {
+      const command = vscode.commands.executeCommand<Job[] | undefined>('appgen.generateApp');
+      const picker = await waitFor(api.onDidShowPicker, () => shown, 'the template picker to open');
+      assert.ok(picker.items.includes('crud_todo_list'), picker.items.join());
+      assert.equal(picker.items.at(-1), '.appgen/templates/broken-one.json');
+      assert.ok(!picker.items.includes('broken_one'));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      assert.equal(await command, undefined);
+      assert.equal(api.jobs().length, before);
+    } finally {
+      subscription.dispose();
+      rmSync(file);
+    }
   });
 });
