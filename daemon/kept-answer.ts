@@ -9,7 +9,7 @@
 import type { ChatRequest, ChatResult } from './provider/chat-call';
 import type { ModelProvider } from './provider/model-provider';
 
-/** The three artifact files of one call, as text. */
+/** The three artifact files of one call, as text (`meta` empty when that file is missing). */
 export interface KeptCall {
   request: string;
   rawResponse: string;
@@ -22,10 +22,13 @@ export function keptAnswer(
   request: ChatRequest,
   provider: Pick<ModelProvider, 'keptAnswer'>,
 ): ChatResult | undefined {
-  const meta = parseObject(kept.meta);
+  // The metadata is written after the answer: a stop in between leaves it missing or cut short,
+  // and a whole answer is used all the same (the raw response alone says whether it is whole),
+  // rather than paid for again.
+  const meta = parseObject(kept.meta) ?? {};
   const sent = parseObject(kept.request);
   // A call that failed keeps its error in the metadata; an answer cut off is no answer either.
-  if (!meta || !sent || meta.error !== undefined || meta.finishReason === 'length') return undefined;
+  if (!sent || meta.error !== undefined || meta.finishReason === 'length') return undefined;
   const raw = kept.rawResponse;
   const completion = provider.keptAnswer(sent, raw, request);
   if (!completion || completion.finishReason === 'length' || completion.content === '') return undefined;

@@ -9,7 +9,8 @@ import type { KeptCall } from './kept-answer';
 
 /**
  * The files of call `component` of `jobId` in the artifacts folder `folder` (workspace-relative),
- * or undefined when there are none. The metadata is written last: a call that has it was kept whole.
+ * or undefined when there are none. The raw response is written before the metadata, which a stop
+ * may leave missing or cut short: its text is then empty, and the response decides alone.
  */
 export function readKeptCall(
   workspace: string,
@@ -20,12 +21,12 @@ export function readKeptCall(
   const file = (part: ArtifactPart) =>
     join(workspace, ...folder.split('/'), artifactFileName(jobId, component, part));
   // Asked before every call, and a new job has none: a stat costs less than a failed read.
-  if (!existsSync(file('meta'))) return undefined;
+  if (!existsSync(file('response'))) return undefined;
   try {
     return {
-      meta: readFileSync(file('meta'), 'utf8'),
       request: readFileSync(file('request'), 'utf8'),
       rawResponse: readFileSync(file('response'), 'utf8'),
+      meta: existsSync(file('meta')) ? readFileSync(file('meta'), 'utf8') : '',
     };
   } catch {
     return undefined;

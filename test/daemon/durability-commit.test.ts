@@ -4,7 +4,7 @@
  * The new daemon must find the commit and record the job succeeded without calling the model.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectComponent } from '../../daemon/simulator/simulated-reply';
 import { isFinished, type Job } from '../../shared/job';
@@ -83,28 +83,39 @@ describe('durability: a job committed just before a SIGKILL', () => {
     assertAppFromOneTemplate(ws.workspace, b.appPath, 'markdown_notes');
   });
 
-  it('resumes a job killed while its frontend call was out from its kept backend answer, without paying for it again', async () => {
-    const first = await startDaemon({ GENERATION_MAX_CONCURRENT: '1' });
-    // The backend answer arrives whole; the frontend call is held when the daemon dies.
-    ws.sim.once('finished', () => ws.sim.pause());
-    const job = await startJob(first, 'crud_todo_list');
-    await ws.sim.waitForRequests(2);
-    first.child.kill('SIGKILL');
-    assert.equal(await first.exited, 'SIGKILL');
-    const [backend, held] = ws.sim.chatRequests;
-    assert.equal(backend?.outcome, 'completed');
-    assert.equal(detectComponent(promptOf(held)), 'frontend');
+  for (const meta of ['kept whole', 'left empty by the kill']) {
+    it(`resumes a job killed while its frontend call was out from its kept backend answer (metadata ${meta}), without paying for it again`, async () => {
+      const first = await startDaemon({ GENERATION_MAX_CONCURRENT: '1' });
+      // The backend answer arrives whole; the frontend call is held when the daemon dies.
+      ws.sim.once('finished', () => ws.sim.pause());
+      const job = await startJob(first, 'crud_todo_list');
+      await ws.sim.waitForRequests(2);
+      first.child.kill('SIGKILL');
+      assert.equal(await first.exited, 'SIGKILL');
+      const [backend, held] = ws.sim.chatRequests;
+      assert.equal(backend?.outcome, 'completed');
+      assert.equal(detectComponent(promptOf(held)), 'frontend');
+      if (meta !== 'kept whole') {
+        // As a kill while the metadata, written after the answer, was being written leaves it.
+        const folder = join(ws.workspace, '.appgen', 'artifacts', job.modelSlug, `app${job.appNum}`);
+        writeFileSync(join(folder, `${job.id}.backend.meta.json`), '');
+      }
 
-    ws.sim.resume();
-    const second = await startDaemon();
-    const done = await waitFinished(second, job.id, 8000);
-    assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
-    const calls = ws.sim.chatRequests;
-    assert.equal(calls.length, 3, 'one call after the restart');
-    assert.equal(detectComponent(promptOf(calls[2])), 'frontend', 'the backend answer was not bought again');
-    assert.deepEqual(done.generationIds, [backend!.generationId, calls[2]!.generationId]);
-    assertAppFromOneTemplate(ws.workspace, job.appPath, 'crud_todo_list');
-  });
+      ws.sim.resume();
+      const second = await startDaemon();
+      const done = await waitFinished(second, job.id, 8000);
+      assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+      const calls = ws.sim.chatRequests;
+      assert.equal(calls.length, 3, 'one call after the restart');
+      assert.equal(
+        detectComponent(promptOf(calls[2])),
+        'frontend',
+        'the backend answer was not bought again',
+      );
+      assert.deepEqual(done.generationIds, [backend!.generationId, calls[2]!.generationId]);
+      assertAppFromOneTemplate(ws.workspace, job.appPath, 'crud_todo_list');
+    });
+  }
 });
 
 function promptOf(request: { body: unknown } | undefined): Array<{ role: string; content: string }> {

@@ -101,7 +101,18 @@ describe('keptAnswer', () => {
       undefined,
     );
     assert.equal(keptAnswer(call({ rawResponse: '' }), REQUEST), undefined);
-    assert.equal(keptAnswer(call({ meta: '{"generationId":' }), REQUEST), undefined);
     assert.equal(keptAnswer(call({ request: 'not json' }), REQUEST), undefined);
+  });
+
+  it('uses a whole answer whose metadata a stop left missing or cut short, rather than pay again', () => {
+    for (const meta of ['', '{"generationId":']) {
+      const result = keptAnswer(call({ meta }), REQUEST);
+      assert.equal(result?.content, '```python app.py\nprint(1)\n```\n', JSON.stringify(meta));
+      assert.equal(result?.generationId, 'gen-1');
+      assert.deepEqual(result?.usage, { promptTokens: 12, completionTokens: 34, costUsd: 0.01 });
+    }
+    // Without the metadata, only a whole answer counts: one cut short is asked for again.
+    const cut = STREAM.slice(0, STREAM.indexOf('data: [DONE]') - 60);
+    assert.equal(keptAnswer(call({ meta: '', rawResponse: cut }), REQUEST), undefined);
   });
 });
