@@ -5,6 +5,7 @@
  * too. One check and one message for every source.
  */
 
+import { hasControlChars, type SegmentProblem, segmentProblem } from '../shared/path-segment';
 import { STATE_FOLDER } from '../shared/workspace-layout';
 
 /** `problem` follows the name of the setting: `APPGEN_OUTPUT_DIR must be a folder ...`. */
@@ -15,6 +16,15 @@ export type OutputDirResult = { ok: true; dir: string } | { ok: false; problem: 
 const RESERVED: Record<string, string> = {
   [STATE_FOLDER]: `is inside ${STATE_FOLDER}/, which AppGen cleans at start-up`,
   '.git': "is inside .git/, Git's own folder",
+};
+
+const SEGMENT_REASONS: Record<SegmentProblem, (segment: string) => string> = {
+  only_dots: () => 'leaves the workspace',
+  not_portable: () => 'contains a character not allowed in file names',
+  trailing_dot_or_space: (segment) => `has a folder name ending in a dot or space ("${segment}")`,
+  too_long: () => 'has a folder name longer than 255 bytes',
+  reserved: (segment) => `writes into ${segment}`,
+  device_name: (segment) => `uses the reserved device name "${segment}"`,
 };
 
 /**
@@ -36,6 +46,13 @@ export function checkOutputDir(raw: unknown): OutputDirResult {
   for (const segment of segments) {
     const reason = RESERVED[segment.toLowerCase().replace(/[. ]+$/, '')];
     if (reason !== undefined) return refuse(reason);
+  }
+  // Every app's path starts with this folder: what its commit would refuse is refused here, before
+  // any job is recorded or paid for.
+  if (hasControlChars(text)) return refuse('contains control characters');
+  for (const segment of segments) {
+    const problem = segmentProblem(segment);
+    if (problem !== undefined) return refuse(SEGMENT_REASONS[problem](segment));
   }
   return { ok: true, dir: segments.join('/') };
 }

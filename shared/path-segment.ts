@@ -18,6 +18,22 @@ export type SegmentProblem =
   | 'reserved'
   | 'device_name';
 
+// C0/C1 controls (NUL included) and the bidi overrides that make a name read differently than it is.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Whether a path or name holds a control character (checked on the whole path, before splitting). */
+export function hasControlChars(text: string): boolean {
+  return CONTROL_CHARS.test(text);
+}
+
+/** `text` with each control character written as `\uXXXX`, so that a message shows it safely. */
+export function escapeControlChars(text: string): string {
+  return text.replace(
+    new RegExp(CONTROL_CHARS.source, 'g'),
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 // Characters Windows refuses in names; ':' also covers drive letters and NTFS alternate streams.
 const NON_PORTABLE_CHARS = /[<>:"|?*]/;
 // Only dots and spaces: Windows trims these, so '...' or '. .' can mean '..' there.

@@ -1,5 +1,11 @@
 import type { Component } from '../../shared/job';
-import { MAX_NAME_BYTES, type SegmentProblem, segmentProblem } from '../../shared/path-segment';
+import {
+  escapeControlChars,
+  hasControlChars,
+  MAX_NAME_BYTES,
+  type SegmentProblem,
+  segmentProblem,
+} from '../../shared/path-segment';
 import { COMPONENT_FOLDERS } from '../../shared/workspace-layout';
 import { DaemonError } from '../daemon-error';
 
@@ -11,8 +17,6 @@ import { DaemonError } from '../daemon-error';
 export const MAX_APP_PATH_BYTES = 1024;
 export { MAX_NAME_BYTES };
 
-// C0/C1 controls (NUL included) and the bidi overrides that make a name read differently than it is.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const DRIVE_LETTER = /^[A-Za-z]:/;
 
 /** `rawPath` refused for the `problem` of its `segment`, in this module's words. */
@@ -50,7 +54,7 @@ export function normaliseRelativePath(rawPath: string): string[] {
       `is ${pathBytes} bytes long, longer than the ${MAX_APP_PATH_BYTES} a path may have`,
     );
   const trimmed = rawPath.trim();
-  if (CONTROL_CHARS.test(trimmed)) throw unsafePath(rawPath, 'contains control characters');
+  if (hasControlChars(trimmed)) throw unsafePath(rawPath, 'contains control characters');
   const path = trimmed.replaceAll('\\', '/');
   if (path === '') throw unsafePath(rawPath, 'is empty');
   if (path.startsWith('/')) throw unsafePath(rawPath, 'is absolute');
@@ -103,9 +107,6 @@ export function assertAppRelativePath(path: string): void {
 /** The `unsafe_path` error, naming the path (escaped and shortened, so it is safe to show). */
 export function unsafePath(rawPath: string, reason: string): DaemonError {
   const short = rawPath.length > 200 ? `${rawPath.slice(0, 200)}...` : rawPath;
-  const shown = short.replace(
-    new RegExp(CONTROL_CHARS.source, 'g'),
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const shown = escapeControlChars(short);
   return new DaemonError('unsafe_path', `Unsafe path "${shown}": ${reason}.`);
 }

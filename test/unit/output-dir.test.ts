@@ -82,6 +82,22 @@ describe('the output folder setting', () => {
     );
   });
 
+  it('refuses what the commit of an app inside it would refuse, before any job starts', () => {
+    for (const [dir, reason] of [
+      ['gen\u0000x', 'contains control characters'],
+      ['gen/\u202ex', 'contains control characters'],
+      ['gen/a|b', 'contains a character not allowed in file names'],
+      ['gen./apps', 'has a folder name ending in a dot or space ("gen.")'],
+      ['out/nul', 'uses the reserved device name "nul"'],
+      [`out/${'x'.repeat(256)}`, 'has a folder name longer than 255 bytes'],
+    ]) {
+      const result = checkOutputDir(dir);
+      assert.equal(result.ok, false, JSON.stringify(dir));
+      if (!result.ok) assert.ok(result.problem.endsWith(reason!), result.problem);
+    }
+    assert.deepEqual(checkOutputDir('out/my apps.v2/x'), { ok: true, dir: 'out/my apps.v2/x' });
+  });
+
   it('keeps a good output folder in normal form', () => {
     assert.equal(configFromEnv({ APPGEN_OUTPUT_DIR: './out/apps/' }).outputDir, 'out/apps');
     assert.equal(applyOverrides(DEFAULT_CONFIG, { outputDir: 'editor\\apps' }).outputDir, 'editor/apps');
