@@ -18,6 +18,11 @@ import { normaliseRelativePath, unsafePath } from './merger/safe-app-path';
 
 const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
+/** Whether `id` can be a job id, and so name files and folders. */
+export function isJobId(id: unknown): boolean {
+  return typeof id === 'string' && JOB_ID.test(id);
+}
+
 export interface AppPlace {
   jobId: string;
   /** The app, workspace-relative (`<outputDir>/<slug>/app<N>`). */
@@ -48,7 +53,7 @@ export interface AppPlace {
 
 /** Checks both facts and derives the paths; throws `unsafe_path` (or `internal` for a bad job id). */
 export function appPlace(workspace: string, appPath: string, jobId: string): AppPlace {
-  if (!JOB_ID.test(jobId)) {
+  if (!isJobId(jobId)) {
     throw new DaemonError(
       'internal',
       `The job id ${JSON.stringify(jobId.slice(0, 100))} cannot name a folder.`,

@@ -5,7 +5,9 @@
  * readable by the user only, in folders reached through no link (`workspace-folder.ts`).
  */
 import { join } from 'node:path';
+import { MAX_APP_NUM, modelIdProblem, modelSlug as slugOf } from '../shared/model-slug';
 import { type ArtifactPart, artifactFileName, artifactsFolder } from '../shared/workspace-layout';
+import { isJobId } from './app-place';
 import { DaemonError } from './daemon-error';
 import { unsafePath } from './merger/safe-app-path';
 import { PRIVATE_FOLDER_MODE, writePrivateFileSync } from './private-file';
@@ -37,6 +39,12 @@ export class ArtifactStore {
   async save(modelSlug: string, appNum: number, call: CallArtifacts): Promise<string> {
     const folder = this.folderOf(modelSlug, appNum);
     const file = (part: ArtifactPart) => artifactFileName(call.jobId, call.component, part);
+    // The slug and number may come from a history row: only one model's folder and one app's
+    // number may name where these files go, whatever the row says.
+    if (modelIdProblem(modelSlug) !== undefined || slugOf(modelSlug) !== modelSlug || !isAppNum(appNum)) {
+      throw unsafePath(folder, "is not one model's and one app's artifacts folder");
+    }
+    if (!isJobId(call.jobId)) throw unsafePath(file('meta'), 'does not start with a job id');
     try {
       // Checked on every save, which costs a few lstat calls: a folder removed or replaced by a
       // link while the daemon runs is made again or refused.
@@ -75,4 +83,8 @@ function artifactError(error: unknown, folder: string): DaemonError {
       cause: error,
     },
   );
+}
+
+function isAppNum(appNum: number): boolean {
+  return Number.isInteger(appNum) && appNum >= 1 && appNum <= MAX_APP_NUM;
 }

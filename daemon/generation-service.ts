@@ -14,6 +14,7 @@ import { checkJobFields, invalid, requiredText } from './generation-params';
 import { type JobRunnerDeps, runJob } from './job-runner';
 import { readKeptCall } from './kept-call-files';
 import { lookupModel } from './model-catalog-lookup';
+import { storedJobPlaceProblem } from './stored-job-place';
 
 const SHUTDOWN = Symbol('shutdown');
 /**
@@ -218,6 +219,28 @@ export class GenerationService {
   resumeUnfinished(): number {
     const jobs = this.deps.store.listUnfinished();
     for (const job of jobs) {
+      const untrusted = storedJobPlaceProblem(job);
+      if (untrusted) {
+        // Not even its app folder is read: the row, not AppGen, chose where that is.
+        this.deps.log.warn('job not resumed: its history row names a place AppGen would not', {
+          jobId: job.id,
+          problem: untrusted,
+        });
+        const failed: Job = {
+          ...job,
+          status: 'failed',
+          phase: 'failed',
+          finishedAt: this.deps.now().toISOString(),
+          error: new DaemonError(
+            'unsafe_path',
+            `Job ${job.id} was not resumed: in the history, ${untrusted}.`,
+          ).toJobError(),
+        };
+        delete failed.retryAt;
+        this.record(failed);
+        void this.deps.store.saveSoon().catch(() => undefined); // the store logs and retries a failure
+        continue;
+      }
       const committed = committedJob(this.deps.workspace, job);
       if (committed) {
         this.deps.log.info('job found committed; recorded as succeeded without running it again', {

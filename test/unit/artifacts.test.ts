@@ -1,6 +1,6 @@
 /** The call artifacts on disk: readable by the user only, never written through a link. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore, type CallArtifacts } from '../../daemon/artifacts';
@@ -78,5 +78,21 @@ describe('ArtifactStore', () => {
     const error = await expectDaemonErrorAsync(() => store.save('m'.repeat(300), 1, CALL), 'unsafe_path');
     assert.match(error.message, /^Unsafe path "\.appgen\/artifacts\/mmm/);
     assert.ok(!error.message.includes(base), error.message);
+  });
+
+  it('refuses a slug or number a history row planted, writing nothing outside', async () => {
+    for (const [slug, appNum] of [
+      ['../../../outside/victim', 1],
+      ['..', 1],
+      ['a/b', 1],
+      ['m', 0],
+      ['m', 1.5],
+    ] as const) {
+      const error = await expectDaemonErrorAsync(() => store.save(slug, appNum, CALL), 'unsafe_path');
+      assert.match(error.message, /is not one model's and one app's artifacts folder/);
+    }
+    await expectDaemonErrorAsync(() => store.save('m', 1, { ...CALL, jobId: '../j' }), 'unsafe_path');
+    assert.deepEqual(readdirSync(outside), ['precious.txt']);
+    assert.deepEqual(readdirSync(join(workspace, '.appgen')), []);
   });
 });
