@@ -40,19 +40,40 @@ const HEADER_LINE_START = /^(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[^\r\n]*|[!#$%&'*+\-
 
 /** Splits a byte stream into messages and bad frames; feed it chunks in order. */
 export class FrameParser {
+  /** The bytes not consumed yet are `buffer` followed by `pending` (chunks not yet joined to it). */
   private buffer: Buffer = Buffer.alloc(0);
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
   /** Body length of the frame whose header has been read, while its body is still arriving. */
   private bodyLength: number | undefined;
   /** True from a bad frame until the next good header: what is skipped meanwhile is the same fault. */
   private resyncing = false;
   private readonly limits: FrameLimits;
 
-  constructor(limits: Partial<FrameLimits> = {}) {
+  /**
+   * `join` concatenates chunks into one buffer (`Buffer.concat`); it is a parameter so that tests
+   * can count the bytes copied.
+   */
+  constructor(
+    limits: Partial<FrameLimits> = {},
+    private readonly join: (chunks: Buffer[], totalLength: number) => Buffer = (chunks, totalLength) =>
+      Buffer.concat(chunks, totalLength),
+  ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
   push(chunk: Buffer): FrameEvent[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.pending.push(chunk);
+    this.pendingLength += chunk.length;
+    // A body still arriving is only counted: joining it on every chunk would copy it over and over,
+    // quadratic in its size. It is joined once, when all of it is here.
+    if (this.bodyLength !== undefined && this.buffer.length + this.pendingLength < this.bodyLength) return [];
+    this.buffer =
+      this.buffer.length === 0 && this.pending.length === 1
+        ? chunk
+        : this.join([this.buffer, ...this.pending], this.buffer.length + this.pendingLength);
+    this.pending = [];
+    this.pendingLength = 0;
     const events: FrameEvent[] = [];
     for (;;) {
       if (this.bodyLength === undefined) {
@@ -78,6 +99,7 @@ export class FrameParser {
       }
       this.buffer = this.buffer.subarray(start);
       if (this.buffer.length === 0) return false;
+      // Rescanning the header on each chunk is bounded: past maxHeaderBytes it is refused.
       const end = this.buffer.indexOf(HEADER_END);
       const problem = end < 0 ? this.incompleteHeaderProblem() : this.headerProblem(end);
       if (problem === undefined) {
@@ -149,7 +171,10 @@ export class FrameParser {
       this.resyncing = true;
       // A length longer than the body swallows the next frame: give its header another chance.
       const inner = findLengthField(body, 1);
-      if (inner >= 0) this.buffer = Buffer.concat([body.subarray(inner), this.buffer]);
+      if (inner >= 0) {
+        const rest = body.subarray(inner);
+        this.buffer = this.join([rest, this.buffer], rest.length + this.buffer.length);
+      }
       return;
     }
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {

@@ -131,6 +131,26 @@ describe('FrameParser', () => {
     assert.deepEqual(summary(parser.push(Buffer.from(bytes.slice(-1)))), [1]);
   });
 
+  it('copies a large body arriving in pipe-sized chunks once, not once per chunk', () => {
+    const data = 'a'.repeat(8 * 1024 * 1024);
+    const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'x', params: { data } });
+    const bytes = Buffer.from(frame(big) + good(2));
+    let copied = 0;
+    const parser = new FrameParser({}, (chunks, totalLength) => {
+      copied += totalLength;
+      return Buffer.concat(chunks, totalLength);
+    });
+    const events = parse(bytes, 64 * 1024, parser);
+    assert.deepEqual(summary(events), [1, 2]);
+    assert.equal(
+      (events[0] as { message: { params: { data: string } } }).message.params.data.length,
+      data.length,
+    );
+    // Joining the body on every chunk would copy about 64 times the body (half of 128 chunks).
+    assert.ok(copied >= big.length, `the body is joined through the hook (copied ${copied})`);
+    assert.ok(copied <= bytes.length, `copied ${copied} bytes for a stream of ${bytes.length}`);
+  });
+
   it('answers a body that is JSON but not an object as an invalid request', () => {
     assert.deepEqual(summary(parse(frame('42') + good(1))), [`bad:${INVALID_REQUEST}`, 1]);
     const batch = parse(frame(`[${JSON.stringify(message(3))}]`) + good(1));
