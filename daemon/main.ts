@@ -130,7 +130,7 @@ export async function runDaemon(argv: string[], env: NodeJS.ProcessEnv): Promise
       minSaveIntervalMs: 200,
       wasmPath: join(__dirname, 'sql-wasm.wasm'),
       now,
-      log: (message, fields) => log.info(message, fields as Record<string, unknown>),
+      log: (message, fields, level = 'info') => log[level](message, fields as Record<string, unknown>),
     });
   } catch (error) {
     // A history this daemon cannot use (a newer schema, a failed migration) stops it with the

@@ -1,12 +1,13 @@
-import { constants } from 'node:buffer';
-import { access, rename } from 'node:fs/promises';
+import { constants as bufferConstants } from 'node:buffer';
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, lstat, open, readlink, rename } from 'node:fs/promises';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { FileRefusedError, readRegularFile } from '../read-regular-file';
+import { READ_NO_FOLLOW } from '../private-file';
 import { missingSchemaPart, SCHEMA_VERSION, schemaTablesAt, schemaVersion } from './migrations';
 import { type Clock, nowIso } from './timestamps';
 
-/** Structured log line: a message and a few fields. */
-export type HistoryLog = (message: string, fields?: Record<string, unknown>) => void;
+/** Structured log line: a message, a few fields and a level (info when not given). */
+export type HistoryLog = (message: string, fields?: Record<string, unknown>, level?: 'info' | 'warn') => void;
 
 export interface OpenedDatabaseFile {
   db: Database;
@@ -20,22 +21,24 @@ export interface OpenedDatabaseFile {
  * Reads a SQLite file into memory. A missing or empty file gives a fresh database. A file that
  * cannot be read, fails SQLite's integrity check or lacks a table of its schema version is renamed
  * to `<file>.corrupt-<time>` (never overwritten, never deleted) and a fresh database is returned in
- * its place.
+ * its place. A symbolic link in its place is never read, whatever it points to: the link itself is
+ * renamed to `<file>.link-<time>` (its target untouched) and a fresh database is returned.
  */
 export async function openDatabaseFile(
   sql: SqlJsStatic,
   file: string,
   options: { now: Clock; log: HistoryLog; quickCheckMaxBytes?: number },
 ): Promise<OpenedDatabaseFile> {
-  let bytes: Uint8Array;
-  try {
-    // A named pipe or a device in its place would hang or fill the daemon: moved aside instead.
-    bytes = await readRegularFile(file, { maxBytes: constants.MAX_LENGTH - 1 });
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return { db: new sql.Database(), loaded: false };
-    const reason = error instanceof FileRefusedError ? `the file ${error.message}` : reasonOf(error);
-    return moveAside(sql, file, reason, options);
+  const found = await readHistoryBytes(file);
+  if (found.kind === 'missing') return { db: new sql.Database(), loaded: false };
+  if (found.kind === 'link') {
+    const to = found.target === undefined ? '' : ` to ${found.target}`;
+    const reason = `the file is a symbolic link${to}; the history is read only as a regular file`;
+    return moveAside(sql, file, options, { reason, level: 'warn', link: { target: found.target } });
   }
+  // Not a history at all (a pipe, a folder) or not readable: a warning, not a damaged history.
+  if (found.kind === 'refused') return moveAside(sql, file, options, { reason: found.reason, level: 'warn' });
+  const bytes = found.bytes;
   if (bytes.length === 0) return { db: new sql.Database(), loaded: false };
   let db: Database | undefined;
   try {
@@ -46,7 +49,7 @@ export async function openDatabaseFile(
     return { db, loaded: true };
   } catch (error) {
     db?.close();
-    return moveAside(sql, file, reasonOf(error), options);
+    return moveAside(sql, file, options, { reason: reasonOf(error), level: 'info' });
   }
 }
 
@@ -99,28 +102,130 @@ function checkTables(sql: SqlJsStatic, db: Database): void {
   if (missing !== undefined) throw new Error(`${missing} of history schema ${version} is missing`);
 }
 
+/** What is at the history's path, read without following a link or waiting on a pipe. */
+type HistoryFileRead =
+  | { kind: 'missing' }
+  | { kind: 'link'; target: string | undefined }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'bytes'; bytes: Uint8Array };
+
+// A link planted after the lstat fails the open (ELOOP) instead of being followed, and a named pipe
+// opens at once instead of waiting for a writer. Windows has neither flag, nor pipes in the tree.
+const OPEN_FLAGS = READ_NO_FOLLOW | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * The history's bytes, only from a regular file in its place: a link is never followed (whatever
+ * it points to, in the workspace or out of it), and a pipe, folder, device or socket is not read.
+ */
+async function readHistoryBytes(file: string): Promise<HistoryFileRead> {
+  let stats: Stats;
+  try {
+    stats = await lstat(file);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'refused', reason: reasonOf(error) };
+  }
+  if (stats.isSymbolicLink()) return { kind: 'link', target: await linkTarget(file) };
+  if (!stats.isFile()) return { kind: 'refused', reason: `the file ${kindOfNonFile(stats)}` };
+  let handle: FileHandle;
+  try {
+    handle = await open(file, OPEN_FLAGS);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') return { kind: 'missing' };
+    // Replaced since the lstat: by a link (ELOOP; EMLINK on FreeBSD) or a socket (ENXIO).
+    if (code === 'ELOOP' || code === 'EMLINK') return { kind: 'link', target: await linkTarget(file) };
+    if (code === 'ENXIO') return { kind: 'refused', reason: 'the file is a socket, not a file' };
+    return { kind: 'refused', reason: reasonOf(error) };
+  }
+  try {
+    const opened = await handle.stat();
+    if (!opened.isFile()) return { kind: 'refused', reason: `the file ${kindOfNonFile(opened)}` };
+    if (opened.size >= bufferConstants.MAX_LENGTH) {
+      return { kind: 'refused', reason: `the file is larger than a buffer can hold (${opened.size} bytes)` };
+    }
+    return { kind: 'bytes', bytes: await readWhole(handle, opened.size) };
+  } catch (error) {
+    return { kind: 'refused', reason: reasonOf(error) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The file's first `size` bytes, or fewer if it was cut short since the stat (the structure check
+ * then says so). Not zero-filled first: that would touch a large history's memory twice.
+ */
+async function readWhole(handle: FileHandle, size: number): Promise<Uint8Array> {
+  const buffer = Buffer.allocUnsafeSlow(size);
+  let length = 0;
+  while (length < size) {
+    // One read may not pass 2 GB.
+    const { bytesRead } = await handle.read(buffer, length, Math.min(size - length, 2 ** 30), null);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  return buffer.subarray(0, length);
+}
+
+/** Where a link points, as written in it (never resolved); undefined if it is gone. */
+async function linkTarget(file: string): Promise<string | undefined> {
+  try {
+    return await readlink(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function kindOfNonFile(stats: Stats): string {
+  if (stats.isDirectory()) return 'is a folder, not a file';
+  if (stats.isFIFO()) return 'is a named pipe (FIFO), not a regular file';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'is a device, not a regular file';
+  if (stats.isSocket()) return 'is a socket, not a file';
+  return 'is not a regular file';
+}
+
+/** Why a file is moved aside, and how loudly; `link` when it is a symbolic link. */
+interface MoveAsideCause {
+  reason: string;
+  level: 'info' | 'warn';
+  link?: { target: string | undefined };
+}
+
+/** Renames what is at `file` out of the way (a link itself, never its target); a fresh database. */
 async function moveAside(
   sql: SqlJsStatic,
   file: string,
-  reason: string,
   options: { now: Clock; log: HistoryLog },
+  cause: MoveAsideCause,
 ): Promise<OpenedDatabaseFile> {
+  const { reason, level, link } = cause;
   // Colons and dots are not allowed or confusing in file names on every platform.
   const stamp = nowIso(options.now).replace(/[:.]/g, '-');
-  let target = `${file}.corrupt-${stamp}`;
-  for (let n = 2; await exists(target); n++) target = `${file}.corrupt-${stamp}-${n}`;
+  const prefix = `${file}.${link === undefined ? 'corrupt' : 'link'}-${stamp}`;
+  let target = prefix;
+  for (let n = 2; await exists(target); n++) target = `${prefix}-${n}`;
   await rename(file, target);
-  options.log('history database could not be read; moved it aside and started a new one', {
-    file,
-    movedTo: target,
-    reason,
-  });
+  if (link !== undefined) {
+    options.log(
+      'history database was a symbolic link; moved the link aside without reading it and started a new history',
+      { file, movedTo: target, linkTarget: link.target, reason },
+      level,
+    );
+  } else {
+    options.log(
+      'history database could not be read; moved it aside and started a new one',
+      { file, movedTo: target, reason },
+      level,
+    );
+  }
   return { db: new sql.Database(), loaded: false, movedAside: target };
 }
 
+/** Whether anything, a dangling link included, has this name. */
 async function exists(path: string): Promise<boolean> {
   try {
-    await access(path);
+    await lstat(path);
     return true;
   } catch {
     return false;
