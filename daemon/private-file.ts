@@ -19,6 +19,10 @@ export const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constant
 /** Flags that read a file, refusing a link as its last segment. */
 export const READ_NO_FOLLOW = constants.O_RDONLY | NO_FOLLOW;
 
+/** Flags that create or append to a file, refusing a link as its last segment and never waiting on a pipe. */
+export const APPEND_NO_FOLLOW =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | NO_FOLLOW | (constants.O_NONBLOCK ?? 0);
+
 /** Writes a file readable by the user only (a new one; an existing file keeps its mode). */
 export function writePrivateFileSync(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, WRITE_NO_FOLLOW, PRIVATE_FILE_MODE);

@@ -11,7 +11,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { SqlValue } from 'sql.js';
-import { PRIVATE_FILE_MODE } from '../private-file';
+import { APPEND_NO_FOLLOW, PRIVATE_FILE_MODE } from '../private-file';
 import { JOB_COLUMNS } from './job-row';
 
 export type ChangeEntry =
@@ -47,8 +47,10 @@ export function changeLogPath(databaseFile: string): string {
  * too. A new log is readable by the user only, as the history is.
  */
 export async function appendChangeLog(file: string, data: readonly Uint8Array[]): Promise<void> {
-  const handle = await open(file, 'a', PRIVATE_FILE_MODE);
+  // Never through a link (ELOOP) or into a pipe: the log is the history's, in its folder.
+  const handle = await open(file, APPEND_NO_FOLLOW, PRIVATE_FILE_MODE);
   try {
+    if (!(await handle.stat()).isFile()) throw new Error(`${file} is not a regular file`);
     // In its parts, one after the other: a batch's lines run to tens of megabytes.
     for (const part of data) await handle.writeFile(part);
     await handle.datasync();

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { appendFile, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
@@ -174,6 +174,45 @@ describe('history change log', () => {
       assert.equal(mode(join(dir, 'state')), 0o700);
       assert.equal(mode(privateFile), 0o600);
       assert.equal(mode(changeLogPath(privateFile)), 0o600);
+    });
+
+    it("never reads or appends through a link in the change log's place: moves the link aside", async () => {
+      const first = await open();
+      await first.flush();
+      first.upsertJob(fullJob({ id: 'job-a' }));
+      await first.flush();
+      await first.close();
+      // Another history's log outside, linked in where this history's log goes.
+      const outside = join(dir, 'outside.changes');
+      const planted = encodeChanges([
+        { s: 'job', r: jobToRow(fullJob({ id: 'job-planted' }), '2025-02-09T10:00:00.000Z') },
+      ]);
+      await writeFile(outside, planted);
+      symlinkSync(outside, changeLogPath(file));
+
+      const second = await open();
+      assert.equal(second.getJob('job-planted'), undefined, 'the linked log was not replayed');
+      assert.ok(second.getJob('job-a'));
+      const moved = readdirSync(dir).find((name) => name.startsWith('history.sqlite.changes.refused-'));
+      assert.ok(moved && lstatSync(join(dir, moved)).isSymbolicLink(), 'the link itself was moved aside');
+      assert.ok(
+        messages.some(
+          (m) =>
+            m.message.startsWith('history change log refused') &&
+            m.fields?.reason === 'it is a symbolic link',
+        ),
+      );
+      second.upsertJob(fullJob({ id: 'job-b' }));
+      await second.flush();
+      assert.equal(await readFile(outside, 'utf8'), planted, 'nothing appended outside');
+      assert.ok(!lstatSync(changeLogPath(file)).isSymbolicLink(), 'a new log of its own');
+
+      // A link planted while the history is open: the append fails, nothing reaches the target.
+      rmSync(changeLogPath(file));
+      symlinkSync(outside, changeLogPath(file));
+      second.upsertJob(fullJob({ id: 'job-c' }));
+      await second.flush().catch(() => undefined);
+      assert.equal(await readFile(outside, 'utf8'), planted);
     });
 
     it('logs a job row without its empty cells, and replays them as empty, clearing what was set', async () => {
