@@ -11,6 +11,7 @@ import {
   MODEL,
   TEMPLATE,
 } from '../support/generation-harness';
+import { expectInvalidParams } from '../support/invalid-params';
 
 const checked = (h: GenerationHarness, jobId: string) => checkEnded(h, jobId);
 
@@ -61,18 +62,20 @@ describe('the app manifest, appgen.json (daemon process)', function () {
     assert.equal(summary.endpointsTotal, done.check?.endpointsTotal);
     assert.equal(summary.checkedAt, done.check?.checkedAt);
 
-    // The same app made again: its manifest is the new job's; checking the old job leaves it so.
+    // The same app made again: its manifest is the new job's. The old job's code is gone from the
+    // folder, so a check in its name is refused, naming the new job, and changes nothing.
     const again = await h.start({ templateSlug: TEMPLATE, model: MODEL, appNum: done.appNum });
     const redone = await checked(h, again.id);
     assert.equal(manifestOf(h, redone).jobId, again.id);
     const before = readFileSync(join(h.workspace, redone.appPath, 'appgen.json'), 'utf8');
-    await h.daemon.connection.sendRequest(P.AppCheckRequest, { jobId: first.id, levels: ['static'] });
-    await h.daemon.waitForJob(
-      (job) =>
-        job.id === first.id &&
-        job.check?.verdict !== 'running' &&
-        job.check?.checkedAt !== done.check?.checkedAt,
+    const refused = await expectInvalidParams(
+      h.daemon.connection.sendRequest(P.AppCheckRequest, { jobId: first.id, levels: ['static'] }),
     );
+    assert.match(
+      refused.message,
+      new RegExp(`no longer holds ${redone.appPath}: job "${again.id}" replaced`),
+    );
+    assert.deepEqual((await h.get(first.id)).check, done.check, "the old job keeps its own code's check");
     assert.equal(readFileSync(join(h.workspace, redone.appPath, 'appgen.json'), 'utf8'), before);
   });
 
