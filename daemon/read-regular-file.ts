@@ -12,6 +12,13 @@ export class FileRefusedError extends Error {
   override readonly name = 'FileRefusedError';
 }
 
+/** With `noFollow`: a symbolic link where the file should be, whatever it points to. */
+export class LinkRefusedError extends FileRefusedError {
+  constructor() {
+    super('is a symbolic link');
+  }
+}
+
 export interface ReadRegularFileOptions {
   maxBytes: number;
   /**
@@ -19,11 +26,15 @@ export interface ReadRegularFileOptions {
    * file inside it is read, a link that leads out of it is refused.
    */
   within?: string;
+  /** A link as the last segment is refused (LinkRefusedError) instead of followed. */
+  noFollow?: boolean;
 }
 
 // Opening a named pipe for reading waits for a writer, on a thread of libuv's small pool, unless
 // the open does not block. Windows has no O_NONBLOCK and no named pipes in the file system.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+// Windows has no O_NOFOLLOW; its links need privileges a workspace cannot grant.
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /**
  * The bytes of a regular file of at most `maxBytes`. Throws FileRefusedError for anything else, and
@@ -33,11 +44,13 @@ export async function readRegularFile(path: string, options: ReadRegularFileOpti
   if (options.within !== undefined) await checkWithin(path, options.within);
   let handle: FileHandle;
   try {
-    handle = await open(path, OPEN_FLAGS);
+    handle = await open(path, options.noFollow ? OPEN_FLAGS | NO_FOLLOW : OPEN_FLAGS);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     // A Unix socket cannot be opened as a file.
-    if ((error as NodeJS.ErrnoException).code === 'ENXIO')
-      throw new FileRefusedError('is a socket, not a file');
+    if (code === 'ENXIO') throw new FileRefusedError('is a socket, not a file');
+    // What O_NOFOLLOW answers for a link (EMLINK on FreeBSD).
+    if (options.noFollow && (code === 'ELOOP' || code === 'EMLINK')) throw new LinkRefusedError();
     throw error;
   }
   try {

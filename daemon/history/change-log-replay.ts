@@ -3,9 +3,9 @@
  * its last whole write. The log itself stays until the next whole write, which the saver arranges;
  * a line or a change the tables refuse is left out and said, never fatal.
  */
-import { constants } from 'node:fs';
-import { lstat, open, rename } from 'node:fs/promises';
-import { READ_NO_FOLLOW } from '../private-file';
+import { constants as bufferConstants } from 'node:buffer';
+import { rename } from 'node:fs/promises';
+import { FileRefusedError, readRegularText } from '../read-regular-file';
 import { parseChangeLog } from './change-log';
 import type { HistoryDatabase } from './history-database';
 import { REPLAY_PORTS, UPSERT_BATCH, UPSERT_JOB, UPSERT_STATE } from './history-sql';
@@ -27,17 +27,17 @@ export async function replayChangeLog(
 ): Promise<ReplayedChangeLog> {
   let text: string;
   try {
-    text = await readRegularLog(logFile);
+    text = await readRegularText(logFile, { maxBytes: bufferConstants.MAX_STRING_LENGTH, noFollow: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { logBytes: 0, endsMidLine: false };
-    if (!(error instanceof NotALogError)) throw error;
+    if (!(error instanceof FileRefusedError)) throw error;
     // A link or a pipe in its place was not written by a daemon: moved aside unread (a link
     // itself, never its target), as the history is, so that the next append makes a new log.
     const aside = `${logFile}.refused-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     await rename(logFile, aside);
     log(
       'history change log refused unread and moved aside',
-      { file: logFile, movedTo: aside, reason: error.message },
+      { file: logFile, movedTo: aside, reason: `it ${error.message}` },
       'warn',
     );
     return { logBytes: 0, endsMidLine: false };
@@ -72,27 +72,4 @@ export async function replayChangeLog(
   });
   log('history change log replayed', { file: logFile, changes: applied });
   return replayed;
-}
-
-class NotALogError extends Error {}
-
-/** The log's text, only from a regular file in its place: never through a link, never from a pipe. */
-async function readRegularLog(file: string): Promise<string> {
-  const found = await lstat(file);
-  if (found.isSymbolicLink()) throw new NotALogError('it is a symbolic link');
-  if (!found.isFile()) throw new NotALogError('it is not a regular file');
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(file, READ_NO_FOLLOW | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EMLINK') throw new NotALogError('it is a symbolic link');
-    throw error;
-  }
-  try {
-    if (!(await handle.stat()).isFile()) throw new NotALogError('it is not a regular file');
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
 }

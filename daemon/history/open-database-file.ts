@@ -1,8 +1,7 @@
 import { constants as bufferConstants } from 'node:buffer';
-import { constants, type Stats } from 'node:fs';
-import { type FileHandle, lstat, open, readlink, rename } from 'node:fs/promises';
+import { lstat, readlink, rename } from 'node:fs/promises';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { READ_NO_FOLLOW } from '../private-file';
+import { FileRefusedError, LinkRefusedError, readRegularFile } from '../read-regular-file';
 import { missingSchemaPart, SCHEMA_VERSION, schemaTablesAt, schemaVersion } from './migrations';
 import { type Clock, nowIso } from './timestamps';
 
@@ -109,63 +108,20 @@ type HistoryFileRead =
   | { kind: 'refused'; reason: string }
   | { kind: 'bytes'; bytes: Uint8Array };
 
-// A link planted after the lstat fails the open (ELOOP) instead of being followed, and a named pipe
-// opens at once instead of waiting for a writer. Windows has neither flag, nor pipes in the tree.
-const OPEN_FLAGS = READ_NO_FOLLOW | (constants.O_NONBLOCK ?? 0);
-
 /**
  * The history's bytes, only from a regular file in its place: a link is never followed (whatever
  * it points to, in the workspace or out of it), and a pipe, folder, device or socket is not read.
  */
 async function readHistoryBytes(file: string): Promise<HistoryFileRead> {
-  let stats: Stats;
   try {
-    stats = await lstat(file);
+    const bytes = await readRegularFile(file, { maxBytes: bufferConstants.MAX_LENGTH - 1, noFollow: true });
+    return { kind: 'bytes', bytes };
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return { kind: 'missing' };
+    if (error instanceof LinkRefusedError) return { kind: 'link', target: await linkTarget(file) };
+    if (error instanceof FileRefusedError) return { kind: 'refused', reason: `the file ${error.message}` };
     return { kind: 'refused', reason: reasonOf(error) };
   }
-  if (stats.isSymbolicLink()) return { kind: 'link', target: await linkTarget(file) };
-  if (!stats.isFile()) return { kind: 'refused', reason: `the file ${kindOfNonFile(stats)}` };
-  let handle: FileHandle;
-  try {
-    handle = await open(file, OPEN_FLAGS);
-  } catch (error) {
-    const code = errorCode(error);
-    if (code === 'ENOENT') return { kind: 'missing' };
-    // Replaced since the lstat: by a link (ELOOP; EMLINK on FreeBSD) or a socket (ENXIO).
-    if (code === 'ELOOP' || code === 'EMLINK') return { kind: 'link', target: await linkTarget(file) };
-    if (code === 'ENXIO') return { kind: 'refused', reason: 'the file is a socket, not a file' };
-    return { kind: 'refused', reason: reasonOf(error) };
-  }
-  try {
-    const opened = await handle.stat();
-    if (!opened.isFile()) return { kind: 'refused', reason: `the file ${kindOfNonFile(opened)}` };
-    if (opened.size >= bufferConstants.MAX_LENGTH) {
-      return { kind: 'refused', reason: `the file is larger than a buffer can hold (${opened.size} bytes)` };
-    }
-    return { kind: 'bytes', bytes: await readWhole(handle, opened.size) };
-  } catch (error) {
-    return { kind: 'refused', reason: reasonOf(error) };
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * The file's first `size` bytes, or fewer if it was cut short since the stat (the structure check
- * then says so). Not zero-filled first: that would touch a large history's memory twice.
- */
-async function readWhole(handle: FileHandle, size: number): Promise<Uint8Array> {
-  const buffer = Buffer.allocUnsafeSlow(size);
-  let length = 0;
-  while (length < size) {
-    // One read may not pass 2 GB.
-    const { bytesRead } = await handle.read(buffer, length, Math.min(size - length, 2 ** 30), null);
-    if (bytesRead === 0) break;
-    length += bytesRead;
-  }
-  return buffer.subarray(0, length);
 }
 
 /** Where a link points, as written in it (never resolved); undefined if it is gone. */
@@ -175,14 +131,6 @@ async function linkTarget(file: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function kindOfNonFile(stats: Stats): string {
-  if (stats.isDirectory()) return 'is a folder, not a file';
-  if (stats.isFIFO()) return 'is a named pipe (FIFO), not a regular file';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'is a device, not a regular file';
-  if (stats.isSocket()) return 'is a socket, not a file';
-  return 'is not a regular file';
 }
 
 /** Why a file is moved aside, and how loudly; `link` when it is a symbolic link. */

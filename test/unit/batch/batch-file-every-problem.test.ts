@@ -4,19 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { parseBatchFile } from '../../../daemon/batch/batch-file';
+import { file, problemsOf as problemsWith } from './batch-file-helpers';
 
 const KNOWN = ['crud_todo_list', 'quiz_app'];
 
-/** Builds a file from lines so each test can say exactly where a problem sits. */
-function file(...lines: string[]): string {
-  return lines.join('\n');
-}
-
-/** The problems as `line:column path: message`; a file with any must yield no config. */
+/** The problems as `line:column path: message`, with these templates known. */
 function problemsOf(text: string): string[] {
-  const parsed = parseBatchFile(text, { knownTemplates: KNOWN });
-  assert.equal(parsed.config, undefined, 'a file with problems yields no config');
-  return parsed.problems.map((p) => `${p.line}:${p.column} ${p.path}: ${p.message}`);
+  return problemsWith(text, { knownTemplates: KNOWN });
 }
 
 describe('batch file, every problem listed', () => {

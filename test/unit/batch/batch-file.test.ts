@@ -1,21 +1,6 @@
 import assert from 'node:assert/strict';
-import { type BatchProblem, formatProblems, parseBatchFile } from '../../../daemon/batch/batch-file';
-
-/** Builds a file from lines so each test can say exactly where a problem sits. */
-function file(...lines: string[]): string {
-  return lines.join('\n');
-}
-
-/** The problems as `line:column path: message`, for compact assertions. */
-function described(problems: BatchProblem[]): string[] {
-  return problems.map((p) => `${p.line}:${p.column} ${p.path}: ${p.message}`);
-}
-
-function problemsOf(text: string): string[] {
-  const parsed = parseBatchFile(text);
-  assert.equal(parsed.config, undefined, 'a file with problems yields no config');
-  return described(parsed.problems);
-}
+import { formatProblems, parseBatchFile } from '../../../daemon/batch/batch-file';
+import { file, problemsOf } from './batch-file-helpers';
 
 describe('batch file', () => {
   describe('accepted files', () => {
