@@ -136,6 +136,8 @@ async function pickTemplate(
     for (const problem of skipped) {
       items.push({
         label: `$(warning) ${problem.file}`,
+        // Said on the row itself: a filtered list shows no separator above it.
+        description: 'skipped: cannot be used',
         detail: problem.reason,
         skipped: problem,
         alwaysShow: true,

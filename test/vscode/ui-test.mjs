@@ -1,6 +1,7 @@
 // Drives the real VS Code workbench (code-server) like a person: opens the AppGen view, sets the
 // key and generates an app through the command palette, then checks what the tree shows and
-// saves screenshots: the welcome view, the tree with running and finished jobs, an error tooltip.
+// saves screenshots: the welcome view, the template picker naming a skipped template file, the tree
+// with running and finished jobs, an error tooltip.
 // Env: CS_URL, WS (workspace whose settings point at a simulator), SHOTS (folder), PW_CORE.
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,10 +104,22 @@ try {
   await welcome.locator('a, .monaco-button', { hasText: 'Generate App' }).first().waitFor(WAIT);
   step('key saved; welcome view offers Generate App');
 
+  // A workspace template that cannot be used: the picker names it, with why, below the templates.
+  mkdirSync(join(workspace, '.appgen', 'templates'), { recursive: true });
+  writeFileSync(
+    join(workspace, '.appgen', 'templates', 'broken-one.json'),
+    '{"slug": "broken_one", "name": ',
+  );
   await runCommand(page, 'AppGen: Generate App');
   const templateInput = await quickInput(page, 'Template to generate');
   await templateInput.fill('Todo List');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Todo List' }).first().waitFor(WAIT);
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: '.appgen/templates/broken-one.json' })
+    .first()
+    .waitFor(WAIT);
+  step('the template picker lists the skipped template file');
+  await page.screenshot({ path: join(shots, 'generate-app-skipped-template.png') });
   await page.keyboard.press('Enter');
   await quickInput(page, 'Models to generate with');
   // The workspace sets appgen.defaultModels, so those models are preselected.
